@@ -1,0 +1,160 @@
+/**
+ * Every error code promptly raises, in one registry. Each code is stable: callers and
+ * operators match on it, never on message text. `docs/errors.md` lists the same codes
+ * (a test keeps the two in step).
+ */
+export interface ErrorCodeInfo {
+  /** HTTP status used when the error crosses an HTTP boundary. */
+  readonly httpStatus: number;
+  /** One sentence: what went wrong, in terms a user can act on. */
+  readonly summary: string;
+}
+
+export const ERROR_CODES = {
+  PROMPTLY_E_CONFIG_INVALID: {
+    httpStatus: 500,
+    summary: 'The configuration file or an environment override does not match the schema.',
+  },
+  PROMPTLY_E_CONFIG_NOT_FOUND: {
+    httpStatus: 500,
+    summary: 'The configuration file named on the command line does not exist.',
+  },
+  PROMPTLY_E_NEXT_VISIT_MALFORMED: {
+    httpStatus: 400,
+    summary: 'A next_visit body is not JSON, or not a JSON object.',
+  },
+  PROMPTLY_E_NEXT_VISIT_INVALID: {
+    httpStatus: 422,
+    summary: 'A next_visit is JSON but one or more fields are missing or out of range.',
+  },
+  PROMPTLY_E_NEXT_VISIT_EXPIRED: {
+    httpStatus: 422,
+    summary: 'A next_visit arrived later than the configured expiration after its send stamp.',
+  },
+  PROMPTLY_E_INSTRUMENT_UNKNOWN: {
+    httpStatus: 422,
+    summary: 'The named instrument is not one promptly knows.',
+  },
+  PROMPTLY_E_DETECTOR_UNKNOWN: {
+    httpStatus: 422,
+    summary: 'The detector id or name does not belong to the instrument.',
+  },
+  PROMPTLY_E_WORK_ITEM_INVALID: {
+    httpStatus: 422,
+    summary: 'A work item taken from the queue does not decode to a fanned-out visit.',
+  },
+  PROMPTLY_E_BUS_CLOSED: {
+    httpStatus: 503,
+    summary: 'The bus was closed while an operation was in flight.',
+  },
+  PROMPTLY_E_BUS_NO_STREAM: {
+    httpStatus: 404,
+    summary: 'No stream or queue of that name exists on the bus.',
+  },
+  PROMPTLY_E_BUS_SUBJECT_INVALID: {
+    httpStatus: 400,
+    summary: 'A subject or subject filter is empty, has an empty token, or misuses a wildcard.',
+  },
+  PROMPTLY_E_BUS_UNAVAILABLE: {
+    httpStatus: 503,
+    summary: 'The message bus server cannot be reached.',
+  },
+  PROMPTLY_E_STORE_KEY_INVALID: {
+    httpStatus: 400,
+    summary: 'An object key is empty, absolute, or climbs out of the store with "..".',
+  },
+  PROMPTLY_E_STORE_NOT_FOUND: {
+    httpStatus: 404,
+    summary: 'No object exists at that key.',
+  },
+  PROMPTLY_E_STORE_IO: {
+    httpStatus: 500,
+    summary: 'The object store failed to read or write (disk full, permissions, server error).',
+  },
+  PROMPTLY_E_REGISTRY_CONFLICT: {
+    httpStatus: 409,
+    summary: 'A dataset with the same type and data ID but different content already exists.',
+  },
+  PROMPTLY_E_REGISTRY_NOT_FOUND: {
+    httpStatus: 404,
+    summary: 'The dataset, collection or dimension record does not exist.',
+  },
+  PROMPTLY_E_REGISTRY_INVALID: {
+    httpStatus: 422,
+    summary: 'A data ID, collection or validity range given to the registry is malformed.',
+  },
+  PROMPTLY_E_FITS_TRUNCATED: {
+    httpStatus: 422,
+    summary: 'A FITS file ends before its headers or data say it should.',
+  },
+  PROMPTLY_E_FITS_HEADER: {
+    httpStatus: 422,
+    summary: 'A FITS header card or keyword value cannot be parsed or is not allowed.',
+  },
+  PROMPTLY_E_FITS_UNSUPPORTED: {
+    httpStatus: 422,
+    summary: 'A FITS feature (BITPIX, XTENSION, compression) is valid but not supported.',
+  },
+  PROMPTLY_E_FITS_DATA: {
+    httpStatus: 422,
+    summary: 'FITS data do not agree with the header (lying NAXIS, bad heap, corrupt tile).',
+  },
+  PROMPTLY_E_FITS_CHECKSUM: {
+    httpStatus: 422,
+    summary: 'A FITS CHECKSUM or DATASUM does not match the bytes.',
+  },
+  PROMPTLY_E_WCS_INVALID: {
+    httpStatus: 422,
+    summary: 'A header does not describe a supported celestial WCS, or a transform diverged.',
+  },
+  PROMPTLY_E_RAW_KEY_INVALID: {
+    httpStatus: 422,
+    summary: 'An arrived object key is not of the form instrument/detector/group/snap/file.',
+  },
+  PROMPTLY_E_RAW_CORRUPT: {
+    httpStatus: 422,
+    summary: 'A raw image could not be read or does not match its key; it was moved aside.',
+  },
+  PROMPTLY_E_PIPELINE_CONFIG: {
+    httpStatus: 500,
+    summary: 'A pipeline definition or selection rule is invalid (the message names the line).',
+  },
+  PROMPTLY_E_PIPELINE_TASK_UNKNOWN: {
+    httpStatus: 500,
+    summary: 'A pipeline names a task that is not registered.',
+  },
+  PROMPTLY_E_PIPELINE_TASK_FAILED: {
+    httpStatus: 500,
+    summary: 'A pipeline task raised an error while processing a visit-detector.',
+  },
+  PROMPTLY_E_PIPELINE_INPUT_MISSING: {
+    httpStatus: 500,
+    summary: 'A pipeline task needs a dataset (raw, bias, flat…) that is not in the local repo.',
+  },
+  PROMPTLY_E_EXTERNAL_TIMEOUT: {
+    httpStatus: 504,
+    summary: 'An external-command task ran past its timeout and was killed.',
+  },
+  PROMPTLY_E_EXTERNAL_EXIT: {
+    httpStatus: 500,
+    summary: 'An external-command task exited with a non-zero status or a signal.',
+  },
+  PROMPTLY_E_VISIT_TIMED_OUT: {
+    httpStatus: 504,
+    summary: 'Not every expected snap arrived before the visit deadline.',
+  },
+  PROMPTLY_E_WORKER_SLOT_CRASHED: {
+    httpStatus: 500,
+    summary: 'A worker slot threw outside the pipeline; the item is redelivered.',
+  },
+  PROMPTLY_E_ABORTED: {
+    httpStatus: 499,
+    summary: 'The operation was aborted by its AbortSignal (shutdown or deadline).',
+  },
+  PROMPTLY_E_INTERNAL: {
+    httpStatus: 500,
+    summary: 'An unexpected internal error; the message and cause say more.',
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

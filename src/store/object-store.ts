@@ -1,0 +1,70 @@
+/**
+ * The ObjectStore contract. Keys are `/`-separated relative paths. `put` is atomic: a
+ * reader sees the whole old object or the whole new one, never part; it resolves only
+ * once the bytes are durable, and then emits exactly one arrival notice. Backends (fs/,
+ * s3/) pass `testing/object-store-conformance.ts` unchanged.
+ */
+
+/** What the store knows of one object. */
+export interface ObjectInfo {
+  readonly key: string;
+  /** Size in bytes. */
+  readonly size: number;
+  /** Quoted hex MD5 of the bytes, as S3 reports it for a single-part put. */
+  readonly eTag: string;
+  /** Last modification, ms since the Unix epoch. */
+  readonly lastModifiedMs: number;
+}
+
+/** One record of an S3 event notification (the subset promptly reads and writes). */
+export interface ArrivalRecord {
+  readonly eventVersion: string;
+  readonly eventSource: string;
+  /** ISO-8601 UTC time of the put. */
+  readonly eventTime: string;
+  /** `ObjectCreated:Put`. */
+  readonly eventName: string;
+  readonly s3: {
+    readonly bucket: { readonly name: string };
+    readonly object: {
+      readonly key: string;
+      readonly size: number;
+      /** eTag without quotes, as S3 notifications carry it. */
+      readonly eTag: string;
+      /** Hex string that orders puts to the same key. */
+      readonly sequencer: string;
+    };
+  };
+}
+
+/** An arrival notice, shaped like an S3 event notification. */
+export interface ArrivalNotice {
+  readonly Records: readonly ArrivalRecord[];
+}
+
+/** Receives arrival notices; the put resolves after the sink does. */
+export type NoticeSink = (notice: ArrivalNotice) => void | Promise<void>;
+
+export interface StoreCallOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface ObjectStore {
+  /** Bucket name used in arrival notices. */
+  readonly bucket: string;
+  /** Writes atomically and durably, then emits one arrival notice. */
+  put(key: string, body: Uint8Array, options?: StoreCallOptions): Promise<ObjectInfo>;
+  /** Whole object, or PROMPTLY_E_STORE_NOT_FOUND. */
+  get(key: string, options?: StoreCallOptions): Promise<Uint8Array>;
+  /** Bytes [start, end) of the object (end clipped to its size), or PROMPTLY_E_STORE_NOT_FOUND. */
+  getRange(key: string, start: number, end: number, options?: StoreCallOptions): Promise<Uint8Array>;
+  /** Info of the object, or undefined when absent. */
+  head(key: string, options?: StoreCallOptions): Promise<ObjectInfo | undefined>;
+  /** Every object whose key starts with `prefix`, in key order. */
+  list(prefix: string, options?: StoreCallOptions): AsyncIterable<ObjectInfo>;
+  /** Removes the object; true when it existed. */
+  delete(key: string, options?: StoreCallOptions): Promise<boolean>;
+  /** Moves an object to a new key (no arrival notice); PROMPTLY_E_STORE_NOT_FOUND if absent. */
+  move(from: string, to: string, options?: StoreCallOptions): Promise<ObjectInfo>;
+  close(): Promise<void>;
+}
