@@ -1,10 +1,33 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { isPromptlyError } from '../core/errors.js';
 
+/**
+ * The `promptly` command. Each command group is imported only when it runs, so a short
+ * command (`promptly fits info`) does not pay for loading the whole service.
+ */
 const program = new Command();
 program
   .name('promptly')
   .description('Prompt processing for observatories: next_visit to pipeline outputs in seconds.')
   .showHelpAfterError();
 
-await program.parseAsync(process.argv);
+const groups: Record<string, () => Promise<(p: Command) => void>> = {
+  up: async () => (await import('./up-command.js')).registerUpCommand,
+};
+
+const wanted = process.argv[2];
+const load = wanted !== undefined ? groups[wanted] : undefined;
+for (const [name, loader] of Object.entries(groups)) {
+  if (load === undefined || loader === load) (await loader())(program);
+  else program.command(name).description(`(run \`promptly ${name} --help\`)`);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (isPromptlyError(err)) {
+    process.stderr.write(`promptly: ${err.code}: ${err.message}\n`);
+    process.exitCode = 1;
+  } else throw err;
+}

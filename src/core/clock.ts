@@ -45,3 +45,12 @@ export function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Real wall-clock time, ms since the Unix epoch, with sub-ms resolution. Latency marks use
+ * it (they measure promptly, whatever the summit clock's speed); schedules and deadlines use
+ * the summit Clock.
+ */
+export function realNowMs(): number {
+  return performance.timeOrigin + performance.now();
+}

@@ -55,6 +55,11 @@ export const ERROR_CODES = {
     httpStatus: 400,
     summary: 'A subject or subject filter is empty, has an empty token, or misuses a wildcard.',
   },
+  PROMPTLY_E_BUS_CONFIG_INVALID: {
+    httpStatus: 400,
+    summary:
+      'A stream or queue definition is invalid (bad name or limit) or its subjects overlap another stream or queue.',
+  },
   PROMPTLY_E_BUS_UNAVAILABLE: {
     httpStatus: 503,
     summary: 'The message bus server cannot be reached.',
@@ -70,6 +75,14 @@ export const ERROR_CODES = {
   PROMPTLY_E_STORE_IO: {
     httpStatus: 500,
     summary: 'The object store failed to read or write (disk full, permissions, server error).',
+  },
+  PROMPTLY_E_STORE_RANGE_INVALID: {
+    httpStatus: 416,
+    summary: 'A byte range is not a pair of integers 0 <= start <= end.',
+  },
+  PROMPTLY_E_STORE_CLOSED: {
+    httpStatus: 503,
+    summary: 'The object store was closed before or while the operation ran.',
   },
   PROMPTLY_E_REGISTRY_CONFLICT: {
     httpStatus: 409,
@@ -102,6 +115,10 @@ export const ERROR_CODES = {
   PROMPTLY_E_FITS_CHECKSUM: {
     httpStatus: 422,
     summary: 'A FITS CHECKSUM or DATASUM does not match the bytes.',
+  },
+  PROMPTLY_E_FITS_RANGE: {
+    httpStatus: 416,
+    summary: 'A requested HDU, column, row range or pixel rectangle is not in the FITS file.',
   },
   PROMPTLY_E_WCS_INVALID: {
     httpStatus: 422,
@@ -146,6 +163,18 @@ export const ERROR_CODES = {
   PROMPTLY_E_WORKER_SLOT_CRASHED: {
     httpStatus: 500,
     summary: 'A worker slot threw outside the pipeline; the item is redelivered.',
+  },
+  PROMPTLY_E_SECTION_INVALID: {
+    httpStatus: 422,
+    summary: 'A FITS section string (DATASEC, BIASSEC, DETSEC) is not of the form [x1:x2,y1:y2].',
+  },
+  PROMPTLY_E_IMAGE_GEOMETRY: {
+    httpStatus: 422,
+    summary: 'Image, amplifier or section sizes disagree, or a box falls outside its image.',
+  },
+  PROMPTLY_E_SCIENCE_OPTION_INVALID: {
+    httpStatus: 422,
+    summary: 'A pixel-algorithm option (mesh size, threshold, radius, FWHM) is out of range.',
   },
   PROMPTLY_E_ABORTED: {
     httpStatus: 499,

@@ -71,6 +71,12 @@ export interface DatasetRef {
 }
 
 export interface IngestRequest {
+  /**
+   * Dataset id to keep (a UUID), e.g. when transferring between repos so both agree;
+   * default: a new UUID. An id already used by another dataset is PROMPTLY_E_REGISTRY_CONFLICT.
+   * An identical dataset already present under another id is returned as it is.
+   */
+  readonly id?: string;
   readonly datasetType: string;
   readonly dataId: DataId;
   readonly run: string;
@@ -79,10 +85,20 @@ export interface IngestRequest {
   readonly checksum: string;
 }
 
-/** Half-open validity range [beginMs, endMs), ms since the Unix epoch (TAI-free: UTC ms). */
+/**
+ * Half-open validity range [beginMs, endMs), ms since the Unix epoch (TAI-free: UTC ms).
+ * Integers with beginMs < endMs; `beginMs: -Infinity` / `endMs: Infinity` mean unbounded.
+ */
 export interface Timespan {
   readonly beginMs: number;
   readonly endMs: number;
+}
+
+/** One certification: a calibration dataset valid over `validity` in a calibration collection. */
+export interface CalibrationAssociation {
+  readonly collection: string;
+  readonly ref: DatasetRef;
+  readonly validity: Timespan;
 }
 
 /** A dimension record, e.g. an exposure's metadata. */
@@ -95,7 +111,10 @@ export interface DimensionRecord {
 }
 
 export interface QueryDatasetsOptions {
-  /** Collections to search, in order (chained collections expand). */
+  /**
+   * Collections to search, in order (chained collections expand). Names that do not exist
+   * are treated as empty, here and in every search path of the Registry.
+   */
   readonly collections: readonly string[];
   /** Only datasets whose data ID has these values. */
   readonly where?: Partial<DataId>;
@@ -105,7 +124,11 @@ export interface Registry {
   /** Registers a dataset type; idempotent when identical, PROMPTLY_E_REGISTRY_CONFLICT otherwise. */
   registerDatasetType(type: DatasetType): Promise<void>;
   getDatasetType(name: string): Promise<DatasetType | undefined>;
-  /** Creates a collection; idempotent when identical (chained: replaces the children). */
+  /**
+   * Creates a collection; idempotent when identical (chained: replaces the children, which
+   * must exist, be distinct, and not lead back to the chain: NOT_FOUND / INVALID). A name
+   * already registered with another type is PROMPTLY_E_REGISTRY_CONFLICT.
+   */
   registerCollection(collection: Collection): Promise<void>;
   getCollection(name: string): Promise<Collection | undefined>;
   listCollections(): Promise<Collection[]>;
@@ -115,21 +138,39 @@ export interface Registry {
   /**
    * Records datasets in their runs, atomically. Idempotent by (datasetType, dataId, run):
    * an identical existing dataset is returned unchanged; one with another checksum or uri
-   * is PROMPTLY_E_REGISTRY_CONFLICT and nothing of the batch is written.
+   * is PROMPTLY_E_REGISTRY_CONFLICT and nothing of the batch is written. Data IDs must have
+   * exactly the type's dimensions (PROMPTLY_E_REGISTRY_INVALID); a run collection that does
+   * not exist yet is created. Refs come back in request order.
    */
   ingest(requests: readonly IngestRequest[]): Promise<DatasetRef[]>;
-  /** The first dataset of that type and exact data ID in the collections, in search order. */
+  /**
+   * The first dataset of that type and exact data ID in the run collections of the search
+   * path (chains expand), in order. Calibration collections are skipped: use
+   * findCalibration. Collections that do not exist are empty; an unknown dataset type is
+   * PROMPTLY_E_REGISTRY_NOT_FOUND.
+   */
   findDataset(
     datasetType: string,
     dataId: DataId,
     collections: readonly string[],
   ): Promise<DatasetRef | undefined>;
+  /**
+   * Every dataset of the type in the collections (not first-per-data-ID: Butler's
+   * findFirst=false), each once, ordered by search position then data ID; datasets
+   * certified in calibration collections on the path are included.
+   */
   queryDatasets(datasetType: string, options: QueryDatasetsOptions): Promise<DatasetRef[]>;
-  /** Associates calibration datasets with a validity range in a calibration collection. */
+  /**
+   * Associates calibration datasets with a validity range in a calibration collection
+   * (created when missing), atomically. A range overlapping another certification of the same type + data ID in
+   * that collection is PROMPTLY_E_REGISTRY_CONFLICT (as Butler); repeating an identical
+   * certification is a no-op.
+   */
   certify(collection: string, refs: readonly DatasetRef[], validity: Timespan): Promise<void>;
   /**
    * The calibration of that type whose data ID matches and whose validity range contains
-   * `timeMs`, searching `collections` in order.
+   * `timeMs` (begin inclusive, end exclusive), searching `collections` in order. A run
+   * collection on the path matches at any time (as in Butler).
    */
   findCalibration(
     datasetType: string,
@@ -137,7 +178,20 @@ export interface Registry {
     collections: readonly string[],
     timeMs: number,
   ): Promise<DatasetRef | undefined>;
-  /** Deletes a run collection and its datasets' registry entries; returns the removed refs. */
+  /**
+   * Certifications of `datasetType` in the calibration collections among `options.collections`
+   * (chains expand; run collections are ignored), ordered by search order, data ID, begin.
+   * What a repo needs to copy certifications to another repo.
+   */
+  queryCalibrationAssociations(
+    datasetType: string,
+    options: QueryDatasetsOptions,
+  ): Promise<CalibrationAssociation[]>;
+  /**
+   * Deletes a run collection, its datasets' registry entries and their certifications, and
+   * drops it from chains; returns the removed refs ([] when the run does not exist).
+   * A collection that is not a run: PROMPTLY_E_REGISTRY_INVALID.
+   */
   removeRun(run: string): Promise<DatasetRef[]>;
   close(): Promise<void>;
 }

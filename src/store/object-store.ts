@@ -27,6 +27,10 @@ export interface ArrivalRecord {
   readonly s3: {
     readonly bucket: { readonly name: string };
     readonly object: {
+      /**
+       * The object key as given to put, NOT URL-encoded. (Raw S3/MinIO notifications
+       * URL-encode it; an S3 backend decodes before handing a notice on.)
+       */
       readonly key: string;
       readonly size: number;
       /** eTag without quotes, as S3 notifications carry it. */
@@ -56,8 +60,17 @@ export interface ObjectStore {
   put(key: string, body: Uint8Array, options?: StoreCallOptions): Promise<ObjectInfo>;
   /** Whole object, or PROMPTLY_E_STORE_NOT_FOUND. */
   get(key: string, options?: StoreCallOptions): Promise<Uint8Array>;
-  /** Bytes [start, end) of the object (end clipped to its size), or PROMPTLY_E_STORE_NOT_FOUND. */
-  getRange(key: string, start: number, end: number, options?: StoreCallOptions): Promise<Uint8Array>;
+  /**
+   * Bytes [start, end) of the object (end clipped to its size; empty when start >= size), or
+   * PROMPTLY_E_STORE_NOT_FOUND. start/end not integers with 0 <= start <= end:
+   * PROMPTLY_E_STORE_RANGE_INVALID.
+   */
+  getRange(
+    key: string,
+    start: number,
+    end: number,
+    options?: StoreCallOptions,
+  ): Promise<Uint8Array>;
   /** Info of the object, or undefined when absent. */
   head(key: string, options?: StoreCallOptions): Promise<ObjectInfo | undefined>;
   /** Every object whose key starts with `prefix`, in key order. */

@@ -1,0 +1,70 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Bus } from '../bus/bus.js';
+import { createMemoryBus } from '../bus/memory/memory-bus.js';
+import type { Config } from '../core/config.js';
+import { ALL_DATASET_TYPES } from '../registry/dataset-types.js';
+import { createRepo, type Repo } from '../registry/repo.js';
+import { createSqliteRegistry } from '../registry/sqlite/sqlite-registry.js';
+import { createFsObjectStore } from '../store/fs/fs-object-store.js';
+import type { NoticeSink, ObjectStore } from '../store/object-store.js';
+
+/** The backends one process runs on, chosen from the config once at start-up. */
+export interface Backends {
+  readonly bus: Bus;
+  /** Where raws land; every put emits an arrival notice. */
+  readonly rawStore: ObjectStore;
+  readonly central: Repo;
+  /** This process's handler-local repo. */
+  readonly local: Repo;
+  close(): Promise<void>;
+}
+
+/** A repo in `root`: `registry.sqlite3` (or the configured file) and `datastore/`. */
+export async function openRepo(
+  root: string,
+  registry: Config['centralRepo']['registry'],
+  durable: boolean,
+): Promise<Repo> {
+  await mkdir(root, { recursive: true });
+  const filename = registry.filename ?? path.join(root, 'registry.sqlite3');
+  const repo = createRepo({
+    registry: await createSqliteRegistry({ filename }),
+    datastore: await createFsObjectStore({ root: path.join(root, 'datastore'), bucket: 'repo', durable }),
+  });
+  for (const type of ALL_DATASET_TYPES) await repo.registry.registerDatasetType(type);
+  return repo;
+}
+
+/** Opens the embedded backends: memory bus, filesystem store, SQLite repos. */
+export async function openBackends(
+  config: Config,
+  makeNoticeSink: (bus: Bus) => NoticeSink,
+): Promise<Backends> {
+  const bus = config.bus.kind === 'memory' ? createMemoryBus() : assertNever(config.bus.kind);
+  const rawStore = await createFsObjectStore({
+    root: config.store.root,
+    bucket: 'raw',
+    durable: config.store.durable,
+    onNotice: makeNoticeSink(bus),
+  });
+  const central = await openRepo(config.centralRepo.root, config.centralRepo.registry, config.store.durable);
+  // The handler-local repo is scratch by design: losing it costs a re-preload, never data.
+  const local = await openRepo(config.worker.localRepoRoot, { kind: 'sqlite' }, false);
+  return {
+    bus,
+    rawStore,
+    central,
+    local,
+    async close() {
+      await bus.close();
+      await rawStore.close();
+      await central.close();
+      await local.close();
+    },
+  };
+}
+
+function assertNever(kind: never): never {
+  throw new Error(`unsupported backend kind ${String(kind)}`);
+}

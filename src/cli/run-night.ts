@@ -1,0 +1,138 @@
+import { writeFile } from 'node:fs/promises';
+import { decodeJson } from '../bus/codec.js';
+import { scaledClock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import { activeDetectors, getInstrument } from '../core/instruments.js';
+import type { Outcome } from '../core/outcome.js';
+import { subjects } from '../core/subjects.js';
+import { summarizeNight, type NightSummary } from '../observe/night-summary.js';
+import { createStatusEmitter } from '../observe/status-emitter.js';
+import { defaultPipelinesFile } from '../pipeline/default-pipelines.js';
+import { loadPipelineSet } from '../pipeline/pipeline-set.js';
+import { builtinTaskRegistry } from '../pipeline/tasks/builtin-tasks.js';
+import { createArrivalRouter } from '../prompt/arrivals/arrival-router.js';
+import { startPromptService } from '../prompt/prompt-service.js';
+import { ensureTopology, topologyNames } from '../prompt/topology.js';
+import { detectorGeometry } from '../sim/amp-layout.js';
+import { ensureCalibrations } from '../sim/calibrations.js';
+import { detectorModel, type DetectorModel } from '../sim/detector-model.js';
+import { Summit } from '../sim/summit.js';
+import { openBackends } from './embedded-backends.js';
+import { ProgressDisplay } from './progress-display.js';
+
+export interface RunNightOptions {
+  readonly config: Config;
+  /** Where to write the JSON summary. */
+  readonly summaryFile?: string;
+  /** Live display (default: on). */
+  readonly display?: boolean;
+  /** Stops the night early: announced visits still finish (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** Aborts work in flight too (second Ctrl-C). */
+  readonly hardSignal?: AbortSignal;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * A night in miniature, in one process on the embedded backends: the summit simulator
+ * announces visits and writes raws; fan-out, worker and central repo process them. Resolves
+ * with the summary once every announced visit-detector has its outcome.
+ */
+export async function runNight(options: RunNightOptions): Promise<NightSummary> {
+  const { config } = options;
+  const log = options.log ?? (() => {});
+  const instrument = getInstrument(config.instrument);
+  const detectors = activeDetectors(instrument, config.fanout.detectorPurposes).map((d) => d.id);
+  const clock = scaledClock(config.sim.speed);
+  const backends = await openBackends(config, (bus) =>
+    createArrivalRouter({ bus, clock, status: createStatusEmitter(bus, clock, 'router') }),
+  );
+  const { bus } = backends;
+  try {
+    const pipelines = loadPipelineSet(config.pipelines.file ?? defaultPipelinesFile(), builtinTaskRegistry());
+    const geometry = detectorGeometry(config.sim);
+    const models = new Map<number, DetectorModel>();
+    const model = (d: number): DetectorModel => {
+      let m = models.get(d);
+      if (!m) models.set(d, (m = detectorModel(config.sim.seed, instrument.name, d, geometry)));
+      return m;
+    };
+    const written = await ensureCalibrations({
+      central: backends.central,
+      instrument,
+      detectors,
+      bands: config.sim.bands,
+      geometry,
+      model,
+      timeMs: clock.now(),
+    });
+    log(`calibrations: ${written} written to the central repo`);
+
+    const display = options.display === false ? undefined : new ProgressDisplay(detectors.length);
+    const outcomes = new Map<string, Outcome>();
+    let announced: string[] = [];
+    let allIn: () => void = () => {};
+    const everyOutcomeIn = (): boolean =>
+      announced.every((g) => detectors.every((d) => outcomes.has(`${g}/${d}`)));
+    await ensureTopology(bus, instrument.name, config.worker);
+    const outcomeFeed = await bus.readStream(topologyNames(instrument.name).outcomesStream, {
+      deliver: { kind: 'new' },
+      filter: subjects.outcome(instrument.name),
+    });
+    const collecting = (async () => {
+      for await (const message of outcomeFeed) {
+        const outcome = decodeJson(message.data) as Outcome;
+        outcomes.set(`${outcome.group}/${outcome.detector}`, outcome);
+        display?.outcome(outcome);
+        if (everyOutcomeIn()) allIn();
+      }
+    })();
+
+    const service = await startPromptService({ config, clock, ...backends, pipelines });
+    log(`fan-out listening on ${service.url ?? '(bus only)'}`);
+    const summit = new Summit({
+      instrument: instrument.name,
+      detectors,
+      sim: config.sim,
+      bus,
+      clock,
+      rawStore: backends.rawStore,
+      status: createStatusEmitter(bus, clock, 'sim'),
+      geometry,
+      model,
+      onAnnounce: (visit) => {
+        announced = [...announced, visit.groupId];
+        display?.visitAnnounced(visit.groupId, visit.band);
+      },
+    });
+    const stopSummit = new AbortController();
+    const onStop = (): void => stopSummit.abort();
+    options.signal?.addEventListener('abort', onStop, { once: true });
+    await summit.run(stopSummit.signal);
+    options.signal?.removeEventListener('abort', onStop);
+
+    if (!everyOutcomeIn()) {
+      await new Promise<void>((resolve) => {
+        allIn = resolve;
+        options.hardSignal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    if (options.hardSignal?.aborted) await service.close();
+    else await service.drain();
+    await outcomeFeed.close();
+    await collecting;
+    display?.finish();
+
+    const summary = summarizeNight({
+      instrument: instrument.name,
+      clockSpeed: clock.speed,
+      groups: announced,
+      detectorsPerVisit: detectors.length,
+      outcomes: [...outcomes.values()],
+    });
+    if (options.summaryFile) await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
+    return summary;
+  } finally {
+    await backends.close();
+  }
+}

@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../core/config.js';
+import { formatNightSummary } from '../observe/night-summary.js';
+import { runNight } from './run-night.js';
+
+interface UpOptions {
+  config?: string;
+  instrument?: string;
+  visits?: string;
+  speed?: string;
+  workers?: string;
+  summary?: string;
+  workDir?: string;
+  display: boolean;
+}
+
+function numberOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${value}"`);
+  return n;
+}
+
+/** Command-line options as config overrides (they win over file and environment). */
+export function upOverrides(o: UpOptions): Record<string, unknown> {
+  const sim: Record<string, unknown> = {};
+  const worker: Record<string, unknown> = {};
+  const out: Record<string, unknown> = {};
+  if (o.instrument !== undefined) out.instrument = o.instrument;
+  if (o.workDir !== undefined) out.workDir = o.workDir;
+  const visits = numberOption('visits', o.visits);
+  if (visits !== undefined) sim.visits = visits;
+  const speed = numberOption('speed', o.speed);
+  if (speed !== undefined) sim.speed = speed;
+  const workers = numberOption('workers', o.workers);
+  if (workers !== undefined) worker.slots = workers;
+  if (Object.keys(sim).length > 0) out.sim = sim;
+  if (Object.keys(worker).length > 0) out.worker = worker;
+  return out;
+}
+
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description('Run a night in miniature in one process: summit simulator, fan-out, workers, central repo.')
+    .option('-c, --config <file>', 'YAML configuration file')
+    .option('-i, --instrument <name>', 'LATISS, LSSTComCam or LSSTCam')
+    .option('-n, --visits <n>', 'visits in the night; 0 = until Ctrl-C')
+    .option('-s, --speed <x>', 'summit clock speed (× real time)')
+    .option('-w, --workers <n>', 'worker slots (visit-detectors processed at once)')
+    .option('--summary <file>', 'write a JSON summary of the night')
+    .option('--work-dir <dir>', 'where the embedded backends keep their files')
+    .option('--no-display', 'no live progress display')
+    .action(async (o: UpOptions) => {
+      const config = loadConfig({ ...(o.config ? { file: o.config } : {}), env: process.env, overrides: upOverrides(o) });
+      const soft = new AbortController();
+      const hard = new AbortController();
+      const onSigint = (): void => {
+        if (!soft.signal.aborted) {
+          process.stderr.write('\nstopping: no new visits; finishing those announced (Ctrl-C again to abort)\n');
+          soft.abort();
+        } else hard.abort();
+      };
+      process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigint);
+      try {
+        const summary = await runNight({
+          config,
+          ...(o.summary ? { summaryFile: o.summary } : {}),
+          display: o.display,
+          signal: soft.signal,
+          hardSignal: hard.signal,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+        process.stdout.write(`\n${formatNightSummary(summary)}\n`);
+        const lost = summary.visits.reduce(
+          (n, v) => n + v.detectorsExpected - (v.processed + v.failed + v.timedOut + v.skipped),
+          0,
+        );
+        if (lost > 0) {
+          process.stderr.write(`${lost} visit-detectors have no recorded outcome\n`);
+          process.exitCode = 2;
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigint);
+      }
+    });
+}

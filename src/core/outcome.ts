@@ -1,0 +1,45 @@
+import type { ErrorCode } from './error-codes.js';
+
+/** How a visit-detector ended. Every visit-detector ends in exactly one of these. */
+export type OutcomeKind = 'processed' | 'failed' | 'skipped' | 'timed_out';
+
+/**
+ * Latency marks of one visit-detector: real wall-clock ms since the Unix epoch (they measure
+ * promptly itself, whatever the summit clock's speed). A mark is absent when the step did not
+ * happen.
+ */
+export interface LatencyMarks {
+  /** The fan-out accepted the next_visit. */
+  nextVisitReceivedMs?: number;
+  /** A worker slot took the item. */
+  startedMs?: number;
+  /** Calibrations for the visit are in the handler-local repo. */
+  preloadDoneMs?: number;
+  /** Each snap's arrival notice, by snap index. */
+  snapArrivedMs?: Record<number, number>;
+  /** The last expected snap was ingested into the handler-local repo. */
+  ingestDoneMs?: number;
+  pipelineStartMs?: number;
+  pipelineEndMs?: number;
+  outcomeMs?: number;
+}
+
+/** The recorded end of one visit-detector. */
+export interface Outcome {
+  readonly instrument: string;
+  readonly detector: number;
+  readonly group: string;
+  readonly kind: OutcomeKind;
+  /** Pipeline that ran (or was chosen), if any. */
+  readonly pipeline?: string;
+  /** For failed / timed_out: the error code and message. */
+  readonly code?: ErrorCode;
+  readonly reason?: string;
+  /** Snaps ingested, by index. */
+  readonly snaps: readonly number[];
+  /** Output datasets exported to the central repo (type names). */
+  readonly outputs: readonly string[];
+  /** Deliveries of the work item that it took. */
+  readonly deliveries: number;
+  readonly marks: LatencyMarks;
+}

@@ -1,0 +1,148 @@
+/**
+ * fpack/funpack in one function: copies every HDU of a FITS file, compressing image HDUs
+ * (RICE_1, GZIP_1, GZIP_2, NOCOMPRESS) or decompressing tile-compressed ones ('none'). Other
+ * HDUs, and BITPIX 64 images (which fpack refuses too), are copied unchanged. The output is written HDU by HDU to a temp file beside OUT,
+ * then renamed, so a failed conversion never leaves a half-written OUT.
+ */
+import { rename, rm } from 'node:fs/promises';
+import { throwIfAborted } from '../../core/errors.js';
+import { FitsFile } from '../hdu/fits-file.js';
+import type { HduInfo } from '../hdu/hdu-info.js';
+import { Header } from '../header/header.js';
+import { readImage } from '../image/read-image.js';
+import { fileSink } from '../write/byte-sink.js';
+import { createFitsWriter } from '../write/fits-writer.js';
+import type { WritableHdu } from '../write/writable-hdu.js';
+import { pixelsToBigEndian, type ImageBitpix, type ImagePixels } from './pixels.js';
+import type { QuantizeMethod } from './quantize.js';
+import type { WriteCompression } from './tile-encode.js';
+import { compressImage } from './tiled-image-write.js';
+import { readCompressedImage, type DecodedImage } from './tiled-image.js';
+
+/** Options of convertFitsFile. */
+export interface ConvertOptions {
+  /** Target storage of image HDUs; 'none' decompresses (funpack). Default RICE_1. */
+  readonly compression?: WriteCompression | 'none';
+  /** Float quantization level (fpack -q); default 4; 0 = lossless. */
+  readonly quantizeLevel?: number;
+  /** Dither method for quantized floats; default SUBTRACTIVE_DITHER_1. */
+  readonly quantizeMethod?: QuantizeMethod;
+  /** ZDITHER0 for quantized floats; default from the clock. */
+  readonly ditherSeed?: number;
+  /** Tile shape, NAXIS1 first; default one row. */
+  readonly tile?: readonly number[];
+  readonly signal?: AbortSignal;
+}
+
+/** What happened to each HDU. */
+export interface ConvertReport {
+  readonly hdus: ReadonlyArray<{ readonly index: number; readonly action: 'compressed' | 'decompressed' | 'copied' }>;
+  readonly bytesWritten: number;
+}
+
+/** Bytes per chunk when writing decompressed pixels (bounded memory for the swap). */
+const CHUNK_PIXELS = 1 << 18;
+
+function imageHdu(image: DecodedImage): WritableHdu {
+  const { pixels } = image;
+  const size = pixels.BYTES_PER_ELEMENT;
+  return {
+    header: image.header,
+    data: function* () {
+      const scratch = new Uint8Array(Math.min(pixels.length, CHUNK_PIXELS) * size);
+      for (let i = 0; i < pixels.length; i += CHUNK_PIXELS) {
+        const part = pixels.subarray(i, Math.min(pixels.length, i + CHUNK_PIXELS)) as ImagePixels;
+        yield pixelsToBigEndian(part, scratch);
+      }
+    },
+  };
+}
+
+async function rawCopy(file: FitsFile, hdu: HduInfo, signal?: AbortSignal): Promise<WritableHdu> {
+  if (hdu.dataSize === 0) return { header: hdu.header };
+  const bytes = await file.readData(hdu, signal);
+  return { header: hdu.header, data: () => [bytes] };
+}
+
+function emptyPrimary(from: Header | undefined): WritableHdu {
+  const h = new Header().set('SIMPLE', true, 'file does conform to FITS standard');
+  h.set('BITPIX', 8).set('NAXIS', 0).set('EXTEND', true);
+  // keep the primary's own cards when it had no data to move
+  if (from !== undefined) for (const c of from) if (c.kind !== 'value' || !/^(SIMPLE|BITPIX|NAXIS\d*|EXTEND)$/.test(c.keyword)) h.append(c);
+  return { header: h };
+}
+
+/**
+ * Converts IN to OUT. Throws the FITS codes of the readers for bad input,
+ * PROMPTLY_E_STORE_IO when OUT cannot be written, PROMPTLY_E_ABORTED on abort.
+ */
+export async function convertFitsFile(inPath: string, outPath: string, options: ConvertOptions = {}): Promise<ConvertReport> {
+  const { signal } = options;
+  const compression = options.compression ?? 'RICE_1';
+  const file = await FitsFile.open(inPath, signal);
+  const tmp = `${outPath}.tmp-${process.pid}-${Date.now()}`;
+  const report: Array<{ index: number; action: 'compressed' | 'decompressed' | 'copied' }> = [];
+  let ok = false;
+  try {
+    const hdus = await file.hdus(signal);
+    const sink = await fileSink(tmp, signal);
+    const writer = createFitsWriter(sink);
+    try {
+      for (const hdu of hdus) {
+        throwIfAborted(signal);
+        if (compression === 'none') {
+          if (hdu.kind === 'compressed-image') {
+            const first = hdu.index === 1 && hdus[0]?.dataSize === 0 && hdu.header.has('ZSIMPLE');
+            const image = await readCompressedImage(file.source, hdu, { signal, asPrimary: first });
+            await writer.writeHdu(imageHdu(image), signal);
+            report.push({ index: hdu.index, action: 'decompressed' });
+            continue;
+          }
+          // an empty primary whose image lives in a ZSIMPLE extension is replaced by it
+          const next = hdus[1];
+          if (hdu.index === 0 && hdu.dataSize === 0 && next?.kind === 'compressed-image' && next.header.has('ZSIMPLE')) continue;
+          await writer.writeHdu(await rawCopy(file, hdu, signal), signal);
+          report.push({ index: hdu.index, action: 'copied' });
+          continue;
+        }
+        const isImage = hdu.kind === 'image' || hdu.kind === 'compressed-image';
+        // 64-bit images stay plain: fpack refuses them and no reader decodes them compressed
+        if (!isImage || hdu.dataSize === 0 || (hdu.kind === 'image' && hdu.bitpix === 64)) {
+          await writer.writeHdu(await rawCopy(file, hdu, signal), signal);
+          report.push({ index: hdu.index, action: 'copied' });
+          continue;
+        }
+        let image: DecodedImage;
+        if (hdu.kind === 'compressed-image') {
+          image = await readCompressedImage(file.source, hdu, { signal });
+        } else {
+          const plain = await readImage(file.source, hdu, { raw: true, signal });
+          image = { header: hdu.header, bitpix: hdu.bitpix as ImageBitpix, axes: hdu.axes, pixels: plain.pixels as ImagePixels };
+        }
+        if (hdu.index === 0) await writer.writeHdu(emptyPrimary(undefined), signal);
+        const compressed = compressImage(image, {
+          compression,
+          ...(options.tile ? { tile: options.tile } : {}),
+          ...(options.quantizeLevel !== undefined ? { quantizeLevel: options.quantizeLevel } : {}),
+          ...(options.quantizeMethod ? { quantizeMethod: options.quantizeMethod } : {}),
+          ...(options.ditherSeed !== undefined ? { ditherSeed: options.ditherSeed } : {}),
+          fromPrimary: hdu.index === 0 || hdu.header.has('ZSIMPLE'),
+          ...(signal ? { signal } : {}),
+        });
+        await writer.writeHdu(compressed, signal);
+        report.push({ index: hdu.index, action: 'compressed' });
+      }
+      await writer.close(signal);
+    } catch (err) {
+      await sink.close().catch(() => undefined);
+      throw err;
+    }
+    const bytesWritten = writer.bytesWritten;
+    await rename(tmp, outPath);
+    ok = true;
+    return { hdus: report, bytesWritten };
+  } finally {
+    await file.close();
+    if (!ok) await rm(tmp, { force: true });
+  }
+}

@@ -1,0 +1,122 @@
+import type { Outcome } from '../core/outcome.js';
+
+/** Latencies of one visit-detector, real ms (undefined when a step did not happen). */
+export interface DetectorLatencies {
+  readonly detector: number;
+  readonly outcome: Outcome['kind'];
+  readonly code?: string;
+  /** next_visit accepted by the fan-out → calibrations preloaded. */
+  readonly nextVisitToPreloadDoneMs?: number;
+  /** Last snap's arrival notice → pipeline start (the framework's own overhead). */
+  readonly lastSnapToPipelineStartMs?: number;
+  readonly pipelineMs?: number;
+  /** Last snap's arrival notice → outcome recorded. */
+  readonly lastSnapToOutcomeMs?: number;
+}
+
+export interface VisitSummary {
+  readonly group: string;
+  readonly detectorsExpected: number;
+  readonly processed: number;
+  readonly failed: number;
+  readonly timedOut: number;
+  readonly skipped: number;
+  readonly detectors: readonly DetectorLatencies[];
+}
+
+export interface NightSummary {
+  readonly instrument: string;
+  /** Summit clock speed the night ran at (latencies are real ms whatever it was). */
+  readonly clockSpeed: number;
+  readonly visits: readonly VisitSummary[];
+  /** Percentiles over every visit-detector that has the measure. */
+  readonly latencyPercentilesMs: Readonly<Record<string, { p50: number; p95: number; max: number; n: number }>>;
+}
+
+function diff(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? undefined : Math.round((b - a) * 1000) / 1000;
+}
+
+/** Latencies of one outcome from its marks. */
+export function latenciesOf(outcome: Outcome): DetectorLatencies {
+  const m = outcome.marks;
+  const arrivals = Object.values(m.snapArrivedMs ?? {});
+  const lastSnap = arrivals.length > 0 ? Math.max(...arrivals) : undefined;
+  const out: Record<string, unknown> = { detector: outcome.detector, outcome: outcome.kind };
+  if (outcome.code) out.code = outcome.code;
+  const values = {
+    nextVisitToPreloadDoneMs: diff(m.nextVisitReceivedMs, m.preloadDoneMs),
+    lastSnapToPipelineStartMs: diff(lastSnap, m.pipelineStartMs),
+    pipelineMs: diff(m.pipelineStartMs, m.pipelineEndMs),
+    lastSnapToOutcomeMs: diff(lastSnap, m.outcomeMs),
+  };
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = v;
+  return out as unknown as DetectorLatencies;
+}
+
+/** The p-th percentile (0..100) of values, nearest-rank; NaN for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? NaN;
+}
+
+/**
+ * The summary of a night: per visit (in the order given) the counts of each outcome and every
+ * detector's latencies, plus percentiles of each latency over the night.
+ */
+export function summarizeNight(options: {
+  instrument: string;
+  clockSpeed: number;
+  groups: readonly string[];
+  detectorsPerVisit: number;
+  outcomes: readonly Outcome[];
+}): NightSummary {
+  const byGroup = new Map<string, Outcome[]>();
+  for (const o of options.outcomes) byGroup.set(o.group, [...(byGroup.get(o.group) ?? []), o]);
+  const visits = options.groups.map((group): VisitSummary => {
+    const list = (byGroup.get(group) ?? []).sort((a, b) => a.detector - b.detector);
+    const count = (k: Outcome['kind']): number => list.filter((o) => o.kind === k).length;
+    return {
+      group,
+      detectorsExpected: options.detectorsPerVisit,
+      processed: count('processed'),
+      failed: count('failed'),
+      timedOut: count('timed_out'),
+      skipped: count('skipped'),
+      detectors: list.map(latenciesOf),
+    };
+  });
+  const measures = ['nextVisitToPreloadDoneMs', 'lastSnapToPipelineStartMs', 'pipelineMs', 'lastSnapToOutcomeMs'] as const;
+  const latencyPercentilesMs: Record<string, { p50: number; p95: number; max: number; n: number }> = {};
+  for (const m of measures) {
+    const values = visits.flatMap((v) => v.detectors.map((d) => d[m]).filter((x): x is number => x !== undefined));
+    if (values.length === 0) continue;
+    latencyPercentilesMs[m] = {
+      p50: percentile(values, 50),
+      p95: percentile(values, 95),
+      max: Math.max(...values),
+      n: values.length,
+    };
+  }
+  return { instrument: options.instrument, clockSpeed: options.clockSpeed, visits, latencyPercentilesMs };
+}
+
+/** The summary as a text table for a terminal. */
+export function formatNightSummary(summary: NightSummary): string {
+  const rows = [['group', 'expected', 'processed', 'failed', 'timed out', 'skipped']];
+  for (const v of summary.visits) {
+    rows.push([v.group, String(v.detectorsExpected), String(v.processed), String(v.failed), String(v.timedOut), String(v.skipped)]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  lines.push('', 'latency (real ms)                p50        p95        max      n');
+  for (const [name, p] of Object.entries(summary.latencyPercentilesMs)) {
+    lines.push(
+      `${name.padEnd(30)} ${p.p50.toFixed(1).padStart(8)}   ${p.p95.toFixed(1).padStart(8)}   ${p.max.toFixed(1).padStart(8)}  ${String(p.n).padStart(5)}`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,39 @@
+import { bandOf, CoordSys, type NextVisit } from '../core/next-visit.js';
+import type { SelectionMatch } from './pipeline-definition.js';
+import type { CompiledPipeline, PipelineSet } from './pipeline-set.js';
+
+function raInRange(ra: number, [min, max]: readonly [number, number]): boolean {
+  const r = ((ra % 360) + 360) % 360;
+  return min <= max ? r >= min && r <= max : r >= min || r <= max;
+}
+
+/** True when every criterion of `match` holds for the visit. */
+export function ruleMatches(match: SelectionMatch, visit: NextVisit): boolean {
+  if (match.instrument && !match.instrument.includes(visit.instrument)) return false;
+  if (match.survey && !match.survey.includes(visit.survey)) return false;
+  if (match.band && !match.band.includes(bandOf(visit.filters))) return false;
+  if (match.region) {
+    if (visit.coordinateSystem !== CoordSys.ICRS) return false;
+    const [ra, dec] = visit.position;
+    if (!raInRange(ra, match.region.ra)) return false;
+    if (dec < match.region.dec[0] || dec > match.region.dec[1]) return false;
+  }
+  return true;
+}
+
+/**
+ * The candidate pipelines of the first rule that matches, in fallback order; `[]` when that
+ * rule says skip, and also when no rule matches (nothing to run is a skip, not an error).
+ */
+export function candidatePipelines(set: PipelineSet, visit: NextVisit): CompiledPipeline[] {
+  const rule = set.rules.find((r) => ruleMatches(r.when, visit));
+  return (rule?.pipelines ?? []).map((name) => set.pipelines.get(name)).filter((p) => p !== undefined);
+}
+
+/** The first candidate whose required inputs are all available, if any. */
+export function chooseRunnable(
+  candidates: readonly CompiledPipeline[],
+  available: ReadonlySet<string>,
+): CompiledPipeline | undefined {
+  return candidates.find((p) => p.requires.every((t) => available.has(t)));
+}

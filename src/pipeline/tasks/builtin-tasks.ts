@@ -1,0 +1,10 @@
+import { TaskRegistry } from '../task-registry.js';
+import { detectTask } from './detect-task.js';
+import { externalTask } from './external-task.js';
+import { isrTask } from './isr-task.js';
+import { noopTask } from './noop-task.js';
+
+/** A registry of the tasks promptly ships: noop, isr, detect, external. */
+export function builtinTaskRegistry(): TaskRegistry {
+  return new TaskRegistry([noopTask, isrTask, detectTask, externalTask]);
+}

@@ -1,0 +1,60 @@
+import { PromptlyError, isPromptlyError } from '../../core/errors.js';
+import { FitsFile, readImage, type PixelArray } from '../../fits/index.js';
+import type { Image, IsrAmp } from '../../science/index.js';
+import { imageFrom } from '../../science/index.js';
+
+function toFloat32(pixels: PixelArray): Float32Array {
+  if (pixels instanceof Float32Array) return pixels;
+  const out = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = Number(pixels[i]);
+  return out;
+}
+
+function corrupt(what: string, err: unknown): PromptlyError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `${what}: ${message}`, { cause: err });
+}
+
+/** Reads the amplifier HDUs of a raw (every image extension with DATASEC/BIASSEC/DETSEC). */
+export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Promise<IsrAmp[]> {
+  try {
+    const file = FitsFile.fromBytes(bytes);
+    const amps: IsrAmp[] = [];
+    for (const hdu of await file.hdus(signal)) {
+      if (hdu.index === 0 || hdu.axes.length !== 2) continue;
+      const h = hdu.header;
+      const image = await readImage(file.source, hdu, signal ? { signal } : {});
+      const pixels = image.pixels instanceof Int32Array ? image.pixels : toFloat32(image.pixels);
+      const gain = h.get('GAIN');
+      amps.push({
+        pixels,
+        width: hdu.axes[0] ?? 0,
+        height: hdu.axes[1] ?? 0,
+        dataSec: h.getString('DATASEC'),
+        biasSec: h.getString('BIASSEC'),
+        detSec: h.getString('DETSEC'),
+        ...(typeof gain === 'number' && gain > 0 ? { gain } : {}),
+      });
+    }
+    return amps;
+  } catch (err) {
+    if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
+    throw corrupt('cannot read raw amplifiers', err);
+  }
+}
+
+/** Reads the first 2-d image of a FITS file (e.g. a master calibration) as float32. */
+export async function readImageFile(bytes: Uint8Array, what: string, signal?: AbortSignal): Promise<Image> {
+  try {
+    const file = FitsFile.fromBytes(bytes);
+    for (const hdu of await file.hdus(signal)) {
+      if (hdu.axes.length !== 2) continue;
+      const image = await readImage(file.source, hdu, signal ? { signal } : {});
+      return imageFrom(hdu.axes[0] ?? 0, hdu.axes[1] ?? 0, toFloat32(image.pixels));
+    }
+  } catch (err) {
+    if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
+    throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', `${what} is not a readable FITS image`, { cause: err });
+  }
+  throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', `${what} has no 2-d image`);
+}

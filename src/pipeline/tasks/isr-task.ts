@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { PromptlyError } from '../../core/errors.js';
+import { runIsr, type Image } from '../../science/index.js';
+import { imageFits } from '../../sim/fits-out.js';
+import type { TaskDefinition } from '../task.js';
+import { readImageFile, readRawAmps } from './exposure-io.js';
+
+/** Where the ISR task leaves the corrected exposure for later steps. */
+export const EXPOSURE_SCRATCH_KEY = 'exposure';
+
+const configSchema = z.strictObject({
+  /** Overscan model per amplifier. */
+  overscan: z.enum(['row', 'constant']).default('row'),
+  doBias: z.boolean().default(true),
+  doFlat: z.boolean().default(true),
+  /** Write the corrected exposure as the `postISRCCD` dataset (float32 FITS). */
+  writeExposure: z.boolean().default(false),
+});
+
+export type IsrTaskConfig = z.output<typeof configSchema>;
+
+/**
+ * Instrument signature removal of every snap (overscan per amplifier, gain, assembly, bias,
+ * flat), then the snaps summed into one exposure, in electrons.
+ */
+export const isrTask: TaskDefinition<IsrTaskConfig> = {
+  kind: 'isr',
+  summary: 'Overscan per amp, gain, assembly, bias subtraction, flat division; snaps summed.',
+  configSchema,
+  requires: (c) => [...(c.doBias ? ['bias'] : []), ...(c.doFlat ? ['flat'] : [])],
+  produces: (c) => (c.writeExposure ? ['postISRCCD'] : []),
+  async run(context, config) {
+    const load = async (type: string): Promise<Image | undefined> => {
+      const bytes = await context.readInput(type);
+      if (!bytes) throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', `no ${type} for this detector`);
+      return readImageFile(bytes, type, context.signal);
+    };
+    const bias = config.doBias ? await load('bias') : undefined;
+    const flat = config.doFlat ? await load('flat') : undefined;
+    let sum: Image | undefined;
+    for (const snap of context.snaps) {
+      const amps = await readRawAmps(await snap.read(), context.signal);
+      const result = runIsr({
+        amps,
+        ...(bias ? { bias } : {}),
+        ...(flat ? { flat } : {}),
+        options: { overscan: { fit: config.overscan }, signal: context.signal },
+      });
+      const noise = result.amps.map((a) => a.overscanNoise.toFixed(2)).join(' ');
+      context.log(`isr snap ${snap.snap}: ${result.image.width}x${result.image.height}, masked ${result.maskedByFlat}, overscan noise ${noise} ADU`);
+      if (!sum) sum = result.image;
+      else {
+        const a = sum.data;
+        const b = result.image.data;
+        for (let i = 0; i < a.length; i++) a[i] = (a[i] ?? 0) + (b[i] ?? 0);
+      }
+    }
+    if (!sum) throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'no raw snaps to process');
+    context.scratch.set(EXPOSURE_SCRATCH_KEY, sum);
+    if (config.writeExposure) {
+      const bytes = await imageFits(sum.data, sum.width, sum.height, [
+        ['INSTRUME', context.dataId.instrument],
+        ['DETECTOR', context.dataId.detector ?? -1],
+        ['GROUPID', context.dataId.group ?? ''],
+        ['BUNIT', 'electron'],
+      ]);
+      await context.writeOutput('postISRCCD', bytes);
+    }
+  },
+};

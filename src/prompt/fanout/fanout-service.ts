@@ -1,0 +1,117 @@
+import type { Bus, Subscription, StreamMessage } from '../../bus/bus.js';
+import { decodeJson, encodeJson } from '../../bus/codec.js';
+import { realNowMs, type Clock } from '../../core/clock.js';
+import type { Config } from '../../core/config.js';
+import { PromptlyError, isPromptlyError } from '../../core/errors.js';
+import { parseNextVisit, type NextVisit } from '../../core/next-visit.js';
+import { subjects } from '../../core/subjects.js';
+import { taiSecondsToUtcMs } from '../../core/time.js';
+import type { StatusEmitter } from '../../observe/status-emitter.js';
+import { expandVisit } from './expand-visit.js';
+import { RecentSet } from './recent-set.js';
+import { RECEIVED_HEADER } from './work-item.js';
+
+/** What happened to one next_visit. */
+export type FanoutResult =
+  | { readonly status: 'enqueued'; readonly group: string; readonly items: number }
+  | { readonly status: 'duplicate'; readonly group: string; readonly items: 0 };
+
+export interface FanoutDeps {
+  readonly bus: Bus;
+  readonly clock: Clock;
+  readonly config: Config['fanout'];
+  readonly status: StatusEmitter;
+}
+
+/**
+ * Accepts next_visit events (over HTTP or from the bus), validates them, drops expired and
+ * repeated ones, and enqueues one work item per active detector.
+ */
+export class FanoutService {
+  readonly #recent: RecentSet;
+  #subscription: Subscription<StreamMessage> | undefined;
+  #loop: Promise<void> | undefined;
+
+  constructor(private readonly deps: FanoutDeps) {
+    this.#recent = new RecentSet(deps.config.dedupeWindow);
+  }
+
+  /**
+   * Validates and fans out one next_visit. Throws PROMPTLY_E_NEXT_VISIT_MALFORMED / _INVALID /
+   * _EXPIRED or PROMPTLY_E_INSTRUMENT_UNKNOWN; nothing is enqueued then.
+   */
+  async accept(input: unknown): Promise<FanoutResult> {
+    const receivedMs = realNowMs();
+    let visit: NextVisit;
+    try {
+      visit = parseNextVisit(input);
+      this.#checkExpiry(visit, this.deps.clock.now());
+      const items = expandVisit(visit, this.deps.config.detectorPurposes);
+      if (!this.#recent.add(`${visit.instrument}/${visit.groupId}/${visit.salIndex}`)) {
+        this.deps.status.emit({ activity: 'next_visit.duplicate', instrument: visit.instrument, group: visit.groupId });
+        return { status: 'duplicate', group: visit.groupId, items: 0 };
+      }
+      const headers = { [RECEIVED_HEADER]: String(receivedMs) };
+      const subject = subjects.work(visit.instrument);
+      await Promise.all(items.map((item) => this.deps.bus.publish(subject, encodeJson(item), { headers })));
+      this.deps.status.emit({
+        activity: 'next_visit.accepted',
+        instrument: visit.instrument,
+        group: visit.groupId,
+        detail: { items: items.length, nimages: visit.nimages, survey: visit.survey, filters: visit.filters },
+      });
+      return { status: 'enqueued', group: visit.groupId, items: items.length };
+    } catch (err) {
+      if (isPromptlyError(err)) {
+        this.deps.status.emit({ activity: 'next_visit.rejected', detail: { code: err.code, message: err.message } });
+      }
+      throw err;
+    }
+  }
+
+  #checkExpiry(visit: NextVisit, summitNowMs: number): void {
+    const ageMs = summitNowMs - taiSecondsToUtcMs(visit.private_sndStamp);
+    if (ageMs > this.deps.config.expirationMs) {
+      throw new PromptlyError(
+        'PROMPTLY_E_NEXT_VISIT_EXPIRED',
+        `next_visit ${visit.groupId} is ${Math.round(ageMs)} ms old (limit ${this.deps.config.expirationMs} ms)`,
+      );
+    }
+  }
+
+  /**
+   * Also takes next_visit events from the bus (`ocs.next_visit.<instrument>` in stream
+   * `stream`), new ones only. Bad events are reported and skipped; the loop keeps serving.
+   */
+  async start(stream: string): Promise<void> {
+    this.#subscription = await this.deps.bus.readStream(stream, {
+      deliver: { kind: 'new' },
+      filter: subjects.nextVisitAll,
+    });
+    const sub = this.#subscription;
+    this.#loop = (async () => {
+      for await (const message of sub) {
+        try {
+          await this.accept(decodeJsonOrMalformed(message.data));
+        } catch (err) {
+          if (!isPromptlyError(err)) throw err;
+          // Already reported as a status event by accept(); the bus path has no caller to answer.
+        }
+      }
+    })();
+  }
+
+  async close(): Promise<void> {
+    await this.#subscription?.close();
+    await this.#loop;
+  }
+}
+
+/** JSON bytes → value; malformed JSON is PROMPTLY_E_NEXT_VISIT_MALFORMED. */
+export function decodeJsonOrMalformed(data: Uint8Array): unknown {
+  try {
+    return decodeJson(data);
+  } catch (err) {
+    throw new PromptlyError('PROMPTLY_E_NEXT_VISIT_MALFORMED', 'next_visit is not valid JSON', { cause: err });
+  }
+}

@@ -1,0 +1,2 @@
+/** Header carrying the summit-clock time the fan-out accepted the next_visit (ms, UTC). */
+export const RECEIVED_HEADER = 'promptly-received-ms';

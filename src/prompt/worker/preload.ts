@@ -1,0 +1,54 @@
+import { DATASET_TYPES, collections } from '../../registry/dataset-types.js';
+import type { DataId, DatasetRef } from '../../registry/registry.js';
+import type { Repo } from '../../registry/repo.js';
+
+/** Calibration types promptly knows how to look up, and the data ID each needs. */
+const CALIBRATION_DATA_ID: Record<string, (base: DataId) => DataId> = {
+  [DATASET_TYPES.bias.name]: ({ instrument, detector }) => ({ instrument, detector }),
+  [DATASET_TYPES.flat.name]: ({ instrument, detector, band }) => ({ instrument, detector, band }),
+};
+
+/** What preload found: calibration types now in the local repo, with their refs. */
+export interface PreloadResult {
+  readonly available: ReadonlySet<string>;
+  readonly refs: ReadonlyMap<string, DatasetRef>;
+  /** How many datasets were copied (the rest were already local). */
+  readonly copied: number;
+}
+
+/**
+ * Copies into the handler-local repo the calibrations of `types` valid for the
+ * visit-detector at `timeMs`, unless the same dataset is there already (a slot that keeps
+ * its detector reuses them from visit to visit).
+ */
+export async function preloadCalibrations(options: {
+  readonly central: Repo;
+  readonly local: Repo;
+  readonly dataId: DataId;
+  readonly types: readonly string[];
+  readonly timeMs: number;
+  readonly signal: AbortSignal;
+}): Promise<PreloadResult> {
+  const { central, local, dataId, timeMs, signal } = options;
+  const calib = collections.calib(dataId.instrument);
+  const refs = new Map<string, DatasetRef>();
+  let copied = 0;
+  await Promise.all(
+    options.types.map(async (type) => {
+      const idOf = CALIBRATION_DATA_ID[type];
+      if (!idOf) return;
+      const id = idOf(dataId);
+      const ref = await central.findCalibration(type, id, [calib], timeMs);
+      if (!ref) return;
+      const already = await local.findCalibration(type, id, [calib], timeMs);
+      if (already?.id === ref.id) {
+        refs.set(type, already);
+        return;
+      }
+      await local.transfer(central, [ref], { signal, certifications: [calib] });
+      copied++;
+      refs.set(type, ref);
+    }),
+  );
+  return { available: new Set(refs.keys()), refs, copied };
+}

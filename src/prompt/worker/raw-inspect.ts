@@ -1,0 +1,55 @@
+import { PromptlyError, isPromptlyError } from '../../core/errors.js';
+import { getDetector, getInstrument } from '../../core/instruments.js';
+import { bytesSource } from '../../fits/io/byte-source.js';
+import { scanHdus } from '../../fits/hdu/scan.js';
+import type { RawKey } from '../arrivals/raw-key.js';
+
+/** What ingest learns from a raw's headers. */
+export interface RawSummary {
+  /** Image HDUs (amplifiers) with data. */
+  readonly amplifiers: number;
+  readonly exposureTimeS: number | undefined;
+}
+
+function mismatch(what: string, got: unknown, want: unknown): PromptlyError {
+  return new PromptlyError(
+    'PROMPTLY_E_RAW_CORRUPT',
+    `raw header ${what} is ${JSON.stringify(got)} but its key says ${JSON.stringify(want)}`,
+  );
+}
+
+/**
+ * Checks that a raw is a readable FITS file whose headers agree with its key: every HDU
+ * complete, at least one image extension, and INSTRUME, RAFTBAY/CCDSLOT, GROUPID, CURINDEX
+ * (when present) matching instrument, detector, group and snap + 1. Anything else is
+ * PROMPTLY_E_RAW_CORRUPT with the FITS error as its cause. Reads headers only.
+ */
+export async function inspectRaw(bytes: Uint8Array, key: RawKey): Promise<RawSummary> {
+  let hdus;
+  try {
+    hdus = await scanHdus(bytesSource(bytes));
+  } catch (err) {
+    if (!isPromptlyError(err)) throw err;
+    throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `raw ${key.file} is not valid FITS: ${err.message}`, {
+      cause: err,
+    });
+  }
+  const primary = hdus[0]?.header;
+  if (!primary) throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `raw ${key.file} has no HDU`);
+  const instrument = primary.get('INSTRUME');
+  if (instrument !== undefined && instrument !== key.instrument) throw mismatch('INSTRUME', instrument, key.instrument);
+  const raft = primary.get('RAFTBAY');
+  const slot = primary.get('CCDSLOT');
+  if (typeof raft === 'string' && typeof slot === 'string') {
+    const detector = getDetector(getInstrument(key.instrument), key.detector);
+    if (`${raft}_${slot}` !== detector.name) throw mismatch('RAFTBAY_CCDSLOT', `${raft}_${slot}`, detector.name);
+  }
+  const group = primary.get('GROUPID');
+  if (group !== undefined && group !== key.group) throw mismatch('GROUPID', group, key.group);
+  const index = primary.get('CURINDEX');
+  if (index !== undefined && index !== key.snap + 1) throw mismatch('CURINDEX', index, key.snap + 1);
+  const amplifiers = hdus.filter((h) => h.index > 0 && (h.kind === 'image' || h.kind === 'compressed-image') && h.dataSize > 0).length;
+  if (amplifiers === 0) throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `raw ${key.file} has no image extension`);
+  const exptime = primary.get('EXPTIME');
+  return { amplifiers, exposureTimeS: typeof exptime === 'number' ? exptime : undefined };
+}

@@ -1,0 +1,46 @@
+import type { FannedOutVisit } from '../../core/next-visit.js';
+import { collections } from '../../registry/dataset-types.js';
+import type { DataId, DatasetRef } from '../../registry/registry.js';
+import type { Repo } from '../../registry/repo.js';
+import type { TaskContext } from '../../pipeline/task.js';
+
+/** The TaskContext of one visit-detector run, backed by the handler-local repo. */
+export function createTaskContext(options: {
+  readonly visit: FannedOutVisit;
+  readonly dataId: DataId;
+  readonly local: Repo;
+  readonly raws: readonly { snap: number; ref: DatasetRef }[];
+  readonly outputRun: string;
+  readonly timeMs: number;
+  readonly workDir: string;
+  readonly signal: AbortSignal;
+  readonly log: (message: string) => void;
+  /** Told of every output written, so the worker can export them. */
+  readonly onOutput: (ref: DatasetRef) => void;
+}): TaskContext {
+  const { local, dataId, signal } = options;
+  const outputId: DataId = { instrument: dataId.instrument, detector: dataId.detector, group: dataId.group };
+  return {
+    visit: options.visit,
+    dataId,
+    snaps: [...options.raws]
+      .sort((a, b) => a.snap - b.snap)
+      .map(({ snap, ref }) => ({ snap, read: () => local.get(ref, { signal }) })),
+    async readInput(datasetType) {
+      const id: DataId =
+        datasetType === 'flat'
+          ? { instrument: dataId.instrument, detector: dataId.detector, band: dataId.band }
+          : { instrument: dataId.instrument, detector: dataId.detector };
+      const ref = await local.findCalibration(datasetType, id, [collections.calib(dataId.instrument)], options.timeMs);
+      return ref ? local.get(ref, { signal }) : undefined;
+    },
+    async writeOutput(datasetType, bytes) {
+      const ref = await local.put(datasetType, outputId, options.outputRun, bytes, { signal });
+      options.onOutput(ref);
+    },
+    scratch: new Map(),
+    workDir: options.workDir,
+    signal,
+    log: options.log,
+  };
+}

@@ -1,0 +1,70 @@
+import type { DatasetType } from './registry.js';
+
+/**
+ * The dataset types promptly's repos hold. Registered in every repo (central and
+ * handler-local) at start-up so ingest and transfer never meet an unknown type.
+ */
+export const DATASET_TYPES = {
+  raw: {
+    name: 'raw',
+    dimensions: ['instrument', 'detector', 'group', 'snap'],
+    storageClass: 'Exposure',
+    isCalibration: false,
+  },
+  bias: {
+    name: 'bias',
+    dimensions: ['instrument', 'detector'],
+    storageClass: 'Exposure',
+    isCalibration: true,
+  },
+  flat: {
+    name: 'flat',
+    dimensions: ['instrument', 'detector', 'band'],
+    storageClass: 'Exposure',
+    isCalibration: true,
+  },
+  postISRCCD: {
+    name: 'postISRCCD',
+    dimensions: ['instrument', 'detector', 'group'],
+    storageClass: 'Exposure',
+    isCalibration: false,
+  },
+  src: {
+    name: 'src',
+    dimensions: ['instrument', 'detector', 'group'],
+    storageClass: 'SourceCatalog',
+    isCalibration: false,
+  },
+  pipelineLog: {
+    name: 'pipeline_log',
+    dimensions: ['instrument', 'detector', 'group'],
+    storageClass: 'Text',
+    isCalibration: false,
+  },
+  outcome: {
+    name: 'outcome',
+    dimensions: ['instrument', 'detector', 'group'],
+    storageClass: 'Json',
+    isCalibration: false,
+  },
+} as const satisfies Record<string, DatasetType>;
+
+export const ALL_DATASET_TYPES: readonly DatasetType[] = Object.values(DATASET_TYPES);
+
+/** Collection names, in one place. */
+export const collections = {
+  /** Calibration collection of an instrument (validity ranges). */
+  calib: (instrument: string) => `${instrument}/calib`,
+  /** Run that holds calibration files of an instrument. */
+  calibRun: (instrument: string) => `${instrument}/calib/run`,
+  /** Raws of one visit-detector in a handler-local repo (one run each, so pruning is per item). */
+  localRaw: (instrument: string, group: string, detector: number) =>
+    `${instrument}/raw/${group}/${detector}`,
+  /** Outputs of one visit-detector in a handler-local repo. */
+  localOutput: (instrument: string, group: string, detector: number) =>
+    `${instrument}/prompt/${group}/${detector}`,
+  /** Where outputs of a night are exported in the central repo. */
+  centralOutput: (instrument: string, dayObs: number) => `${instrument}/prompt/output-${dayObs}`,
+  /** One outcome per visit-detector. */
+  outcomes: (instrument: string) => `${instrument}/prompt/outcomes`,
+} as const;

@@ -1,0 +1,71 @@
+import { PromptlyError } from '../core/errors.js';
+import { dataIdEntries } from './data-id.js';
+import type { DataId, DatasetType } from './registry.js';
+
+/** File extension for each storage class; others get {@link DEFAULT_EXTENSION}. */
+export const STORAGE_CLASS_EXTENSIONS: Readonly<Record<string, string>> = {
+  Exposure: 'fits',
+  Image: 'fits',
+  SourceCatalog: 'fits',
+  Json: 'json',
+  Text: 'txt',
+};
+
+/** Extension for a storage class not in {@link STORAGE_CLASS_EXTENSIONS}. */
+export const DEFAULT_EXTENSION = 'bin';
+
+/** The file extension (no dot) datasets of `storageClass` are stored with. */
+export function extensionFor(storageClass: string): string {
+  return STORAGE_CLASS_EXTENSIONS[storageClass] ?? DEFAULT_EXTENSION;
+}
+
+const SAFE = /^[A-Za-z0-9._:+=@,-]$/;
+
+/**
+ * One key segment for a value: characters outside `[A-Za-z0-9._:+=@,-]` (and `%`) become
+ * `%XX` of their UTF-8 bytes, and a segment of only dots is fully escaped, so the mapping
+ * is injective and never yields `/`, `.` or `..`.
+ */
+export function encodeKeySegment(value: string | number): string {
+  const text = String(value);
+  let out = '';
+  for (const ch of text) {
+    if (SAFE.test(ch)) out += ch;
+    else
+      for (const byte of Buffer.from(ch, 'utf8'))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return /^\.+$/.test(out) ? out.replaceAll('.', '%2E') : out;
+}
+
+/**
+ * Deterministic datastore key of a dataset:
+ * `<run>/<datasetType>/<instrument>/<other dimension values>/<datasetType>_<instrument>_<values joined by _>.<ext>`,
+ * the other dimensions in DIMENSION_NAMES order (detector, group, snap, exposure, visit,
+ * day_obs, band, physical_filter), each value escaped by {@link encodeKeySegment}; the
+ * run's own `/`-separated segments are kept as directories. E.g. run `u/me/run1`, a bias
+ * of LSSTCam detector 94 → `u/me/run1/bias/LSSTCam/94/bias_LSSTCam_94.fits`.
+ * Throws PROMPTLY_E_REGISTRY_INVALID for a bad data ID or a run with an empty segment.
+ */
+export function datastoreKey(type: DatasetType, dataId: DataId, run: string): string {
+  const entries = dataIdEntries(dataId, type.dimensions);
+  const runSegments = typeof run === 'string' ? run.split('/') : [''];
+  if (runSegments.some((s) => s === '')) {
+    throw new PromptlyError(
+      'PROMPTLY_E_REGISTRY_INVALID',
+      `run ${JSON.stringify(run)} has an empty path segment`,
+    );
+  }
+  const instrument = entries.find(([n]) => n === 'instrument')?.[1] ?? '';
+  const others = entries.filter(([n]) => n !== 'instrument').map(([, v]) => encodeKeySegment(v));
+  const fileName =
+    [encodeKeySegment(type.name), encodeKeySegment(instrument), ...others].join('_') +
+    `.${extensionFor(type.storageClass)}`;
+  return [
+    ...runSegments.map(encodeKeySegment),
+    encodeKeySegment(type.name),
+    encodeKeySegment(instrument),
+    ...others,
+    fileName,
+  ].join('/');
+}

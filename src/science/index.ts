@@ -1,0 +1,62 @@
+/**
+ * Pixel algorithms, pure TypeScript on typed arrays: ISR (overscan, assembly, bias, flat),
+ * SExtractor-style background, threshold detection and source measurement.
+ */
+export { apertureSum, circleRectOverlap, type ApertureSum } from './aperture.js';
+export { assembleAmps, detectorExtent, type AmpPlacement } from './assemble.js';
+export {
+  estimateBackground,
+  type BackgroundMesh,
+  type BackgroundOptions,
+  type BackgroundResult,
+} from './background.js';
+export {
+  detectSources,
+  type BackgroundModel,
+  type DetectOptions,
+  type Detections,
+} from './detect.js';
+export {
+  assertBoxInside,
+  createImage,
+  cropImage,
+  imageFrom,
+  type Box,
+  type Image,
+} from './image.js';
+export {
+  runIsr,
+  type AmpIsrStats,
+  type IsrAmp,
+  type IsrInput,
+  type IsrOptions,
+  type IsrResult,
+} from './isr.js';
+export { labelComponents, type FootprintSet } from './label.js';
+export {
+  measureSources,
+  SOURCE_FLAGS,
+  type MeasureOptions,
+  type SourceCatalog,
+} from './measure.js';
+export { interpolateMesh } from './mesh-spline.js';
+export {
+  subtractOverscan,
+  type OverscanFit,
+  type OverscanOptions,
+  type OverscanResult,
+  type OverscanStatistic,
+} from './overscan.js';
+export {
+  clippedStatsInPlace,
+  medianInPlace,
+  selectInPlace,
+  type ClippedStats,
+} from './robust-stats.js';
+export { formatSection, parseSection, type Section } from './section.js';
+export {
+  convolveSeparable,
+  FWHM_PER_SIGMA,
+  gaussianKernel1d,
+  separableNoiseFactor,
+} from './smooth.js';

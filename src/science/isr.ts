@@ -1,0 +1,137 @@
+import { PromptlyError, throwIfAborted } from '../core/errors.js';
+import { assembleAmps, detectorExtent, type AmpPlacement } from './assemble.js';
+import type { Image } from './image.js';
+import { subtractOverscan, type OverscanOptions } from './overscan.js';
+import { parseSection, type Section } from './section.js';
+
+/** One amplifier's raw readout and its geometry (FITS section strings or parsed sections). */
+export interface IsrAmp {
+  /** Raw pixels, `width × height`, row-major, ADU. */
+  readonly pixels: Float32Array | Int32Array;
+  readonly width: number;
+  readonly height: number;
+  /** DATASEC in the amp frame, e.g. `[4:512,1:2000]` (a reversed range reads as the same box). */
+  readonly dataSec: string | Section;
+  /** Serial overscan (BIASSEC) in the amp frame, e.g. `[513:576,1:2000]`. */
+  readonly biasSec: string | Section;
+  /** DETSEC on the detector, e.g. `[509:1,1:2000]` (reversed = flipped). */
+  readonly detSec: string | Section;
+  /** Gain, e⁻/ADU. When given, the amp is converted to electrons after overscan subtraction. */
+  readonly gain?: number;
+}
+
+/** Options for {@link runIsr}. */
+export interface IsrOptions {
+  /** Overscan model, applied to every amp. Default: per-row median. */
+  readonly overscan?: OverscanOptions;
+  /** Checked between amplifiers. */
+  readonly signal?: AbortSignal;
+}
+
+/** Input of {@link runIsr}. */
+export interface IsrInput {
+  readonly amps: readonly IsrAmp[];
+  /** Master bias, detector-sized, in the units the amps end up in (e⁻ if gains are given). */
+  readonly bias?: Image;
+  /** Master flat, detector-sized, normalised (≈1). Non-finite or ≤ 0 entries mask the pixel. */
+  readonly flat?: Image;
+  readonly options?: IsrOptions;
+}
+
+/** Per-amplifier overscan statistics, ADU (before gain). */
+export interface AmpIsrStats {
+  /** Mean overscan level subtracted, ADU. */
+  readonly overscanLevel: number;
+  /** Clipped σ of the overscan about its fitted level (read noise), ADU. */
+  readonly overscanNoise: number;
+}
+
+/** Result of {@link runIsr}. */
+export interface IsrResult {
+  /** Assembled, bias-subtracted, flat-fielded detector image. Masked pixels are NaN. */
+  readonly image: Image;
+  /** One entry per input amp, same order. */
+  readonly amps: readonly AmpIsrStats[];
+  /** Pixels set to NaN because the flat was zero, negative or not finite there. */
+  readonly maskedByFlat: number;
+}
+
+/**
+ * Instrument-signature removal for one detector: per amp, overscan subtraction and trim, then
+ * gain (ADU → e⁻ when `gain` is given); assembly by DETSEC (flips honoured); bias subtraction;
+ * flat division. The detector size is the extent of the DETSEC boxes; bias and flat must match
+ * it. Throws PROMPTLY_E_SECTION_INVALID / PROMPTLY_E_IMAGE_GEOMETRY / PROMPTLY_E_ABORTED.
+ */
+export function runIsr(input: IsrInput): IsrResult {
+  const options = input.options ?? {};
+  if (input.amps.length === 0) {
+    throw new PromptlyError('PROMPTLY_E_IMAGE_GEOMETRY', 'ISR needs at least one amplifier');
+  }
+  const placements: AmpPlacement[] = [];
+  const stats: AmpIsrStats[] = [];
+  for (const amp of input.amps) {
+    throwIfAborted(options.signal);
+    const dataSec = toSection(amp.dataSec);
+    const biasSec = toSection(amp.biasSec);
+    const detSec = toSection(amp.detSec);
+    const os = subtractOverscan(
+      amp.pixels,
+      amp.width,
+      amp.height,
+      dataSec.box,
+      biasSec.box,
+      options.overscan,
+    );
+    if (amp.gain !== undefined) {
+      if (!(amp.gain > 0) || !Number.isFinite(amp.gain)) {
+        throw new PromptlyError(
+          'PROMPTLY_E_SCIENCE_OPTION_INVALID',
+          `gain must be > 0, got ${amp.gain}`,
+        );
+      }
+      const g = amp.gain;
+      const d = os.data;
+      for (let i = 0; i < d.length; i++) d[i] = d[i]! * g;
+    }
+    placements.push({ data: os.data, width: os.width, height: os.height, detSec });
+    stats.push({ overscanLevel: os.level, overscanNoise: os.noise });
+  }
+  throwIfAborted(options.signal);
+  const { width, height } = detectorExtent(placements.map((p) => p.detSec));
+  const image = assembleAmps(width, height, placements);
+  const data = image.data;
+  if (input.bias) {
+    checkSameSize(input.bias, width, height, 'bias');
+    const b = input.bias.data;
+    for (let i = 0; i < data.length; i++) data[i] = data[i]! - b[i]!;
+  }
+  let masked = 0;
+  if (input.flat) {
+    checkSameSize(input.flat, width, height, 'flat');
+    const f = input.flat.data;
+    for (let i = 0; i < data.length; i++) {
+      const v = f[i]!;
+      // v > 0 is false for NaN too
+      if (v > 0 && v !== Infinity) {
+        data[i] = data[i]! / v;
+      } else {
+        data[i] = NaN;
+        masked++;
+      }
+    }
+  }
+  return { image, amps: stats, maskedByFlat: masked };
+}
+
+function toSection(s: string | Section): Section {
+  return typeof s === 'string' ? parseSection(s) : s;
+}
+
+function checkSameSize(img: Image, width: number, height: number, what: string): void {
+  if (img.width !== width || img.height !== height || img.data.length !== width * height) {
+    throw new PromptlyError(
+      'PROMPTLY_E_IMAGE_GEOMETRY',
+      `${what} is ${img.width}×${img.height}, detector is ${width}×${height}`,
+    );
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Natural bicubic-spline interpolation of a coarse mesh (as SExtractor's background map) to
+ * full resolution. Node (i, j) of an `nx × ny` mesh with cell size `cell` sits at pixel
+ * ((i + 0.5)·cell − 0.5, (j + 0.5)·cell − 0.5); beyond the outermost nodes the end cubic is
+ * extended. Spline first along y per mesh column, then along x per image row, O(1) per pixel.
+ */
+export function interpolateMesh(
+  mesh: Float32Array,
+  nx: number,
+  ny: number,
+  cell: number,
+  width: number,
+  height: number,
+): Float32Array {
+  const out = new Float32Array(width * height);
+  const d2y = new Float64Array(nx * ny);
+  const column = new Float64Array(ny);
+  const colD2 = new Float64Array(ny);
+  const work = new Float64Array(Math.max(nx, ny));
+  for (let i = 0; i < nx; i++) {
+    for (let j = 0; j < ny; j++) column[j] = mesh[j * nx + i]!;
+    naturalSpline(column, ny, colD2, work);
+    for (let j = 0; j < ny; j++) d2y[j * nx + i] = colD2[j]!;
+  }
+  const xc = coefficients(width, nx, cell);
+  const yc = coefficients(height, ny, cell);
+  const nodes = new Float64Array(nx);
+  const nodeD2 = new Float64Array(nx);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    if (ny === 1) {
+      for (let i = 0; i < nx; i++) nodes[i] = mesh[i]!;
+    } else {
+      const lo = yc.seg[y]! * nx;
+      const hi = lo + nx;
+      const a = yc.a[y]!;
+      const b = yc.b[y]!;
+      const c = yc.c[y]!;
+      const e = yc.e[y]!;
+      for (let i = 0; i < nx; i++) {
+        nodes[i] = a * mesh[lo + i]! + b * mesh[hi + i]! + c * d2y[lo + i]! + e * d2y[hi + i]!;
+      }
+    }
+    if (nx === 1) {
+      out.fill(nodes[0]!, row, row + width);
+      continue;
+    }
+    naturalSpline(nodes, nx, nodeD2, work);
+    for (let x = 0; x < width; x++) {
+      const s = xc.seg[x]!;
+      out[row + x] =
+        xc.a[x]! * nodes[s]! +
+        xc.b[x]! * nodes[s + 1]! +
+        xc.c[x]! * nodeD2[s]! +
+        xc.e[x]! * nodeD2[s + 1]!;
+    }
+  }
+  return out;
+}
+
+interface Coefficients {
+  readonly seg: Int32Array;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly c: Float64Array;
+  readonly e: Float64Array;
+}
+
+/** Per-pixel segment index and cubic-spline weights along one axis (unit node spacing). */
+function coefficients(size: number, nodes: number, cell: number): Coefficients {
+  const seg = new Int32Array(size);
+  const a = new Float64Array(size);
+  const b = new Float64Array(size);
+  const c = new Float64Array(size);
+  const e = new Float64Array(size);
+  for (let p = 0; p < size; p++) {
+    const t = (p + 0.5) / cell - 0.5;
+    const s = nodes < 2 ? 0 : Math.min(Math.max(Math.floor(t), 0), nodes - 2);
+    const dx = t - s;
+    const cdx = 1 - dx;
+    seg[p] = s;
+    a[p] = cdx;
+    b[p] = dx;
+    c[p] = (cdx * cdx * cdx - cdx) / 6;
+    e[p] = (dx * dx * dx - dx) / 6;
+  }
+  return { seg, a, b, c, e };
+}
+
+/**
+ * Second derivatives of the natural cubic spline through `y[0..n)` at unit spacing
+ * (tridiagonal solve, zero curvature at both ends). `work` needs n entries.
+ */
+function naturalSpline(y: Float64Array, n: number, d2: Float64Array, work: Float64Array): void {
+  d2.fill(0, 0, n);
+  if (n < 3) return;
+  // forward sweep of d[i-1] + 4 d[i] + d[i+1] = 6 (y[i+1] - 2 y[i] + y[i-1])
+  work[0] = 0;
+  d2[0] = 0;
+  for (let i = 1; i < n - 1; i++) {
+    const p = d2[i - 1]! + 4;
+    d2[i] = -1 / p;
+    work[i] = (6 * (y[i + 1]! - 2 * y[i]! + y[i - 1]!) - work[i - 1]!) / p;
+  }
+  d2[n - 1] = 0;
+  for (let i = n - 2; i >= 1; i--) d2[i] = d2[i]! * d2[i + 1]! + work[i]!;
+}

@@ -1,0 +1,17 @@
+export type { CelestialWcs, LinearForm, Matrix2, WcsParams } from './celestial-wcs.js';
+export { createWcs, effectiveCd } from './celestial-wcs.js';
+export type { KeywordSource, KeywordValue } from './keyword-source.js';
+export { keywordSourceFrom } from './keyword-source.js';
+export type { ReadWcsOptions } from './read-wcs.js';
+export { readWcs } from './read-wcs.js';
+export type { WcsKeyword } from './to-keywords.js';
+export { toKeywords } from './to-keywords.js';
+export type { Sip, SipPolynomial } from './sip-polynomial.js';
+export { makeSipPolynomial, sipCoefficient, sipTerms, SIP_MAX_ORDER } from './sip-polynomial.js';
+export { SIP_INVERSE_MAX_ITERATIONS, SIP_INVERSE_TOLERANCE_PX } from './sip-inverse.js';
+export type { PixelArrays, PixToSkyOptions, SkyArrays, SkyToPixOptions } from './transforms.js';
+export { pixToSky, pixToSkyPoint, skyToPix, skyToPixPoint } from './transforms.js';
+export type { TanWcsSpec } from './make-tan-wcs.js';
+export { makeTanWcs } from './make-tan-wcs.js';
+export type { FootprintOptions } from './footprint.js';
+export { footprint } from './footprint.js';
