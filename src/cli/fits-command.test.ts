@@ -101,3 +101,16 @@ describe('promptly fits info / header / verify', () => {
     expect(stderr.join('')).toMatch(/PROMPTLY_E_STORE_NOT_FOUND: /);
   });
 });
+
+describe('promptly fits command group', () => {
+  it('includes info, header, verify and convert', () => {
+    const program = new Command();
+    const fits = registerFitsCommands(program);
+    expect(fits.commands.map((c) => c.name()).sort()).toEqual([
+      'convert',
+      'header',
+      'info',
+      'verify',
+    ]);
+  });
+});

@@ -9,6 +9,7 @@ import {
   type HduChecksumResult,
   type HduSummary,
 } from '../fits/index.js';
+import { registerFitsConvert } from './fits-convert.js';
 
 /** Options of the `fits` subcommands. */
 export interface FitsCommandOptions {
@@ -123,7 +124,7 @@ function fail(err: unknown): void {
 
 /**
  * Adds `fits info FILE [--json]`, `fits header FILE [--hdu N]` and `fits verify FILE
- * [--json]` to `program`.
+ * [--json]` to `program`, and `fits convert` (src/cli/fits-convert.ts).
  * Failures print `PROMPTLY_E_…: message` on stderr and exit with status 1.
  */
 export function registerFitsCommands(program: Command): Command {
@@ -170,5 +171,6 @@ export function registerFitsCommands(program: Command): Command {
         fail(err);
       }
     });
+  registerFitsConvert(fits);
   return fits;
 }

@@ -14,6 +14,8 @@ program
 
 const groups: Record<string, () => Promise<(p: Command) => void>> = {
   up: async () => (await import('./up-command.js')).registerUpCommand,
+  fits: async () => (await import('./fits-command.js')).registerFitsCommands,
+  wcs: async () => (await import('./wcs-command.js')).registerWcsCommands,
 };
 
 const wanted = process.argv[2];

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { configSchema, type ParsedConfig } from './config-schema.js';
 import { PromptlyError, type ErrorDetail } from './errors.js';
 import { activeDetectors, getInstrument } from './instruments.js';
-import { readYamlSource } from './yaml-source.js';
+import { issueKeyPath, readYamlSource } from './yaml-source.js';
 
 type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
@@ -96,7 +96,7 @@ function describeIssues(
 ): ErrorDetail[] {
   return issues.map((issue) => {
     const where = issue.path.map(String).join('.') || '(root)';
-    return { path: where, message: `${issue.message}${locate(issue.path)}` };
+    return { path: where, message: `${issue.message}${locate(issueKeyPath(issue))}` };
   });
 }
 

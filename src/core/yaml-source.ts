@@ -47,3 +47,13 @@ export function parseYamlSource(text: string, file: string, code: ErrorCode): Ya
     },
   };
 }
+
+/** The key path an issue of a schema check points at: for an unknown key, the key itself. */
+export function issueKeyPath(issue: {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly keys?: readonly string[];
+}): PropertyKey[] {
+  const first = issue.code === 'unrecognized_keys' ? issue.keys?.[0] : undefined;
+  return first === undefined ? [...issue.path] : [...issue.path, first];
+}

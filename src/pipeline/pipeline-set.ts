@@ -1,5 +1,5 @@
 import { PromptlyError, type ErrorDetail } from '../core/errors.js';
-import { parseYamlSource, readYamlSource, type YamlSource } from '../core/yaml-source.js';
+import { issueKeyPath, parseYamlSource, readYamlSource, type YamlSource } from '../core/yaml-source.js';
 import { pipelinesFileSchema, type SelectionRule } from './pipeline-definition.js';
 import type { TaskRegistry } from './task-registry.js';
 import type { AnyTaskDefinition } from './task.js';
@@ -48,7 +48,7 @@ export function compilePipelineSet(source: YamlSource, tasks: TaskRegistry): Pip
       source,
       parsed.error.issues.map((i) => ({
         path: i.path.map(String).join('.') || '(root)',
-        message: `${i.message}${source.locate(i.path)}`,
+        message: `${i.message}${source.locate(issueKeyPath(i))}`,
       })),
     );
   }
@@ -75,7 +75,7 @@ export function compilePipelineSet(source: YamlSource, tasks: TaskRegistry): Pip
       const config = task.configSchema.safeParse(step.config);
       if (!config.success) {
         for (const issue of config.error.issues) {
-          const p = [...at, 'config', ...issue.path];
+          const p = [...at, 'config', ...issueKeyPath(issue)];
           problems.push({ path: p.map(String).join('.'), message: `${issue.message}${source.locate(p)}` });
         }
         return;

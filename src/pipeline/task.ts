@@ -27,8 +27,8 @@ export interface TaskContext {
   writeOutput(datasetType: string, bytes: Uint8Array): Promise<void>;
   /** In-memory hand-off between the tasks of one run (e.g. the ISR image to detection). */
   readonly scratch: Map<string, unknown>;
-  /** A private directory for this run (external commands run in it). */
-  readonly workDir: string;
+  /** A private, empty directory for this run (made on first call; removed after the run). */
+  workDir(): Promise<string>;
   readonly signal: AbortSignal;
   log(message: string): void;
 }

@@ -307,6 +307,18 @@ describe('Repo', () => {
       expect(text(await centralRepo.get(back!))).toBe('sources');
     });
 
+    it('rejects bytes whose MD5 differs from the source checksum and keeps no copy', async () => {
+      const { repo: src } = await makeRepo();
+      const ref = await src.put('bias', { instrument: 'X', detector: 3 }, 'r', bytes('real'));
+      const { repo: dest } = await makeRepo();
+      const lying = { ...ref, checksum: md5(bytes('something else')) };
+      await expectCode(dest.transfer(src, [lying]), 'PROMPTLY_E_STORE_IO');
+      const left: string[] = [];
+      for await (const o of dest.datastore.list('')) left.push(o.key);
+      expect(left).toEqual([]);
+      expect(await dest.find('bias', { instrument: 'X', detector: 3 }, ['r'])).toBeUndefined();
+    });
+
     it('registers dataset types the destination lacks', async () => {
       const { repo: src } = await makeRepo();
       const type: DatasetType = {

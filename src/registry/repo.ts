@@ -222,6 +222,7 @@ export class Repo {
         /^[0-9a-f]{32}$/i.test(ref.checksum) &&
         checksum.toLowerCase() !== ref.checksum.toLowerCase()
       ) {
+        await this.datastore.delete(key).catch(() => undefined); // unregistered, so ours to drop
         throw new PromptlyError(
           'PROMPTLY_E_STORE_IO',
           `transfer: ${ref.uri} read back with MD5 ${checksum}, expected ${ref.checksum}`,

@@ -11,7 +11,8 @@ import type { QuantizeMethod } from './quantize.js';
 import { RICE_DEFAULT_BLOCK_SIZE, type RiceBytePix } from './rice.js';
 
 /** ZCMPTYPE values understood here (RICE_ONE is the old spelling of RICE_1). */
-export type CompressionType = 'RICE_1' | 'GZIP_1' | 'GZIP_2' | 'PLIO_1' | 'HCOMPRESS_1' | 'NOCOMPRESS';
+export type CompressionType =
+  'RICE_1' | 'GZIP_1' | 'GZIP_2' | 'PLIO_1' | 'HCOMPRESS_1' | 'NOCOMPRESS';
 
 /** Everything needed to decode the tiles of one compressed-image HDU. */
 export interface CompressedImageInfo {
@@ -57,7 +58,8 @@ function zParams(header: Header): Map<string, number> {
     const name = header.get(`ZNAME${i}`);
     if (name === undefined) break;
     const val = header.get(`ZVAL${i}`);
-    if (typeof name === 'string' && typeof val === 'number') out.set(name.trim().toUpperCase(), val);
+    if (typeof name === 'string' && typeof val === 'number')
+      out.set(name.trim().toUpperCase(), val);
   }
   return out;
 }
@@ -74,10 +76,13 @@ export function describeCompressedImage(header: Header): CompressedImageInfo {
   const rawType = header.getString('ZCMPTYPE').trim().toUpperCase();
   const cmptype = (rawType === 'RICE_ONE' ? 'RICE_1' : rawType) as CompressionType;
   if (!['RICE_1', 'GZIP_1', 'GZIP_2', 'PLIO_1', 'HCOMPRESS_1', 'NOCOMPRESS'].includes(cmptype)) {
-    throw new PromptlyError('PROMPTLY_E_FITS_UNSUPPORTED', `ZCMPTYPE '${rawType}' is not supported`);
+    throw new PromptlyError(
+      'PROMPTLY_E_FITS_UNSUPPORTED',
+      `ZCMPTYPE '${rawType}' is not supported`,
+    );
   }
   const bitpix = header.get('ZBITPIX');
-  if (!isImageBitpix(bitpix)) throw headerError(`ZBITPIX ${String(bitpix)} is not a FITS BITPIX`);
+  if (!isImageBitpix(bitpix)) throw headerError(`ZBITPIX ${typeof bitpix === 'bigint' ? bitpix.toString() : JSON.stringify(bitpix)} is not a FITS BITPIX`);
   const naxis = header.getInt('ZNAXIS');
   if (naxis < 0 || naxis > MAX_AXES) throw headerError(`ZNAXIS ${naxis} is out of range`);
   const axes: number[] = [];
@@ -97,7 +102,10 @@ export function describeCompressedImage(header: Header): CompressedImageInfo {
     pixels *= n;
   }
   if (!Number.isSafeInteger(pixels) || pixels > 2 ** 31) {
-    throw new PromptlyError('PROMPTLY_E_FITS_DATA', `compressed image of ${pixels} pixels is too large`);
+    throw new PromptlyError(
+      'PROMPTLY_E_FITS_DATA',
+      `compressed image of ${pixels} pixels is too large`,
+    );
   }
   const table = describeTable(header);
   if (table.rows !== tileCount) {
@@ -110,7 +118,10 @@ export function describeCompressedImage(header: Header): CompressedImageInfo {
   const blockSize = params.get('BLOCKSIZE') ?? RICE_DEFAULT_BLOCK_SIZE;
   const bytePixRaw = params.get('BYTEPIX') ?? 4;
   if (bytePixRaw !== 1 && bytePixRaw !== 2 && bytePixRaw !== 4 && cmptype === 'RICE_1') {
-    throw new PromptlyError('PROMPTLY_E_FITS_UNSUPPORTED', `RICE_1 BYTEPIX ${bytePixRaw} is not supported`);
+    throw new PromptlyError(
+      'PROMPTLY_E_FITS_UNSUPPORTED',
+      `RICE_1 BYTEPIX ${bytePixRaw} is not supported`,
+    );
   }
   const zq = header.get('ZQUANTIZ');
   let quantize: QuantizeMethod | undefined;
@@ -125,7 +136,8 @@ export function describeCompressedImage(header: Header): CompressedImageInfo {
     quantize = q;
   }
   const seed = header.get('ZDITHER0');
-  const ditherSeed = typeof seed === 'number' && Number.isInteger(seed) && seed >= 1 && seed <= 10000 ? seed : 1;
+  const ditherSeed =
+    typeof seed === 'number' && Number.isInteger(seed) && seed >= 1 && seed <= 10000 ? seed : 1;
   const num = (key: string): number | undefined => {
     const v = header.get(key);
     return typeof v === 'number' ? v : undefined;

@@ -43,7 +43,10 @@ const TYPE_BYTES: Record<string, number> = {
 export function elemBytes(type: string): number {
   const n = TYPE_BYTES[type];
   if (n === undefined || type === 'P' || type === 'Q') {
-    throw new PromptlyError('PROMPTLY_E_FITS_UNSUPPORTED', `heap arrays of type ${type} are not supported`);
+    throw new PromptlyError(
+      'PROMPTLY_E_FITS_UNSUPPORTED',
+      `heap arrays of type ${type} are not supported`,
+    );
   }
   return n;
 }
@@ -52,13 +55,19 @@ export function elemBytes(type: string): number {
 function parseTform(tform: string, n: number): { repeat: number; type: string; elemType: string } {
   const m = /^\s*(\d*)\s*([LXBIJKAEDCMPQ])\s*([LXBIJKAEDCM]?)/i.exec(tform);
   if (m === null) {
-    throw new PromptlyError('PROMPTLY_E_FITS_HEADER', `TFORM${n} = '${tform}' is not a binary table format`);
+    throw new PromptlyError(
+      'PROMPTLY_E_FITS_HEADER',
+      `TFORM${n} = '${tform}' is not a binary table format`,
+    );
   }
   const repeat = m[1] === '' || m[1] === undefined ? 1 : Number(m[1]);
   const type = (m[2] ?? '').toUpperCase();
   const elemType = (m[3] ?? '').toUpperCase();
   if ((type === 'P' || type === 'Q') && elemType === '') {
-    throw new PromptlyError('PROMPTLY_E_FITS_HEADER', `TFORM${n} = '${tform}' lacks the array type`);
+    throw new PromptlyError(
+      'PROMPTLY_E_FITS_HEADER',
+      `TFORM${n} = '${tform}' lacks the array type`,
+    );
   }
   return { repeat, type, elemType };
 }
@@ -80,7 +89,8 @@ export function describeTable(header: Header): TableLayout {
   const rows = header.getInt('NAXIS2');
   const pcount = header.getInt('PCOUNT', 0);
   const tfields = header.getInt('TFIELDS');
-  if (tfields < 0 || tfields > 999) throw new PromptlyError('PROMPTLY_E_FITS_HEADER', `TFIELDS ${tfields}`);
+  if (tfields < 0 || tfields > 999)
+    throw new PromptlyError('PROMPTLY_E_FITS_HEADER', `TFIELDS ${tfields}`);
   const columns = new Map<string, TableColumn>();
   let offset = 0;
   for (let n = 1; n <= tfields; n++) {
@@ -114,7 +124,12 @@ export interface Descriptor {
  * Reads the descriptor of column `col` in row `row` of the table bytes. Returns count 0
  * for an empty array. Throws PROMPTLY_E_FITS_DATA for negative or overflowing values.
  */
-export function readDescriptor(table: Uint8Array, layout: TableLayout, col: TableColumn, row: number): Descriptor {
+export function readDescriptor(
+  table: Uint8Array,
+  layout: TableLayout,
+  col: TableColumn,
+  row: number,
+): Descriptor {
   const dv = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const at = row * layout.rowBytes + col.offset;
   let count: number;
@@ -128,7 +143,8 @@ export function readDescriptor(table: Uint8Array, layout: TableLayout, col: Tabl
   } else {
     throw dataError(`column ${col.name} is not a variable-length array`);
   }
-  if (count < 0 || offset < 0) throw dataError(`row ${row + 1} of ${col.name} has a negative descriptor`);
+  if (count < 0 || offset < 0)
+    throw dataError(`row ${row + 1} of ${col.name} has a negative descriptor`);
   const bytes = count * elemBytes(col.elemType);
   const heapBytes = layout.dataBytes - layout.heapOffset;
   if (count > 0 && offset + bytes > heapBytes) {
@@ -138,7 +154,12 @@ export function readDescriptor(table: Uint8Array, layout: TableLayout, col: Tabl
 }
 
 /** Reads a scalar numeric column (B, I, J, K, E, D) of one row as a number. */
-export function readScalar(table: Uint8Array, layout: TableLayout, col: TableColumn, row: number): number {
+export function readScalar(
+  table: Uint8Array,
+  layout: TableLayout,
+  col: TableColumn,
+  row: number,
+): number {
   const dv = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const at = row * layout.rowBytes + col.offset;
   switch (col.type) {

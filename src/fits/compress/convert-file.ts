@@ -10,14 +10,15 @@ import { FitsFile } from '../hdu/fits-file.js';
 import type { HduInfo } from '../hdu/hdu-info.js';
 import { Header } from '../header/header.js';
 import { readImage } from '../image/read-image.js';
-import { fileSink } from '../write/byte-sink.js';
+import { fileSink, type ByteSink } from '../write/byte-sink.js';
 import { createFitsWriter } from '../write/fits-writer.js';
 import type { WritableHdu } from '../write/writable-hdu.js';
-import { pixelsToBigEndian, type ImageBitpix, type ImagePixels } from './pixels.js';
+import { imageHeaderFromCompressed } from './image-header.js';
+import type { ImagePixels } from './pixels.js';
 import type { QuantizeMethod } from './quantize.js';
 import type { WriteCompression } from './tile-encode.js';
 import { compressImage } from './tiled-image-write.js';
-import { readCompressedImage, type DecodedImage } from './tiled-image.js';
+import { readCompressedImage, streamCompressedImage, type DecodedImage } from './tiled-image.js';
 
 /** Options of convertFitsFile. */
 export interface ConvertOptions {
@@ -36,24 +37,57 @@ export interface ConvertOptions {
 
 /** What happened to each HDU. */
 export interface ConvertReport {
-  readonly hdus: ReadonlyArray<{ readonly index: number; readonly action: 'compressed' | 'decompressed' | 'copied' }>;
+  readonly hdus: ReadonlyArray<{
+    readonly index: number;
+    readonly action: 'compressed' | 'decompressed' | 'copied';
+  }>;
   readonly bytesWritten: number;
 }
 
-/** Bytes per chunk when writing decompressed pixels (bounded memory for the swap). */
-const CHUNK_PIXELS = 1 << 18;
-
-function imageHdu(image: DecodedImage): WritableHdu {
-  const { pixels } = image;
+/** Big-endian bytes of a run of pixels, converted in place (the run is not used again). */
+function runToBigEndian(pixels: ImagePixels): Uint8Array {
+  const bytes = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
   const size = pixels.BYTES_PER_ELEMENT;
+  if (size > 1) {
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (size === 2) b.swap16();
+    else if (size === 4) b.swap32();
+    else b.swap64();
+  }
+  return bytes;
+}
+
+/** The decompressed image HDU, its pixels decoded run by run while earlier runs are written. */
+function decompressedHdu(file: FitsFile, hdu: HduInfo, header: Header, signal?: AbortSignal): WritableHdu {
   return {
-    header: image.header,
-    data: function* () {
-      const scratch = new Uint8Array(Math.min(pixels.length, CHUNK_PIXELS) * size);
-      for (let i = 0; i < pixels.length; i += CHUNK_PIXELS) {
-        const part = pixels.subarray(i, Math.min(pixels.length, i + CHUNK_PIXELS)) as ImagePixels;
-        yield pixelsToBigEndian(part, scratch);
+    header,
+    replayable: false,
+    data: async function* () {
+      for await (const run of streamCompressedImage(file.source, hdu, signal ? { signal } : {})) {
+        yield runToBigEndian(run.pixels);
       }
+    },
+  };
+}
+
+/**
+ * A sink that keeps one write in flight: write() resolves as soon as the PREVIOUS write has
+ * finished, so the producer decodes or encodes the next chunk while the disk takes this
+ * one. Only for producers that never reuse a chunk (true for every chunk convert makes).
+ */
+function pipelined(sink: ByteSink): ByteSink {
+  let inflight: Promise<void> = Promise.resolve();
+  return {
+    async write(chunk, signal) {
+      const previous = inflight;
+      inflight = previous.then(() => sink.write(chunk, signal));
+      // surface a failed write on the next call at the latest
+      inflight.catch(() => undefined);
+      await previous;
+    },
+    async close() {
+      await inflight;
+      await sink.close();
     },
   };
 }
@@ -68,7 +102,9 @@ function emptyPrimary(from: Header | undefined): WritableHdu {
   const h = new Header().set('SIMPLE', true, 'file does conform to FITS standard');
   h.set('BITPIX', 8).set('NAXIS', 0).set('EXTEND', true);
   // keep the primary's own cards when it had no data to move
-  if (from !== undefined) for (const c of from) if (c.kind !== 'value' || !/^(SIMPLE|BITPIX|NAXIS\d*|EXTEND)$/.test(c.keyword)) h.append(c);
+  if (from !== undefined)
+    for (const c of from)
+      if (c.kind !== 'value' || !/^(SIMPLE|BITPIX|NAXIS\d*|EXTEND)$/.test(c.keyword)) h.append(c);
   return { header: h };
 }
 
@@ -76,7 +112,11 @@ function emptyPrimary(from: Header | undefined): WritableHdu {
  * Converts IN to OUT. Throws the FITS codes of the readers for bad input,
  * PROMPTLY_E_STORE_IO when OUT cannot be written, PROMPTLY_E_ABORTED on abort.
  */
-export async function convertFitsFile(inPath: string, outPath: string, options: ConvertOptions = {}): Promise<ConvertReport> {
+export async function convertFitsFile(
+  inPath: string,
+  outPath: string,
+  options: ConvertOptions = {},
+): Promise<ConvertReport> {
   const { signal } = options;
   const compression = options.compression ?? 'RICE_1';
   const file = await FitsFile.open(inPath, signal);
@@ -85,7 +125,7 @@ export async function convertFitsFile(inPath: string, outPath: string, options: 
   let ok = false;
   try {
     const hdus = await file.hdus(signal);
-    const sink = await fileSink(tmp, signal);
+    const sink = pipelined(await fileSink(tmp, signal));
     const writer = createFitsWriter(sink);
     try {
       for (const hdu of hdus) {
@@ -93,14 +133,20 @@ export async function convertFitsFile(inPath: string, outPath: string, options: 
         if (compression === 'none') {
           if (hdu.kind === 'compressed-image') {
             const first = hdu.index === 1 && hdus[0]?.dataSize === 0 && hdu.header.has('ZSIMPLE');
-            const image = await readCompressedImage(file.source, hdu, { signal, asPrimary: first });
-            await writer.writeHdu(imageHdu(image), signal);
+            const header = imageHeaderFromCompressed(hdu.header, first);
+            await writer.writeHdu(decompressedHdu(file, hdu, header, signal), signal);
             report.push({ index: hdu.index, action: 'decompressed' });
             continue;
           }
           // an empty primary whose image lives in a ZSIMPLE extension is replaced by it
           const next = hdus[1];
-          if (hdu.index === 0 && hdu.dataSize === 0 && next?.kind === 'compressed-image' && next.header.has('ZSIMPLE')) continue;
+          if (
+            hdu.index === 0 &&
+            hdu.dataSize === 0 &&
+            next?.kind === 'compressed-image' &&
+            next.header.has('ZSIMPLE')
+          )
+            continue;
           await writer.writeHdu(await rawCopy(file, hdu, signal), signal);
           report.push({ index: hdu.index, action: 'copied' });
           continue;
@@ -117,7 +163,12 @@ export async function convertFitsFile(inPath: string, outPath: string, options: 
           image = await readCompressedImage(file.source, hdu, { signal });
         } else {
           const plain = await readImage(file.source, hdu, { raw: true, signal });
-          image = { header: hdu.header, bitpix: hdu.bitpix as ImageBitpix, axes: hdu.axes, pixels: plain.pixels as ImagePixels };
+          image = {
+            header: hdu.header,
+            bitpix: hdu.bitpix,
+            axes: hdu.axes,
+            pixels: plain.pixels as ImagePixels,
+          };
         }
         if (hdu.index === 0) await writer.writeHdu(emptyPrimary(undefined), signal);
         const compressed = compressImage(image, {

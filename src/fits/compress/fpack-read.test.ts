@@ -1,7 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FitsFile } from '../hdu/fits-file.js';
 import { readCompressedImage } from './tiled-image.js';
-import { firstDifference, fpack, funpack, haveTools, makeImage, readPlainPixels, tempDir } from './testing/tools.js';
+import {
+  firstDifference,
+  fpack,
+  funpack,
+  haveTools,
+  makeImage,
+  readPlainPixels,
+  tempDir,
+} from './testing/tools.js';
 
 if (!haveTools) console.warn('fpack-read tests skipped: fpack/funpack or /usr/bin/python3 missing');
 
@@ -34,15 +42,19 @@ describe.skipIf(!haveTools)('images compressed by fpack decode bit-exact with fu
     ['int32', 32, []],
   ];
   for (const [name, bitpix, extra] of cases) {
-    const src = (): string => makeImage(tmp.dir, `${name.replace(/\W/g, '_')}.fits`, bitpix, W, H, extra);
+    const src = (): string =>
+      makeImage(tmp.dir, `${name.replace(/\W/g, '_')}.fits`, bitpix, W, H, extra);
     it(`decodes ${name} compressed with Rice, gzip and gzip2 in row tiles`, async () => {
       const input = src();
-      for (const algo of ['-r', '-g', '-g2']) await compareWithFunpack(fpack([algo], input, `${input}${algo}.fz`));
+      for (const algo of ['-r', '-g', '-g2'])
+        await compareWithFunpack(fpack([algo], input, `${input}${algo}.fz`));
     });
     it(`decodes ${name} compressed with Rice in 2-D tiles that do not divide the image`, async () => {
       const input = src();
       for (const t of ['64,48', '300,7', '17,200']) {
-        await compareWithFunpack(fpack(['-r', '-t', t], input, `${input}.t${t.replace(',', 'x')}.fz`));
+        await compareWithFunpack(
+          fpack(['-r', '-t', t], input, `${input}.t${t.replace(',', 'x')}.fz`),
+        );
       }
     });
   }

@@ -2,9 +2,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FitsFile } from '../hdu/fits-file.js';
 import { convertFitsFile } from './convert-file.js';
 import { readCompressedImage } from './tiled-image.js';
-import { astropyPixels, firstDifference, funpack, haveTools, makeImage, readPlainPixels, tempDir } from './testing/tools.js';
+import {
+  astropyPixels,
+  firstDifference,
+  funpack,
+  haveTools,
+  makeImage,
+  readPlainPixels,
+  tempDir,
+} from './testing/tools.js';
 
-if (!haveTools) console.warn('fpack-write tests skipped: fpack/funpack or /usr/bin/python3 missing');
+if (!haveTools)
+  console.warn('fpack-write tests skipped: fpack/funpack or /usr/bin/python3 missing');
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
@@ -57,7 +66,11 @@ describe.skipIf(!haveTools)('images we compress decompress bit-exact with funpac
   it('writes 2-D tiles that do not divide the image, for an image in an extension', async () => {
     const input = makeImage(tmp.dir, 'w-ext.fits', 32, W, H, ['--extension']);
     const original = await readPlainPixels(input, 1);
-    for (const tile of [[64, 48], [300, 7], [17, 200]]) {
+    for (const tile of [
+      [64, 48],
+      [300, 7],
+      [17, 200],
+    ]) {
       const out = `${input}.${tile.join('x')}.fz`;
       await convertFitsFile(input, out, { compression: 'RICE_1', tile });
       const restored = funpack(out, `${out}.fits`);
@@ -68,10 +81,19 @@ describe.skipIf(!haveTools)('images we compress decompress bit-exact with funpac
 
   it('quantizes float32 images so that funpack decodes them to exactly our values', async () => {
     const input = makeImage(tmp.dir, 'w-f32.fits', -32, W, H, ['--zeros', '0.01', '--nan', '0.01']);
-    for (const quantizeMethod of ['SUBTRACTIVE_DITHER_1', 'SUBTRACTIVE_DITHER_2', 'NO_DITHER'] as const) {
+    for (const quantizeMethod of [
+      'SUBTRACTIVE_DITHER_1',
+      'SUBTRACTIVE_DITHER_2',
+      'NO_DITHER',
+    ] as const) {
       for (const compression of ['RICE_1', 'GZIP_2'] as const) {
         const out = `${input}.${quantizeMethod}.${compression}.fz`;
-        await convertFitsFile(input, out, { compression, quantizeLevel: 4, quantizeMethod, ditherSeed: 4242 });
+        await convertFitsFile(input, out, {
+          compression,
+          quantizeLevel: 4,
+          quantizeMethod,
+          ditherSeed: 4242,
+        });
         const f = await FitsFile.open(out);
         const ours = await readCompressedImage(f.source, await f.hdu(1));
         await f.close();
@@ -106,7 +128,9 @@ describe.skipIf(!haveTools)('images we compress decompress bit-exact with funpac
     const back = `${input}.back.fits`;
     const report = await convertFitsFile(fz, back, { compression: 'none' });
     expect(report.hdus.map((h) => h.action)).toEqual(['decompressed']);
-    expect(firstDifference(await readPlainPixels(back, 0), await readPlainPixels(input, 0))).toBe(-1);
+    expect(firstDifference(await readPlainPixels(back, 0), await readPlainPixels(input, 0))).toBe(
+      -1,
+    );
     const h = await headerOf(back, 0);
     expect(h.SIMPLE).toBe(true);
     expect(h.EXTNAME).toBeUndefined();

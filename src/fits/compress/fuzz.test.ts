@@ -14,8 +14,14 @@ describe('FITS reader fuzzing', () => {
       // algorithms we only decode: take their valid files from fpack
       const mask = makeImage(tmp.dir, 'mask.fits', 16, 60, 40, ['--mask']);
       const img = makeImage(tmp.dir, 'img.fits', 32, 60, 40);
-      extraBases.push({ name: 'fpack-plio', bytes: readFileSync(fpack(['-p'], mask, `${mask}.p.fz`)) });
-      extraBases.push({ name: 'fpack-hcompress', bytes: readFileSync(fpack(['-h', '-s', '4'], img, `${img}.h.fz`)) });
+      extraBases.push({
+        name: 'fpack-plio',
+        bytes: readFileSync(fpack(['-p'], mask, `${mask}.p.fz`)),
+      });
+      extraBases.push({
+        name: 'fpack-hcompress',
+        bytes: readFileSync(fpack(['-h', '-s', '4'], img, `${img}.h.fz`)),
+      });
     } else {
       console.warn('fuzz: fpack missing, PLIO/HCOMPRESS bases left out');
     }

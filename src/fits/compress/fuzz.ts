@@ -70,7 +70,8 @@ function mulberry32(seed: number): () => number {
 function sky(n: number, seed: number, scale: number): Float64Array {
   const r = mulberry32(seed);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = 1000 + scale * (r() + r() + r() - 1.5) + (r() < 0.01 ? 5000 * r() : 0);
+  for (let i = 0; i < n; i++)
+    out[i] = 1000 + scale * (r() + r() + r() - 1.5) + (r() < 0.01 ? 5000 * r() : 0);
   return out;
 }
 
@@ -87,28 +88,111 @@ export async function fuzzBases(): Promise<Array<{ name: string; bytes: Uint8Arr
   f32[9] = 0;
   const compressed = (pixels: ImagePixels, opts: CompressImageOptions): WritableHdu => {
     const header = new Header().set('XTENSION', 'IMAGE').set('OBJECT', 'fuzz');
-    return compressImage({ header, bitpix: bitpixOf(pixels), axes: [w, h], pixels }, { ditherSeed: 11, ...opts });
+    return compressImage(
+      { header, bitpix: bitpixOf(pixels), axes: [w, h], pixels },
+      { ditherSeed: 11, ...opts },
+    );
   };
   const file = async (hdus: WritableHdu[]): Promise<Uint8Array> => writeFits(hdus);
   return [
     { name: 'plain-int16', bytes: await file([makeImageHdu(i16, [w, h])]) },
-    { name: 'plain-float32-ext', bytes: await file([{ header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) }, makeImageHdu(f32, [w, h])]) },
-    { name: 'rice-int16', bytes: await file([{ header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) }, compressed(i16, {})]) },
-    { name: 'rice-int32-tiles', bytes: await file([{ header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) }, compressed(i32, { tile: [16, 16] })]) },
-    { name: 'gzip2-uint8', bytes: await file([{ header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) }, compressed(u8, { compression: 'GZIP_2' })]) },
-    { name: 'rice-float32-dither2', bytes: await file([{ header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) }, compressed(f32, { quantizeMethod: 'SUBTRACTIVE_DITHER_2', tile: [60, 8] })]) },
-    { name: 'gzip1-float32-lossless', bytes: await file([{ header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) }, compressed(f32, { compression: 'GZIP_1', quantizeLevel: 0 })]) },
+    {
+      name: 'plain-float32-ext',
+      bytes: await file([
+        { header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) },
+        makeImageHdu(f32, [w, h]),
+      ]),
+    },
+    {
+      name: 'rice-int16',
+      bytes: await file([
+        { header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) },
+        compressed(i16, {}),
+      ]),
+    },
+    {
+      name: 'rice-int32-tiles',
+      bytes: await file([
+        { header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) },
+        compressed(i32, { tile: [16, 16] }),
+      ]),
+    },
+    {
+      name: 'gzip2-uint8',
+      bytes: await file([
+        { header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) },
+        compressed(u8, { compression: 'GZIP_2' }),
+      ]),
+    },
+    {
+      name: 'rice-float32-dither2',
+      bytes: await file([
+        { header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) },
+        compressed(f32, { quantizeMethod: 'SUBTRACTIVE_DITHER_2', tile: [60, 8] }),
+      ]),
+    },
+    {
+      name: 'gzip1-float32-lossless',
+      bytes: await file([
+        { header: new Header().set('SIMPLE', true).set('BITPIX', 8).set('NAXIS', 0) },
+        compressed(f32, { compression: 'GZIP_1', quantizeLevel: 0 }),
+      ]),
+    },
   ];
 }
 
 const EDIT_KEYS = [
-  'NAXIS', 'NAXIS1', 'NAXIS2', 'BITPIX', 'PCOUNT', 'TFIELDS', 'TFORM1', 'ZNAXIS', 'ZNAXIS1', 'ZNAXIS2',
-  'ZTILE1', 'ZTILE2', 'ZBITPIX', 'ZCMPTYPE', 'ZVAL1', 'ZVAL2', 'ZQUANTIZ', 'ZDITHER0', 'THEAP', 'BZERO',
+  'NAXIS',
+  'NAXIS1',
+  'NAXIS2',
+  'BITPIX',
+  'PCOUNT',
+  'TFIELDS',
+  'TFORM1',
+  'ZNAXIS',
+  'ZNAXIS1',
+  'ZNAXIS2',
+  'ZTILE1',
+  'ZTILE2',
+  'ZBITPIX',
+  'ZCMPTYPE',
+  'ZVAL1',
+  'ZVAL2',
+  'ZQUANTIZ',
+  'ZDITHER0',
+  'THEAP',
+  'BZERO',
 ];
 const EDIT_VALUES = [
-  '0', '-1', '1', '2', '3', '7', '999', '65536', '2147483647', '-2147483648', '99999999999999999999',
-  '1.5', 'T', "'RICE_1'", "'GZIP_2'", "'PLIO_1'", "'HCOMPRESS_1'", "'NOCOMPRESS'", "'BOGUS'",
-  "'1PB(10)'", "'1QB(5)'", "'2PJ'", "'SUBTRACTIVE_DITHER_2'", "'NO_DITHER'", '-32', '64', '8', "''", '1E300',
+  '0',
+  '-1',
+  '1',
+  '2',
+  '3',
+  '7',
+  '999',
+  '65536',
+  '2147483647',
+  '-2147483648',
+  '99999999999999999999',
+  '1.5',
+  'T',
+  "'RICE_1'",
+  "'GZIP_2'",
+  "'PLIO_1'",
+  "'HCOMPRESS_1'",
+  "'NOCOMPRESS'",
+  "'BOGUS'",
+  "'1PB(10)'",
+  "'1QB(5)'",
+  "'2PJ'",
+  "'SUBTRACTIVE_DITHER_2'",
+  "'NO_DITHER'",
+  '-32',
+  '64',
+  '8',
+  "''",
+  '1E300',
 ];
 
 /** Applies one random mutation to a copy of `bytes`; returns it and a description. */
@@ -160,7 +244,9 @@ async function readAll(bytes: Uint8Array): Promise<void> {
     if (hdu.kind === 'compressed-image') {
       const img = await readCompressedImage(f.source, hdu, { maxImageBytes: FUZZ_MAX_IMAGE_BYTES });
       if (img.axes.length === 2 && (img.axes[0] as number) > 2 && (img.axes[1] as number) > 2) {
-        await readCompressedRegion(f.source, hdu, [1, 1], [2, 2], { maxImageBytes: FUZZ_MAX_IMAGE_BYTES });
+        await readCompressedRegion(f.source, hdu, [1, 1], [2, 2], {
+          maxImageBytes: FUZZ_MAX_IMAGE_BYTES,
+        });
       }
     } else if (hdu.kind === 'image' && hdu.dataSize > 0) {
       await readImage(f.source, hdu);
@@ -199,10 +285,16 @@ export async function runFitsFuzz(options: FuzzOptions = {}): Promise<FuzzReport
     maxMs = Math.max(maxMs, ms);
     const fitsCoded = isPromptlyError(error) && error.code.startsWith('PROMPTLY_E_FITS_');
     if (error !== undefined && !fitsCoded) {
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : typeof error === 'bigint' ? error.toString() : JSON.stringify(error) ?? 'undefined';
       failures.push({ case: c, base: base.name, mutation: m.what, ms, error: text });
     } else if (ms > bound) {
-      failures.push({ case: c, base: base.name, mutation: m.what, ms, error: `took ${ms.toFixed(1)} ms` });
+      failures.push({
+        case: c,
+        base: base.name,
+        mutation: m.what,
+        ms,
+        error: `took ${ms.toFixed(1)} ms`,
+      });
     } else if (error === undefined) data++;
     else coded++;
   }

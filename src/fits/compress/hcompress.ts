@@ -217,7 +217,11 @@ function roundTo(x: number, prnd: number, nrnd: number, bit: number): number {
 function unshuffle(a: Float64Array, off: number, n: number, n2: number, tmp: Float64Array): void {
   const nhalf = (n + 1) >> 1;
   for (let i = nhalf, p = off + n2 * nhalf, t = 0; i < n; i++, p += n2) tmp[t++] = a[p] as number;
-  for (let i = nhalf - 1, p2 = off + n2 * (nhalf - 1), p1 = off + 2 * n2 * (nhalf - 1); i >= 0; i--) {
+  for (
+    let i = nhalf - 1, p2 = off + n2 * (nhalf - 1), p1 = off + 2 * n2 * (nhalf - 1);
+    i >= 0;
+    i--
+  ) {
     a[p1] = a[p2] as number;
     p2 -= n2;
     p1 -= 2 * n2;
@@ -348,8 +352,7 @@ function hinv(a: Float64Array, nx: number, ny: number, smooth: boolean, scale: n
         hy = hy >= 0 ? hy - lowbit0 : hy + lowbit0;
         const parity = (bitOf(hc, bit1) + bitOf(hx, bit1) + bitOf(hy, bit1)) / bit1;
         const lowbit1 = parity % 2 === 1 ? bit1 : 0;
-        h0 =
-          h0 >= 0 ? h0 + lowbit0 - lowbit1 : h0 + (lowbit0 === 0 ? lowbit1 : lowbit0 - lowbit1);
+        h0 = h0 >= 0 ? h0 + lowbit0 - lowbit1 : h0 + (lowbit0 === 0 ? lowbit1 : lowbit0 - lowbit1);
         a[s10 + 1] = Math.floor((h0 + hx + hy + hc) / div);
         a[s10] = Math.floor((h0 + hx - hy - hc) / div);
         a[s00 + 1] = Math.floor((h0 - hx + hy - hc) / div);

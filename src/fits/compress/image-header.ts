@@ -8,7 +8,8 @@ import { lookupKey, makeValueCard, type Card, type CardValue } from '../header/c
 import { Header } from '../header/header.js';
 
 /** Keywords of the table structure and of the compression, never part of the image. */
-const TABLE_KEY = /^(TTYPE|TFORM|TUNIT|TDIM|TNULL|TSCAL|TZERO|TDISP|TCTYP|TCUNI|TCRPX|TCRVL|TCDLT)\d+$/;
+const TABLE_KEY =
+  /^(TTYPE|TFORM|TUNIT|TDIM|TNULL|TSCAL|TZERO|TDISP|TCTYP|TCUNI|TCRPX|TCRVL|TCDLT)\d+$/;
 const Z_KEY = /^(ZNAXIS\d*|ZTILE\d+|ZNAME\d+|ZVAL\d+)$/;
 const DROP_ON_READ = new Set([
   'XTENSION',
@@ -43,9 +44,16 @@ function isStructural(key: string): boolean {
   return DROP_ON_READ.has(key) || TABLE_KEY.test(key) || Z_KEY.test(key) || /^NAXIS\d+$/.test(key);
 }
 
-function copyCard(h: Header, from: Header, fromKey: string, toKey: string, fallback?: CardValue): void {
+function copyCard(
+  h: Header,
+  from: Header,
+  fromKey: string,
+  toKey: string,
+  fallback?: CardValue,
+): void {
   const card = from.getCard(fromKey);
-  if (card !== undefined) h.append(makeValueCard(toKey, card.value, card.comment, { type: card.type }));
+  if (card !== undefined)
+    h.append(makeValueCard(toKey, card.value, card.comment, { type: card.type }));
   else if (fallback !== undefined) h.append(makeValueCard(toKey, fallback));
 }
 
@@ -62,7 +70,11 @@ export function imageHeaderFromCompressed(compressed: Header, asPrimary: boolean
   } else {
     const t = compressed.get('ZTENSION');
     h.append(
-      makeValueCard('XTENSION', typeof t === 'string' ? t : 'IMAGE', compressed.getComment('ZTENSION') ?? 'Image extension'),
+      makeValueCard(
+        'XTENSION',
+        typeof t === 'string' ? t : 'IMAGE',
+        compressed.getComment('ZTENSION') ?? 'Image extension',
+      ),
     );
   }
   copyCard(h, compressed, 'ZBITPIX', 'BITPIX');
@@ -90,7 +102,8 @@ export function imageHeaderFromCompressed(compressed: Header, asPrimary: boolean
     else if (key === 'ZDATASUM') h.append(makeValueCard('DATASUM', card.value, card.comment));
     else if (key === 'EXTNAME' && asPrimary && card.value === 'COMPRESSED_IMAGE') continue;
     else if (key === 'ZBLANK') {
-      if (bitpix > 0 && !compressed.has('BLANK')) h.append(makeValueCard('BLANK', card.value, card.comment));
+      if (bitpix > 0 && !compressed.has('BLANK'))
+        h.append(makeValueCard('BLANK', card.value, card.comment));
     } else if (!isStructural(key)) h.append(card);
   }
   return h;
@@ -131,7 +144,13 @@ export function userCards(image: Header): Card[] {
   for (const card of image) {
     if (card.kind === 'value' && !card.hierarch) {
       const key = lookupKey(card.keyword);
-      if (IMAGE_STRUCTURAL.has(key) || /^NAXIS\d+$/.test(key) || TABLE_KEY.test(key) || Z_KEY.test(key)) continue;
+      if (
+        IMAGE_STRUCTURAL.has(key) ||
+        /^NAXIS\d+$/.test(key) ||
+        TABLE_KEY.test(key) ||
+        Z_KEY.test(key)
+      )
+        continue;
     }
     out.push(card);
   }

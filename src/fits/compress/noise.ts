@@ -55,7 +55,11 @@ function medianOfRows(rows: Float64Array, n: number): number {
  * MAD noise of `nx × ny` pixels. Float32 input is differenced in float32 arithmetic, as
  * cfitsio does for float images. Rows shorter than 9 pixels are joined into one row.
  */
-export function noiseEstimate(data: Float32Array | Float64Array, nx: number, ny: number): NoiseStats {
+export function noiseEstimate(
+  data: Float32Array | Float64Array,
+  nx: number,
+  ny: number,
+): NoiseStats {
   const f32 = data instanceof Float32Array;
   const fr = f32 ? Math.fround : (x: number): number => x;
   if (nx < 9) {

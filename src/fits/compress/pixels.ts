@@ -12,12 +12,7 @@ export type ImageBitpix = 8 | 16 | 32 | 64 | -32 | -64;
  * (16), Int32Array (32), BigInt64Array (64), Float32Array (−32), Float64Array (−64).
  */
 export type ImagePixels =
-  | Uint8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Float32Array
-  | Float64Array;
+  Uint8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
 /** Bytes per pixel of a BITPIX. */
 export function bytesPerPixel(bitpix: ImageBitpix): number {
@@ -97,7 +92,10 @@ export function pixelsFromBigEndian(bytes: Uint8Array, bitpix: ImageBitpix): Ima
 /** Big-endian bytes of pixels (a new array; `out` is used when it is large enough). */
 export function pixelsToBigEndian(pixels: ImagePixels, out?: Uint8Array): Uint8Array {
   const src = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-  const dst = out !== undefined && out.length >= src.length ? out.subarray(0, src.length) : new Uint8Array(src.length);
+  const dst =
+    out !== undefined && out.length >= src.length
+      ? out.subarray(0, src.length)
+      : new Uint8Array(src.length);
   dst.set(src);
   swapInPlace(dst, pixels.BYTES_PER_ELEMENT);
   return dst;

@@ -39,18 +39,34 @@ describe('quantizeTile / unquantizeInto', () => {
     expect(q[5]).toBe(ZERO_VALUE);
     expect(q[17]).toBe(NULL_VALUE);
     const back = new Float32Array(n);
-    unquantizeInto(q, n, { method: 'SUBTRACTIVE_DITHER_2', scale: r.scale, zero: r.zero, tileIndex: 3, ditherSeed: 77, blank: NULL_VALUE }, back);
+    unquantizeInto(
+      q,
+      n,
+      {
+        method: 'SUBTRACTIVE_DITHER_2',
+        scale: r.scale,
+        zero: r.zero,
+        tileIndex: 3,
+        ditherSeed: 77,
+        blank: NULL_VALUE,
+      },
+      back,
+    );
     expect(back[5]).toBe(0);
     expect(Number.isNaN(back[17])).toBe(true);
     for (let i = 0; i < n; i++) {
       if (i === 5 || i === 17) continue;
-      expect(Math.abs((back[i] as number) - (data[i] as number))).toBeLessThanOrEqual(r.scale * 0.5 + 1e-4);
+      expect(Math.abs((back[i] as number) - (data[i] as number))).toBeLessThanOrEqual(
+        r.scale * 0.5 + 1e-4,
+      );
     }
   });
 
   it('refuses to quantize a flat tile (the writer then stores it losslessly)', () => {
     const q = new Int32Array(100);
-    expect(quantizeTile(new Float32Array(100).fill(3), 10, 10, 4, 'SUBTRACTIVE_DITHER_1', 0, 1, q).ok).toBe(false);
+    expect(
+      quantizeTile(new Float32Array(100).fill(3), 10, 10, 4, 'SUBTRACTIVE_DITHER_1', 0, 1, q).ok,
+    ).toBe(false);
   });
 });
 

@@ -4,7 +4,12 @@
  * use readAnyImage, which returns the same FitsImage shape for both.
  */
 import type { Bitpix, HduInfo } from '../hdu/hdu-info.js';
-import { choosePixelFormat, readScaling, type PixelArray, type PixelScaling } from '../image/pixel-format.js';
+import {
+  choosePixelFormat,
+  readScaling,
+  type PixelArray,
+  type PixelScaling,
+} from '../image/pixel-format.js';
 import { readImage, type FitsImage, type ImageReadOptions } from '../image/read-image.js';
 import type { ByteSource } from '../io/byte-source.js';
 import type { ImagePixels } from './pixels.js';
@@ -58,7 +63,7 @@ export function applyScaling(
   const blank = scaling.blank === undefined ? undefined : Number(scaling.blank);
   if (stored instanceof BigInt64Array) {
     for (let i = 0; i < length; i++) {
-      const v = Number(stored[i] as bigint);
+      const v = Number(stored[i]);
       out[i] = v === blank ? NaN : v * bscale + bzero;
     }
   } else {
@@ -72,7 +77,7 @@ export function applyScaling(
 
 /** FitsImage of a decoded compressed image, with the core reader's scaling rules. */
 export function fitsImageFromDecoded(image: DecodedImage, raw = false): FitsImage {
-  const bitpix = image.bitpix as Bitpix;
+  const bitpix = image.bitpix;
   const scaling = readScaling(image.header);
   const { pixels, physical } = applyScaling(image.pixels, bitpix, scaling, raw);
   const format = choosePixelFormat(bitpix, scaling, raw);
@@ -97,6 +102,10 @@ export async function readAnyImage(
   options: ImageReadOptions = {},
 ): Promise<FitsImage> {
   if (hdu.kind !== 'compressed-image') return readImage(source, hdu, options);
-  const decoded = await readCompressedImage(source, hdu, options.signal ? { signal: options.signal } : {});
+  const decoded = await readCompressedImage(
+    source,
+    hdu,
+    options.signal ? { signal: options.signal } : {},
+  );
   return fitsImageFromDecoded(decoded, options.raw === true);
 }

@@ -18,9 +18,15 @@ function rng(seed: number): () => number {
   };
 }
 
-function sample(bytePix: RiceBytePix, n: number, spread: number, seed: number): Int32Array | Int16Array | Uint8Array {
+function sample(
+  bytePix: RiceBytePix,
+  n: number,
+  spread: number,
+  seed: number,
+): Int32Array | Int16Array | Uint8Array {
   const r = rng(seed);
-  const out = bytePix === 4 ? new Int32Array(n) : bytePix === 2 ? new Int16Array(n) : new Uint8Array(n);
+  const out =
+    bytePix === 4 ? new Int32Array(n) : bytePix === 2 ? new Int16Array(n) : new Uint8Array(n);
   let v = 0;
   for (let i = 0; i < n; i++) {
     v += (r() % (2 * spread + 1)) - spread;
@@ -43,9 +49,13 @@ describe('RICE_1 codec', () => {
   }
 
   it('round-trips the extreme 32-bit values and other block sizes', () => {
-    const px = Int32Array.from([2147483647, -2147483648, 0, -1, 2147483647, -2147483648, 5, 5, 5, 5]);
+    const px = Int32Array.from([
+      2147483647, -2147483648, 0, -1, 2147483647, -2147483648, 5, 5, 5, 5,
+    ]);
     for (const block of [1, 16, 32, 64]) {
-      expect(Array.from(riceDecode(riceEncode(px, px.length, 4, block), px.length, 4, block))).toEqual(Array.from(px));
+      expect(
+        Array.from(riceDecode(riceEncode(px, px.length, 4, block), px.length, 4, block)),
+      ).toEqual(Array.from(px));
     }
   });
 

@@ -41,12 +41,17 @@ const ELEM_BITPIX: Record<string, ImageBitpix> = { B: 8, I: 16, J: 32, K: 64, E:
 
 function elemBitpix(type: string): ImageBitpix {
   const b = ELEM_BITPIX[type];
-  if (b === undefined) throw new PromptlyError('PROMPTLY_E_FITS_UNSUPPORTED', `tile arrays of type ${type}`);
+  if (b === undefined)
+    throw new PromptlyError('PROMPTLY_E_FITS_UNSUPPORTED', `tile arrays of type ${type}`);
   return b;
 }
 
 /** Copies numbers between typed arrays (bigint ↔ number converted). */
-function copyValues(src: ImagePixels | Float64Array | Int32Array, dst: ImagePixels, n: number): void {
+function copyValues(
+  src: ImagePixels | Float64Array | Int32Array,
+  dst: ImagePixels,
+  n: number,
+): void {
   if (src instanceof BigInt64Array) {
     if (dst instanceof BigInt64Array) dst.set(src.subarray(0, n));
     else for (let i = 0; i < n; i++) dst[i] = Number(src[i]);
@@ -67,7 +72,12 @@ function naturalRiceArray(bytePix: number, n: number): Int32Array | Int16Array |
  * Decodes the COMPRESSED_DATA bytes of a tile into stored values of type `storedBitpix`
  * (the image BITPIX, or 32 for quantized floats), writing `out[0..n)`.
  */
-function decodeStored(info: CompressedImageInfo, raw: RawTile, storedBitpix: ImageBitpix, out: ImagePixels): void {
+function decodeStored(
+  info: CompressedImageInfo,
+  raw: RawTile,
+  storedBitpix: ImageBitpix,
+  out: ImagePixels,
+): void {
   const n = raw.pixels;
   const bytes = raw.compressed;
   const elemType = info.compressedColumn?.elemType ?? 'B';
@@ -111,7 +121,10 @@ function decodeStored(info: CompressedImageInfo, raw: RawTile, storedBitpix: Ima
     case 'NOCOMPRESS': {
       // cfitsio stores the tile's big-endian bytes in a 1PB column; other writers may use
       // an array of the pixel type itself
-      const values = pixelsFromBigEndian(bytes, elemType === 'B' ? storedBitpix : elemBitpix(elemType));
+      const values = pixelsFromBigEndian(
+        bytes,
+        elemType === 'B' ? storedBitpix : elemBitpix(elemType),
+      );
       if (values.length < n) throw dataError(`NOCOMPRESS tile ${raw.index + 1} is short`);
       copyValues(values, out, n);
       return;

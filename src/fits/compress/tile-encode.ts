@@ -18,7 +18,9 @@ export interface TileEncoding {
   readonly riceBlockSize: number;
   readonly gzipLevel: number;
   /** Quantization of float tiles; undefined to store floats losslessly (gzip). */
-  readonly quantize: { readonly level: number; readonly method: QuantizeMethod; readonly ditherSeed: number } | undefined;
+  readonly quantize:
+    | { readonly level: number; readonly method: QuantizeMethod; readonly ditherSeed: number }
+    | undefined;
 }
 
 /** One encoded tile: which column its bytes go to, and its ZSCALE/ZZERO. */
@@ -54,8 +56,15 @@ export class TileEncoder {
   #encodeInts(values: ImagePixels, n: number): Uint8Array {
     const { compression } = this.enc;
     if (compression === 'RICE_1') {
-      if (values instanceof BigInt64Array || values instanceof Float32Array || values instanceof Float64Array) {
-        throw new PromptlyError('PROMPTLY_E_FITS_UNSUPPORTED', 'RICE_1 needs 8, 16 or 32-bit integers');
+      if (
+        values instanceof BigInt64Array ||
+        values instanceof Float32Array ||
+        values instanceof Float64Array
+      ) {
+        throw new PromptlyError(
+          'PROMPTLY_E_FITS_UNSUPPORTED',
+          'RICE_1 needs 8, 16 or 32-bit integers',
+        );
       }
       const bytePix = values.BYTES_PER_ELEMENT as RiceBytePix;
       const cap = n * (bytePix + 1) + 64;
@@ -66,7 +75,10 @@ export class TileEncoder {
     if (compression === 'NOCOMPRESS') return be.slice();
     if (compression === 'GZIP_2' && values.BYTES_PER_ELEMENT > 1) {
       if (this.#shuffled.length < be.length) this.#shuffled = new Uint8Array(be.length);
-      return gzipTile(shuffleBytes(be, values.BYTES_PER_ELEMENT, this.#shuffled.subarray(0, be.length)), this.enc.gzipLevel);
+      return gzipTile(
+        shuffleBytes(be, values.BYTES_PER_ELEMENT, this.#shuffled.subarray(0, be.length)),
+        this.enc.gzipLevel,
+      );
     }
     return gzipTile(be, this.enc.gzipLevel);
   }
@@ -85,17 +97,45 @@ export class TileEncoder {
       const r = quantizeTile(pixels, width, height, q.level, q.method, index, q.ditherSeed, ints);
       if (r.ok) {
         const bytes = this.#encodeInts(ints, n);
-        return { column: 'COMPRESSED_DATA', bytes, count: bytes.length, scale: r.scale, zero: r.zero, hasNull: r.hasNull };
+        return {
+          column: 'COMPRESSED_DATA',
+          bytes,
+          count: bytes.length,
+          scale: r.scale,
+          zero: r.zero,
+          hasNull: r.hasNull,
+        };
       }
       const bytes = gzipTile(this.#bigEndian(pixels), this.enc.gzipLevel);
-      return { column: 'GZIP_COMPRESSED_DATA', bytes, count: bytes.length, scale: 0, zero: 0, hasNull: false };
+      return {
+        column: 'GZIP_COMPRESSED_DATA',
+        bytes,
+        count: bytes.length,
+        scale: 0,
+        zero: 0,
+        hasNull: false,
+      };
     }
     if (isFloat && this.enc.compression === 'RICE_1') {
       // Rice has no float form: an unquantized float tile is stored as gzipped float bytes
       const bytes = gzipTile(this.#bigEndian(pixels), this.enc.gzipLevel);
-      return { column: 'GZIP_COMPRESSED_DATA', bytes, count: bytes.length, scale: 0, zero: 0, hasNull: false };
+      return {
+        column: 'GZIP_COMPRESSED_DATA',
+        bytes,
+        count: bytes.length,
+        scale: 0,
+        zero: 0,
+        hasNull: false,
+      };
     }
     const bytes = this.#encodeInts(pixels, n);
-    return { column: 'COMPRESSED_DATA', bytes, count: bytes.length, scale: 0, zero: 0, hasNull: false };
+    return {
+      column: 'COMPRESSED_DATA',
+      bytes,
+      count: bytes.length,
+      scale: 0,
+      zero: 0,
+      hasNull: false,
+    };
   }
 }

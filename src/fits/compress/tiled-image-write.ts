@@ -60,12 +60,16 @@ function badOption(message: string): PromptlyError {
  * reused scratch buffers; only the compressed bytes are kept. Throws
  * PROMPTLY_E_FITS_UNSUPPORTED for impossible options (BITPIX 64, bad tile or ZDITHER0).
  */
-export function compressImage(image: DecodedImage, options: CompressImageOptions = {}): CompressedHdu {
+export function compressImage(
+  image: DecodedImage,
+  options: CompressImageOptions = {},
+): CompressedHdu {
   const { axes, pixels } = image;
   const bitpix = bitpixOf(pixels);
   const nd = axes.length;
   const total = axes.reduce((a, b) => a * b, nd === 0 ? 0 : 1);
-  if (pixels.length !== total) throw badOption(`image has ${pixels.length} pixels, axes say ${total}`);
+  if (pixels.length !== total)
+    throw badOption(`image has ${pixels.length} pixels, axes say ${total}`);
   const compression = options.compression ?? 'RICE_1';
   if (bitpix === 64) {
     // cfitsio (fpack, funpack) and astropy refuse compressed 64-bit images: do not write any
@@ -81,7 +85,12 @@ export function compressImage(image: DecodedImage, options: CompressImageOptions
           ditherSeed: options.ditherSeed ?? chooseDitherSeed(),
         }
       : undefined;
-  if (quantize !== undefined && (!Number.isInteger(quantize.ditherSeed) || quantize.ditherSeed < 1 || quantize.ditherSeed > 10000)) {
+  if (
+    quantize !== undefined &&
+    (!Number.isInteger(quantize.ditherSeed) ||
+      quantize.ditherSeed < 1 ||
+      quantize.ditherSeed > 10000)
+  ) {
     throw badOption(`ZDITHER0 ${quantize.ditherSeed} is outside 1..10000`);
   }
   const tile = axes.map((n, d) => Math.max(1, Math.min(options.tile?.[d] ?? (d === 0 ? n : 1), n)));
@@ -107,7 +116,8 @@ export function compressImage(image: DecodedImage, options: CompressImageOptions
   let maxCompressed = 0;
   let maxGzip = 0;
   let anyNull = false;
-  const rowContiguous = tile.every((t, d) => d === 0 ? t === axes[0] : true) && tile.slice(1).every((t) => t === 1);
+  const rowContiguous =
+    tile.every((t, d) => (d === 0 ? t === axes[0] : true)) && tile.slice(1).every((t) => t === 1);
   let scratch: ImagePixels | undefined;
   const pos = new Array<number>(nd).fill(0);
   for (let index = 0; index < tileCount; index++) {
@@ -133,10 +143,11 @@ export function compressImage(image: DecodedImage, options: CompressImageOptions
         at += (start[d] as number) * stride;
         stride *= axes[d] as number;
       }
-      values = pixels.subarray(at, at + n) as ImagePixels;
+      values = pixels.subarray(at, at + n);
     } else {
-      if (scratch === undefined || scratch.length < n) scratch = new (pixels.constructor as new (n: number) => ImagePixels)(n);
-      values = scratch.subarray(0, n) as ImagePixels;
+      if (scratch === undefined || scratch.length < n)
+        scratch = new (pixels.constructor as new (n: number) => ImagePixels)(n);
+      values = scratch.subarray(0, n);
       gatherTile(pixels, axes, start, shape, values, pos);
     }
     const width = shape[0] ?? 1;
@@ -235,7 +246,11 @@ function buildHeader(image: DecodedImage, options: CompressImageOptions, f: Head
   add('NAXIS2', f.tileCount, 'number of rows in table');
   add('PCOUNT', f.heapSize, 'size of special data area');
   add('GCOUNT', 1, 'one data group (required keyword)');
-  add('TFIELDS', 1 + (f.maxGzip !== undefined ? 1 : 0) + (f.withScale ? 2 : 0), 'number of fields in each row');
+  add(
+    'TFIELDS',
+    1 + (f.maxGzip !== undefined ? 1 : 0) + (f.withScale ? 2 : 0),
+    'number of fields in each row',
+  );
   let n = 1;
   add(`TTYPE${n}`, 'COMPRESSED_DATA', 'label for field');
   add(`TFORM${n}`, `1PB(${f.maxCompressed})`, 'data format of field: variable length array');
@@ -259,11 +274,16 @@ function buildHeader(image: DecodedImage, options: CompressImageOptions, f: Head
     add('ZNAME1', 'BLOCKSIZE', 'compression block size');
     add('ZVAL1', options.riceBlockSize ?? RICE_DEFAULT_BLOCK_SIZE, 'pixels per block');
     add('ZNAME2', 'BYTEPIX', 'bytes per pixel (1, 2, 4, or 8)');
-    add('ZVAL2', f.quantize !== undefined ? 4 : Math.abs(f.bitpix) / 8, 'bytes per pixel (1, 2, 4, or 8)');
+    add(
+      'ZVAL2',
+      f.quantize !== undefined ? 4 : Math.abs(f.bitpix) / 8,
+      'bytes per pixel (1, 2, 4, or 8)',
+    );
   }
   if (f.quantize !== undefined) {
     add('ZQUANTIZ', f.quantize.method, 'Dithering method used to quantize the data');
-    if (f.quantize.method !== 'NO_DITHER') add('ZDITHER0', f.quantize.ditherSeed, 'dithering offset when quantizing floats');
+    if (f.quantize.method !== 'NO_DITHER')
+      add('ZDITHER0', f.quantize.ditherSeed, 'dithering offset when quantizing floats');
     if (f.anyNull) add('ZBLANK', NULL_VALUE, 'null value in the compressed integer array');
   }
   if (fromPrimary) {

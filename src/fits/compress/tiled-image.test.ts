@@ -9,7 +9,15 @@ import { convertFitsFile } from './convert-file.js';
 import type { ImagePixels } from './pixels.js';
 import { readAnyImage } from './read-any-image.js';
 import { readCompressedImage, readCompressedRegion, readCompressedTile } from './tiled-image.js';
-import { firstDifference, fpack, funpack, haveTools, makeImage, readPlainPixels, tempDir } from './testing/tools.js';
+import {
+  firstDifference,
+  fpack,
+  funpack,
+  haveTools,
+  makeImage,
+  readPlainPixels,
+  tempDir,
+} from './testing/tools.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
@@ -36,7 +44,8 @@ function cut(px: ImagePixels, axes: number[], start: number[], shape: number[]):
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < (shape[1] ?? 1); y++)
       for (let x = 0; x < (shape[0] ?? 1); x++) {
-        const i = ((start[2] ?? 0) + z) * nx * ny + ((start[1] ?? 0) + y) * nx + (start[0] ?? 0) + x;
+        const i =
+          ((start[2] ?? 0) + z) * nx * ny + ((start[1] ?? 0) + y) * nx + (start[0] ?? 0) + x;
         out.push(Number(px[i]));
       }
   return out;
@@ -58,10 +67,22 @@ describe.skipIf(!haveTools)('random access into compressed images', () => {
       expect(last.shape).toEqual([300 - 256, 200 - 192]);
 
       for (const [start, shape] of [
-        [[0, 0], [1, 1]],
-        [[63, 47], [2, 2]],
-        [[250, 150], [50, 50]],
-        [[10, 20], [280, 170]],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+        [
+          [63, 47],
+          [2, 2],
+        ],
+        [
+          [250, 150],
+          [50, 50],
+        ],
+        [
+          [10, 20],
+          [280, 170],
+        ],
       ] as const) {
         const src = counting(f.source);
         const region = await readCompressedRegion(src, hdu, start, shape);

@@ -53,13 +53,19 @@ export const DEFAULT_MAX_IMAGE_BYTES = 2 ** 30;
  * that announces more is caught before the image is allocated. HCOMPRESS has no useful
  * bound (an all-zero tile costs a few bytes whatever its size).
  */
-function maxTilePixels(info: CompressedImageInfo, bytes: number, gzipBytes: number, rawBytes: number): number {
+function maxTilePixels(
+  info: CompressedImageInfo,
+  bytes: number,
+  gzipBytes: number,
+  rawBytes: number,
+): number {
   const size = Math.abs(info.quantize !== undefined ? 32 : info.bitpix) / 8;
-  let bound = rawBytes / size + 1032 * gzipBytes / size;
+  let bound = rawBytes / size + (1032 * gzipBytes) / size;
   switch (info.cmptype) {
     case 'RICE_1': {
       const fsBits = info.riceBytePix === 4 ? 5 : info.riceBytePix === 2 ? 4 : 3;
-      bound += (Math.floor((Math.max(0, bytes - info.riceBytePix) * 8) / fsBits) + 1) * info.riceBlockSize;
+      bound +=
+        (Math.floor((Math.max(0, bytes - info.riceBytePix) * 8) / fsBits) + 1) * info.riceBlockSize;
       break;
     }
     case 'GZIP_1':
@@ -87,27 +93,41 @@ function checkCompressed(hdu: HduInfo): CompressedImageInfo {
     throw new PromptlyError('PROMPTLY_E_FITS_DATA', `HDU ${hdu.index} is not a compressed image`);
   }
   const info = describeCompressedImage(hdu.header);
-  if (info.table.dataBytes > hdu.dataSize) throw dataError('compressed table is larger than its data unit');
+  if (info.table.dataBytes > hdu.dataSize)
+    throw dataError('compressed table is larger than its data unit');
   return info;
 }
 
-function checkImageSize(info: CompressedImageInfo, pixels: number, maxBytes = DEFAULT_MAX_IMAGE_BYTES): void {
+function checkImageSize(
+  info: CompressedImageInfo,
+  pixels: number,
+  maxBytes = DEFAULT_MAX_IMAGE_BYTES,
+): void {
   const bytes = pixels * (Math.abs(info.bitpix) / 8);
   if (bytes > maxBytes) {
-    throw dataError(`image of ${info.axes.join('×')} pixels (${bytes} bytes) exceeds the ${maxBytes}-byte limit`);
+    throw dataError(
+      `image of ${info.axes.join('×')} pixels (${bytes} bytes) exceeds the ${maxBytes}-byte limit`,
+    );
   }
 }
 
 function checkRawTile(info: CompressedImageInfo, raw: RawTile): void {
-  if (raw.pixels > maxTilePixels(info, raw.compressed.length, raw.gzip.length, raw.uncompressed.length)) {
-    throw dataError(`tile ${raw.index + 1} announces ${raw.pixels} pixels, more than its bytes can hold`);
+  if (
+    raw.pixels >
+    maxTilePixels(info, raw.compressed.length, raw.gzip.length, raw.uncompressed.length)
+  ) {
+    throw dataError(
+      `tile ${raw.index + 1} announces ${raw.pixels} pixels, more than its bytes can hold`,
+    );
   }
 }
 
 /** Refuses tiles whose announced pixel count their compressed bytes cannot hold. */
 function checkTileSizes(info: CompressedImageInfo, rows: Uint8Array): void {
   const bytesOf = (col: TableColumn | undefined, t: number): number =>
-    col === undefined ? 0 : readDescriptor(rows, info.table, col, t).count * elemBytes(col.elemType);
+    col === undefined
+      ? 0
+      : readDescriptor(rows, info.table, col, t).count * elemBytes(col.elemType);
   for (let t = 0; t < info.tileCount; t++) {
     const box = tileBox(info, t);
     const bound = maxTilePixels(
@@ -123,21 +143,28 @@ function checkTileSizes(info: CompressedImageInfo, rows: Uint8Array): void {
 }
 
 /** Reads the table rows (not the heap) of a compressed HDU. */
-function readRows(source: ByteSource, hdu: HduInfo, info: CompressedImageInfo, signal?: AbortSignal): Promise<Uint8Array> {
+function readRows(
+  source: ByteSource,
+  hdu: HduInfo,
+  info: CompressedImageInfo,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   return source.read(hdu.dataOffset, info.table.rowBytes * info.table.rows, signal);
 }
 
 type HeapFetch = (offset: number, length: number) => Promise<Uint8Array> | Uint8Array;
 
-async function rawTile(
+const EMPTY = new Uint8Array(0);
+
+/** The table-row part of a tile: descriptors resolved by `fetch`, per-tile scalars. */
+function rawTileWith<T>(
   info: CompressedImageInfo,
   rows: Uint8Array,
   index: number,
-  fetch: HeapFetch,
-): Promise<RawTile> {
-  const box = tileBox(info, index);
-  const empty = new Uint8Array(0);
-  const arrayOf = async (col: TableColumn | undefined): Promise<Uint8Array> => {
+  fetch: (offset: number, length: number) => T,
+  empty: T,
+): { box: TileBox; arrays: [T, T, T]; scale?: number; zero?: number; blank?: number } {
+  const arrayOf = (col: TableColumn | undefined): T => {
     if (col === undefined) return empty;
     const d = readDescriptor(rows, info.table, col, index);
     if (d.count === 0) return empty;
@@ -146,15 +173,53 @@ async function rawTile(
   const scalar = (col: TableColumn | undefined): number | undefined =>
     col === undefined ? undefined : readScalar(rows, info.table, col, index);
   return {
-    index,
-    pixels: box.pixels,
-    width: box.shape[0] ?? 1,
-    compressed: await arrayOf(info.compressedColumn),
-    gzip: await arrayOf(info.gzipColumn),
-    uncompressed: await arrayOf(info.uncompressedColumn),
+    box: tileBox(info, index),
+    arrays: [arrayOf(info.compressedColumn), arrayOf(info.gzipColumn), arrayOf(info.uncompressedColumn)],
     scale: scalar(info.scaleColumn),
     zero: scalar(info.zeroColumn),
     blank: scalar(info.blankColumn),
+  };
+}
+
+/** A tile whose heap bytes are already in memory. */
+function rawTileSync(
+  info: CompressedImageInfo,
+  rows: Uint8Array,
+  index: number,
+  heap: (offset: number, length: number) => Uint8Array,
+): RawTile {
+  const r = rawTileWith(info, rows, index, heap, EMPTY);
+  return {
+    index,
+    pixels: r.box.pixels,
+    width: r.box.shape[0] ?? 1,
+    compressed: r.arrays[0],
+    gzip: r.arrays[1],
+    uncompressed: r.arrays[2],
+    scale: r.scale,
+    zero: r.zero,
+    blank: r.blank,
+  };
+}
+
+/** A tile whose heap bytes are read from the source (one read per non-empty column). */
+async function rawTile(
+  info: CompressedImageInfo,
+  rows: Uint8Array,
+  index: number,
+  fetch: HeapFetch,
+): Promise<RawTile> {
+  const r = rawTileWith(info, rows, index, fetch, EMPTY as Promise<Uint8Array> | Uint8Array);
+  return {
+    index,
+    pixels: r.box.pixels,
+    width: r.box.shape[0] ?? 1,
+    compressed: await r.arrays[0],
+    gzip: await r.arrays[1],
+    uncompressed: await r.arrays[2],
+    scale: r.scale,
+    zero: r.zero,
+    blank: r.blank,
   };
 }
 
@@ -193,7 +258,10 @@ function placeTile(
   const hi: number[] = [];
   for (let d = 0; d < nd; d++) {
     const a = Math.max(box.start[d] as number, rStart[d] as number);
-    const b = Math.min((box.start[d] as number) + (box.shape[d] as number), (rStart[d] as number) + (rShape[d] as number));
+    const b = Math.min(
+      (box.start[d] as number) + (box.shape[d] as number),
+      (rStart[d] as number) + (rShape[d] as number),
+    );
     if (b <= a) return;
     lo.push(a);
     hi.push(b);
@@ -242,20 +310,28 @@ export async function readCompressedImage(
   const rows = data.subarray(0, rowsLen);
   checkTileSizes(info, rows);
   const heapStart = info.table.heapOffset;
-  const fetch: HeapFetch = (offset, length) => data.subarray(heapStart + offset, heapStart + offset + length);
+  const fetch = (offset: number, length: number): Uint8Array =>
+    data.subarray(heapStart + offset, heapStart + offset + length);
   const pixels = allocPixels(info.bitpix, total);
   let scratch: ImagePixels | undefined;
   for (let i = 0; i < info.tileCount; i++) {
     if ((i & 63) === 0) throwIfAborted(options.signal);
-    const raw = await rawTile(info, rows, i, fetch);
+    const raw = rawTileSync(info, rows, i, fetch);
     const box = tileBox(info, i);
     if (isContiguous(box, info.axes)) {
       const at = linearIndex(box.start, info.axes);
-      decodeTile(info, raw, pixels.subarray(at, at + box.pixels) as ImagePixels);
+      decodeTile(info, raw, pixels.subarray(at, at + box.pixels));
     } else {
-      if (scratch === undefined || scratch.length < box.pixels) scratch = allocPixels(info.bitpix, box.pixels);
+      if (scratch === undefined || scratch.length < box.pixels)
+        scratch = allocPixels(info.bitpix, box.pixels);
       decodeTile(info, raw, scratch);
-      placeTile(scratch, box, pixels, info.axes.map(() => 0), info.axes);
+      placeTile(
+        scratch,
+        box,
+        pixels,
+        info.axes.map(() => 0),
+        info.axes,
+      );
     }
   }
   const asPrimary = options.asPrimary ?? hdu.header.has('ZSIMPLE');
@@ -265,6 +341,70 @@ export async function readCompressedImage(
     axes: info.axes,
     pixels,
   };
+}
+
+/** A run of decoded pixels in image order (first axis fastest). */
+export interface PixelRun {
+  /** Linear index of the first pixel of the run in the image. */
+  readonly start: number;
+  /** Fresh array owned by the consumer. */
+  readonly pixels: ImagePixels;
+}
+
+/** Pixels per run yielded by streamCompressedImage (about 4 MB of int32). */
+const RUN_PIXELS = 1 << 20;
+
+/**
+ * Decodes a compressed image in image order, a run of whole tiles at a time (about a
+ * million pixels per run), so that a consumer can write each run while the next one is
+ * decoded. Images whose tiles are not contiguous runs of the image (2-D tiles narrower
+ * than a row) are decoded whole first, then handed out in runs. Same errors as
+ * readCompressedImage.
+ */
+export async function* streamCompressedImage(
+  source: ByteSource,
+  hdu: HduInfo,
+  options: ReadCompressedOptions = {},
+): AsyncGenerator<PixelRun> {
+  const info = checkCompressed(hdu);
+  const total = info.axes.reduce((a, b) => a * b, info.axes.length === 0 ? 0 : 1);
+  let ordered = true;
+  for (let i = 0; i < info.tileCount && ordered; i++) ordered = isContiguous(tileBox(info, i), info.axes);
+  if (!ordered) {
+    const whole = await readCompressedImage(source, hdu, options);
+    for (let at = 0; at < total; at += RUN_PIXELS) {
+      yield { start: at, pixels: whole.pixels.subarray(at, Math.min(total, at + RUN_PIXELS)) };
+    }
+    return;
+  }
+  checkImageSize(info, total, options.maxImageBytes);
+  const data = await source.read(hdu.dataOffset, info.table.dataBytes, options.signal);
+  const rows = data.subarray(0, info.table.rowBytes * info.table.rows);
+  checkTileSizes(info, rows);
+  const heapStart = info.table.heapOffset;
+  const fetch = (offset: number, length: number): Uint8Array =>
+    data.subarray(heapStart + offset, heapStart + offset + length);
+  let tile = 0;
+  let at = 0;
+  while (tile < info.tileCount) {
+    throwIfAborted(options.signal);
+    // whole tiles up to about RUN_PIXELS (at least one)
+    let end = tile;
+    let n = 0;
+    while (end < info.tileCount && (n === 0 || n + tileBox(info, end).pixels <= RUN_PIXELS)) {
+      n += tileBox(info, end).pixels;
+      end++;
+    }
+    const run = allocPixels(info.bitpix, n);
+    let k = 0;
+    for (; tile < end; tile++) {
+      const raw = rawTileSync(info, rows, tile, fetch);
+      decodeTile(info, raw, run.subarray(k, k + raw.pixels));
+      k += raw.pixels;
+    }
+    yield { start: at, pixels: run };
+    at += n;
+  }
 }
 
 /** One decoded tile and where it lies in the image. */
@@ -289,7 +429,10 @@ export async function readCompressedTile(
 ): Promise<DecodedTile> {
   const info = checkCompressed(hdu);
   if (!Number.isInteger(index) || index < 0 || index >= info.tileCount) {
-    throw new PromptlyError('PROMPTLY_E_FITS_DATA', `tile ${index} is outside 0..${info.tileCount - 1}`);
+    throw new PromptlyError(
+      'PROMPTLY_E_FITS_DATA',
+      `tile ${index} is outside 0..${info.tileCount - 1}`,
+    );
   }
   const rowBytes = info.table.rowBytes;
   const row = await source.read(hdu.dataOffset + index * rowBytes, rowBytes, options.signal);
@@ -331,8 +474,17 @@ export async function readCompressedRegion(
   for (let d = 0; d < nd; d++) {
     const s = start[d] as number;
     const n = shape[d] as number;
-    if (!Number.isInteger(s) || !Number.isInteger(n) || s < 0 || n < 1 || s + n > (info.axes[d] as number)) {
-      throw new PromptlyError('PROMPTLY_E_FITS_DATA', `region [${start}]+[${shape}] leaves the image [${info.axes}]`);
+    if (
+      !Number.isInteger(s) ||
+      !Number.isInteger(n) ||
+      s < 0 ||
+      n < 1 ||
+      s + n > (info.axes[d] as number)
+    ) {
+      throw new PromptlyError(
+        'PROMPTLY_E_FITS_DATA',
+        `region [${start}]+[${shape}] leaves the image [${info.axes}]`,
+      );
     }
     total *= n;
     tLo.push(Math.floor(s / (info.tile[d] as number)));

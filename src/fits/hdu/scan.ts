@@ -9,6 +9,9 @@ import { describeLayout, type HduInfo } from './hdu-info.js';
 /** Blocks read per step at most when looking for END (grows from 1 to this). */
 const MAX_HEADER_STEP_BLOCKS = 64;
 
+/** Largest header accepted: 64 MiB (about 840,000 cards; real headers are a few hundred). */
+export const MAX_HEADER_BYTES = 64 * 1024 * 1024;
+
 /**
  * Reads the header of the HDU starting at byte `offset` and locates its data unit. Reads
  * the header in growing steps (1, 2, 4 … blocks), never the data. Throws
@@ -40,7 +43,18 @@ export async function readHduAt(
     const cardsBefore = have / CARD_LENGTH;
     have += chunk.length;
     const found = findEndCard(chunk);
-    if (found >= 0) end = cardsBefore + found;
+    if (found >= 0) {
+      end = cardsBefore + found;
+    } else {
+      // Fail early on binary junk or an endless header rather than reading the whole file.
+      decodeCards(chunk, chunk.length / CARD_LENGTH);
+      if (have >= MAX_HEADER_BYTES) {
+        throw new PromptlyError(
+          'PROMPTLY_E_FITS_HEADER',
+          `header of HDU ${index} at byte ${offset} has no END card within ${MAX_HEADER_BYTES} bytes`,
+        );
+      }
+    }
     step = Math.min(step * 2, MAX_HEADER_STEP_BLOCKS);
   }
   const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);

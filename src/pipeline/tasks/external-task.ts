@@ -30,10 +30,10 @@ function substitute(arg: string, vars: Record<string, string>): string {
   return arg.replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
 }
 
-async function writeRaws(context: TaskContext): Promise<string[]> {
+async function writeRaws(context: TaskContext, workDir: string): Promise<string[]> {
   const files: string[] = [];
   for (const snap of context.snaps) {
-    const file = path.join(context.workDir, `raw_${snap.snap}.fits`);
+    const file = path.join(workDir, `raw_${snap.snap}.fits`);
     await writeFile(file, await snap.read());
     files.push(file);
   }
@@ -46,10 +46,11 @@ function runCommand(
   args: string[],
   env: Record<string, string>,
   context: TaskContext,
+  workDir: string,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(config.command, args, {
-      cwd: context.workDir,
+      cwd: workDir,
       env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,12 +114,13 @@ export const externalTask: TaskDefinition<ExternalTaskConfig> = {
   requires: () => [],
   produces: (config) => config.outputs.map((o) => o.datasetType),
   async run(context, config) {
-    const raws = await writeRaws(context);
+    const workDir = await context.workDir();
+    const raws = await writeRaws(context, workDir);
     const vars: Record<string, string> = {
       instrument: context.dataId.instrument,
       detector: String(context.dataId.detector ?? ''),
       group: context.dataId.group ?? '',
-      workDir: context.workDir,
+      workDir,
       raws: raws.join(' '),
     };
     const env: Record<string, string> = {};
@@ -130,14 +132,14 @@ export const externalTask: TaskDefinition<ExternalTaskConfig> = {
       PROMPTLY_INSTRUMENT: vars.instrument,
       PROMPTLY_DETECTOR: vars.detector,
       PROMPTLY_GROUP: vars.group,
-      PROMPTLY_WORK_DIR: context.workDir,
+      PROMPTLY_WORK_DIR: workDir,
       PROMPTLY_RAWS: vars.raws,
     });
     const args = config.args.map((a) => substitute(a, vars));
     context.log(`external: ${config.command} ${args.join(' ')}`);
     let result;
     try {
-      result = await runCommand(config, args, env, context);
+      result = await runCommand(config, args, env, context, workDir);
     } catch (err) {
       throw new PromptlyError('PROMPTLY_E_EXTERNAL_EXIT', `cannot run ${config.command}: ${(err as Error).message}`, {
         cause: err,
@@ -159,7 +161,7 @@ export const externalTask: TaskDefinition<ExternalTaskConfig> = {
       );
     }
     for (const output of config.outputs) {
-      const file = path.resolve(context.workDir, output.file);
+      const file = path.resolve(workDir, output.file);
       let bytes: Uint8Array;
       try {
         bytes = await readFile(file);

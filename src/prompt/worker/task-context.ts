@@ -12,7 +12,7 @@ export function createTaskContext(options: {
   readonly raws: readonly { snap: number; ref: DatasetRef }[];
   readonly outputRun: string;
   readonly timeMs: number;
-  readonly workDir: string;
+  readonly workDir: () => Promise<string>;
   readonly signal: AbortSignal;
   readonly log: (message: string) => void;
   /** Told of every output written, so the worker can export them. */

@@ -171,8 +171,13 @@ export async function processVisitDetector(deps: VisitDetectorDeps, call: VisitD
       });
     }
 
-    const workDir = path.join(deps.scratchRoot, subjectToken(group), String(detector));
-    await mkdir(workDir, { recursive: true });
+    const workDirPath = path.join(deps.scratchRoot, subjectToken(group), String(detector));
+    let workDirMade = false;
+    const workDir = async (): Promise<string> => {
+      if (!workDirMade) await mkdir(workDirPath, { recursive: true });
+      workDirMade = true;
+      return workDirPath;
+    };
     const log: string[] = [];
     const context = createTaskContext({
       visit,
@@ -198,7 +203,7 @@ export async function processVisitDetector(deps: VisitDetectorDeps, call: VisitD
       log.push(`FAILED ${failure.code}: ${failure.message}`);
     } finally {
       marks.pipelineEndMs = realNowMs();
-      await rm(workDir, { recursive: true, force: true });
+      if (workDirMade) await rm(workDirPath, { recursive: true, force: true });
     }
     emit('pipeline.end', { pipeline: pipeline.name, ok: !failure });
     await context.writeOutput(DATASET_TYPES.pipelineLog.name, new TextEncoder().encode(log.join('\n') + '\n'));

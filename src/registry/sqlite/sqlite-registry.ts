@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { toPromptlyError } from '../../core/errors.js';
 import type { RegistryDb } from '../sql/registry-db.js';
 import { migrateRegistry } from '../sql/registry-schema.js';
 import { SqlRegistry } from '../sql/sql-registry.js';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 
 export interface SqliteRegistryOptions {
   /** Database file, or `':memory:'` for a private in-memory registry. */
@@ -20,8 +21,10 @@ export interface SqliteRegistryOptions {
 
 /**
  * A Registry in one SQLite file (better-sqlite3 under Kysely): WAL journal (readers never
- * block the writer; not for ':memory:'), busy_timeout, foreign keys on. The schema is
- * migrated on open. Suits a laptop, one server, or a worker's handler-local repo; a
+ * block the writer; not for ':memory:'), busy_timeout, foreign keys on, transactions
+ * BEGIN IMMEDIATE (see ImmediateSqliteDialect). The schema is migrated on open. Several
+ * processes may share the file; within one process use one registry per file (better-sqlite3
+ * is synchronous: a second handle waiting for the lock would block the first one's commit). Suits a laptop, one server, or a worker's handler-local repo; a
  * registry shared by many hosts belongs on PostgreSQL.
  */
 export async function createSqliteRegistry(options: SqliteRegistryOptions): Promise<SqlRegistry> {
@@ -36,7 +39,7 @@ export async function createSqliteRegistry(options: SqliteRegistryOptions): Prom
   } catch (err) {
     throw toPromptlyError(err, 'PROMPTLY_E_INTERNAL');
   }
-  const db = new Kysely<RegistryDb>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<RegistryDb>({ dialect: new ImmediateSqliteDialect({ database }) });
   try {
     await migrateRegistry(db as Kysely<unknown>);
   } catch (err) {

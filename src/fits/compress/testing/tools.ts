@@ -35,7 +35,14 @@ export function makeImage(
   extra: string[] = [],
 ): string {
   const out = join(dir, name);
-  execFileSync(PYTHON, [join(here, 'make-image.py'), out, String(bitpix), String(width), String(height), ...extra]);
+  execFileSync(PYTHON, [
+    join(here, 'make-image.py'),
+    out,
+    String(bitpix),
+    String(width),
+    String(height),
+    ...extra,
+  ]);
   return out;
 }
 
@@ -56,7 +63,7 @@ export async function readPlainPixels(path: string, index = 0): Promise<ImagePix
   const f = await FitsFile.open(path);
   try {
     const hdu = await f.hdu(index);
-    return pixelsFromBigEndian(await f.readData(hdu), hdu.bitpix as ImageBitpix);
+    return pixelsFromBigEndian(await f.readData(hdu), hdu.bitpix);
   } finally {
     await f.close();
   }

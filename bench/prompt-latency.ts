@@ -1,0 +1,162 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeJson, encodeJson } from '../src/bus/codec.js';
+import { openBackends } from '../src/cli/embedded-backends.js';
+import { scaledClock } from '../src/core/clock.js';
+import { loadConfig } from '../src/core/config.js';
+import { activeDetectors, getInstrument } from '../src/core/instruments.js';
+import type { Outcome } from '../src/core/outcome.js';
+import { subjects } from '../src/core/subjects.js';
+import { percentile } from '../src/observe/night-summary.js';
+import { createStatusEmitter } from '../src/observe/status-emitter.js';
+import { parsePipelineSet } from '../src/pipeline/pipeline-set.js';
+import { builtinTaskRegistry } from '../src/pipeline/tasks/builtin-tasks.js';
+import { createArrivalRouter } from '../src/prompt/arrivals/arrival-router.js';
+import { formatRawKey } from '../src/prompt/arrivals/raw-key.js';
+import { startPromptService } from '../src/prompt/prompt-service.js';
+import { ensureTopology, topologyNames } from '../src/prompt/topology.js';
+import { detectorGeometry } from '../src/sim/amp-layout.js';
+import { readOut } from '../src/sim/camera.js';
+import { detectorModel } from '../src/sim/detector-model.js';
+import { nextVisitOf, plannedVisit, type NightPlanOptions } from '../src/sim/night-plan.js';
+import { Prng } from '../src/sim/prng.js';
+import { rawFits } from '../src/sim/raw-fits.js';
+import type { BenchRow } from './bench-row.js';
+
+const PIPELINES = `
+pipelines:
+  Noop:
+    tasks:
+      - task: noop
+selection:
+  - when: {}
+    pipelines: [Noop]
+`;
+
+/** Rubin's polling periods the event-driven path replaces (seeds and deployment). */
+export const POLLING_ANCHORS_MS = {
+  oodsDirectoryScan: 1000,
+  ocpsDataMonitor: 5000,
+  kedaQueuePolling: 2000,
+} as const;
+
+/**
+ * LSSTCam, 189 science detectors, the no-op pipeline, visits announced so that two are in
+ * flight at once. Measures (a) next_visit received → all 189 items started, per visit, and
+ * (b) last snap arrived → pipeline start, per visit-detector. Raws are small (the pixels do
+ * not matter to the framework) but complete 16-amp FITS files, written durably.
+ */
+export async function runPromptLatencyBench(options: { visits?: number } = {}): Promise<BenchRow[]> {
+  const visits = options.visits ?? 8;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'promptly-bench-'));
+  const config = loadConfig({
+    cwd: dir,
+    overrides: {
+      instrument: 'LSSTCam',
+      workDir: dir,
+      fanout: { http: { enabled: false } },
+      worker: { imageTimeoutMs: 30_000 },
+      sim: { ampWidth: 8, ampHeight: 8, serialOverscan: 2, parallelOverscan: 1, snaps: 2, exposureTimeS: 1, readoutS: 0.5, cadenceS: 3 },
+    },
+  });
+  const instrument = getInstrument('LSSTCam');
+  const detectors = activeDetectors(instrument).map((d) => d.id);
+  const clock = scaledClock(1);
+  const backends = await openBackends(config, (bus) =>
+    createArrivalRouter({ bus, clock, status: createStatusEmitter(bus, clock, 'router') }),
+  );
+  const outcomes: Outcome[] = [];
+  try {
+    const { bus } = backends;
+    await ensureTopology(bus, instrument.name, config.worker);
+    let resolveAll: () => void = () => {};
+    const allIn = new Promise<void>((r) => (resolveAll = r));
+    const feed = await bus.readStream(topologyNames(instrument.name).outcomesStream, { deliver: { kind: 'new' } });
+    const collecting = (async () => {
+      for await (const m of feed) {
+        outcomes.push(decodeJson(m.data) as Outcome);
+        if (outcomes.length === visits * detectors.length) resolveAll();
+      }
+    })();
+    const pipelines = parsePipelineSet(PIPELINES, 'bench-pipelines.yaml', builtinTaskRegistry());
+    const service = await startPromptService({ config, clock, ...backends, pipelines });
+
+    const s = config.sim;
+    const geometry = detectorGeometry(s);
+    const models = detectors.map((d) => detectorModel(1, instrument.name, d, geometry));
+    const plan: NightPlanOptions = {
+      instrument: instrument.name,
+      firstStartMs: 0,
+      visits,
+      cadenceS: s.cadenceS,
+      exposureTimeS: s.exposureTimeS,
+      snaps: s.snaps,
+      readoutS: s.readoutS,
+      bands: ['r'],
+      survey: 'BENCH',
+      seed: 1,
+    };
+    // Raws are made before the clock starts: the bench measures the framework, not the camera.
+    const electrons = new Float32Array(geometry.width * geometry.height).fill(100);
+    const raws = new Map<string, Uint8Array>();
+    for (let index = 0; index < visits; index++) {
+      const visit = plannedVisit(plan, index);
+      for (let snap = 0; snap < visit.snaps; snap++) {
+        for (let i = 0; i < detectors.length; i++) {
+          const d = detectors[i]!;
+          const model = models[i]!;
+          const amps = readOut({ geometry, electronics: model.electronics, electrons, biasPatternAdu: model.biasPatternAdu, rng: new Prng(d + 1) });
+          const startMs = visit.startMs + snap * (visit.exposureTimeS + s.readoutS) * 1000;
+          const bytes = await rawFits({ instrument: instrument.name, detector: d, visit, snap, startMs, seqNum: index * 2 + snap + 1 }, geometry, model.electronics, amps);
+          raws.set(formatRawKey({ instrument: instrument.name, detector: d, group: visit.groupId, snap }), bytes);
+        }
+      }
+    }
+    const firstStartMs = clock.now() + 500;
+    const observe = async (index: number): Promise<void> => {
+      const visit = { ...plannedVisit(plan, index), startMs: firstStartMs + index * s.cadenceS * 1000 };
+      // Announced half a cadence ahead, so the previous visit is still being processed.
+      await clock.sleep(visit.startMs - 0.5 * s.cadenceS * 1000 - clock.now());
+      await bus.publish(subjects.nextVisit(instrument.name), encodeJson(nextVisitOf(visit, { instrument: instrument.name, readoutS: s.readoutS, sentMs: clock.now() })));
+      for (let snap = 0; snap < visit.snaps; snap++) {
+        const shutterMs = visit.startMs + snap * (visit.exposureTimeS + s.readoutS) * 1000;
+        await clock.sleep(shutterMs + (visit.exposureTimeS + s.readoutS) * 1000 - clock.now());
+        // The camera's writers land every detector's file at once, as the DAQ does.
+        await Promise.all(
+          detectors.map((d) => {
+            const key = formatRawKey({ instrument: instrument.name, detector: d, group: visit.groupId, snap });
+            return backends.rawStore.put(key, raws.get(key)!);
+          }),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: visits }, (_, i) => observe(i)));
+    await allIn;
+    await service.drain();
+    await feed.close();
+    await collecting;
+  } finally {
+    await backends.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  const byGroup = new Map<string, Outcome[]>();
+  for (const o of outcomes) byGroup.set(o.group, [...(byGroup.get(o.group) ?? []), o]);
+  const allStarted = [...byGroup.values()].map((list) => {
+    const received = Math.min(...list.map((o) => o.marks.nextVisitReceivedMs ?? Infinity));
+    return Math.max(...list.map((o) => o.marks.startedMs ?? Infinity)) - received;
+  });
+  const toPipeline = outcomes.map((o) => (o.marks.pipelineStartMs ?? Infinity) - Math.max(...Object.values(o.marks.snapArrivedMs ?? {})));
+  const notProcessed = outcomes.filter((o) => o.kind !== 'processed').length;
+  const a99 = percentile(allStarted, 99);
+  const b99 = percentile(toPipeline, 99);
+  const note = `${visits} visits × ${byGroup.size ? detectors.length : 0} detectors, ${notProcessed} not processed`;
+  return [
+    { group: 'prompt-latency', name: '(a) next_visit → all 189 started, p50', value: percentile(allStarted, 50), unit: 'ms', anchorName: 'KEDA queue polling', anchorValue: POLLING_ANCHORS_MS.kedaQueuePolling },
+    { group: 'prompt-latency', name: '(a) next_visit → all 189 started, p99', value: a99, unit: 'ms', anchorName: 'KEDA queue polling', anchorValue: POLLING_ANCHORS_MS.kedaQueuePolling, target: '≤ 50 ms', met: a99 <= 50, note },
+    { group: 'prompt-latency', name: '(b) last snap → pipeline start, p50', value: percentile(toPipeline, 50), unit: 'ms', anchorName: 'OODS directory scan', anchorValue: POLLING_ANCHORS_MS.oodsDirectoryScan },
+    { group: 'prompt-latency', name: '(b) last snap → pipeline start, p99', value: b99, unit: 'ms', anchorName: 'OODS directory scan', anchorValue: POLLING_ANCHORS_MS.oodsDirectoryScan, target: '≤ 10 ms', met: b99 <= 10 },
+    { group: 'prompt-latency', name: '(b) last snap → pipeline start, p99', value: b99, unit: 'ms', anchorName: 'OCPS data monitor polling', anchorValue: POLLING_ANCHORS_MS.ocpsDataMonitor },
+  ];
+}
