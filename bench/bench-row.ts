@@ -43,7 +43,15 @@ export function formatBenchRows(rows: readonly BenchRow[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const render = (cells: string[]): string =>
-    cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const notes = rows.filter((r) => r.note).map((r) => `  * ${r.group} / ${r.name}: ${r.note}`);
-  return [render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render), ...notes].join('\n');
+  return [
+    render(header),
+    render(widths.map((w) => '-'.repeat(w))),
+    ...lines.map(render),
+    ...notes,
+  ].join('\n');
 }

@@ -55,7 +55,8 @@ function skyImage(n: number): Int32Array {
     for (let y = Math.max(0, Math.floor(y0 - rad)); y < Math.min(n, y0 + rad); y++) {
       for (let x = Math.max(0, Math.floor(x0 - rad)); x < Math.min(n, x0 + rad); x++) {
         const d2 = (x - x0) ** 2 + (y - y0) ** 2;
-        px[y * n + x] = (px[y * n + x] as number) + Math.round(peak * Math.exp(-d2 / (2 * sig * sig)));
+        px[y * n + x] =
+          (px[y * n + x] as number) + Math.round(peak * Math.exp(-d2 / (2 * sig * sig)));
       }
     }
   }
@@ -69,13 +70,23 @@ function timeCommand(cmd: string, args: string[]): { ms: number | undefined; err
     const t0 = performance.now();
     const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const ms = performance.now() - t0;
-    if (r.status !== 0) return { ms: undefined, error: `${cmd} exited ${r.status}: ${String(r.stderr).trim().slice(0, 200)}` };
+    if (r.status !== 0)
+      return {
+        ms: undefined,
+        error: `${cmd} exited ${r.status}: ${String(r.stderr).trim().slice(0, 200)}`,
+      };
     times.push(ms);
   }
   return { ms: median(times) };
 }
 
-function ratioRow(name: string, ours: { ms: number | undefined; error?: string }, anchorName: string, anchor: { ms: number | undefined }, limit: number): BenchRow {
+function ratioRow(
+  name: string,
+  ours: { ms: number | undefined; error?: string },
+  anchorName: string,
+  anchor: { ms: number | undefined },
+  limit: number,
+): BenchRow {
   const value = ours.ms ?? NaN;
   const anchorValue = anchor.ms ?? NaN;
   const ok = ours.ms !== undefined && anchor.ms !== undefined && ours.ms / anchor.ms <= limit;
@@ -110,14 +121,52 @@ export async function runFitsCodecBench(): Promise<BenchRow[]> {
     if (tools) {
       spawnSync('/usr/bin/fpack', ['-r', '-O', fz, plain]);
       const node = process.execPath;
-      const decOurs = timeCommand(node, [MAIN_JS, 'fits', 'convert', fz, join(dir, 'ours.fits'), '--compress', 'none']);
+      const decOurs = timeCommand(node, [
+        MAIN_JS,
+        'fits',
+        'convert',
+        fz,
+        join(dir, 'ours.fits'),
+        '--compress',
+        'none',
+      ]);
       const decRef = timeCommand('/usr/bin/funpack', ['-O', join(dir, 'ref.fits'), fz]);
-      rows.push(ratioRow('decompress 4k×4k int32 Rice (whole process)', decOurs, 'funpack (same run)', decRef, 1.0));
-      const encOurs = timeCommand(node, [MAIN_JS, 'fits', 'convert', plain, join(dir, 'ours.fz'), '--compress', 'rice']);
+      rows.push(
+        ratioRow(
+          'decompress 4k×4k int32 Rice (whole process)',
+          decOurs,
+          'funpack (same run)',
+          decRef,
+          1.0,
+        ),
+      );
+      const encOurs = timeCommand(node, [
+        MAIN_JS,
+        'fits',
+        'convert',
+        plain,
+        join(dir, 'ours.fz'),
+        '--compress',
+        'rice',
+      ]);
       const encRef = timeCommand('/usr/bin/fpack', ['-r', '-O', join(dir, 'ref.fz'), plain]);
-      rows.push(ratioRow('compress 4k×4k int32 Rice (whole process)', encOurs, 'fpack (same run)', encRef, 1.5));
+      rows.push(
+        ratioRow(
+          'compress 4k×4k int32 Rice (whole process)',
+          encOurs,
+          'fpack (same run)',
+          encRef,
+          1.5,
+        ),
+      );
     } else {
-      rows.push({ group: GROUP, name: 'whole-process convert', value: NaN, unit: 'ms', note: 'fpack/funpack not installed' });
+      rows.push({
+        group: GROUP,
+        name: 'whole-process convert',
+        value: NaN,
+        unit: 'ms',
+        note: 'fpack/funpack not installed',
+      });
     }
 
     // in-process throughput (uncompressed MB per second), median of RUNS
@@ -131,16 +180,31 @@ export async function runFitsCodecBench(): Promise<BenchRow[]> {
         dec.push(performance.now() - t0);
       }
       await f.close();
-      rows.push({ group: GROUP, name: 'Rice decode in process (file → Int32Array)', value: rawMB / (median(dec) / 1000), unit: 'MB/s' });
+      rows.push({
+        group: GROUP,
+        name: 'Rice decode in process (file → Int32Array)',
+        value: rawMB / (median(dec) / 1000),
+        unit: 'MB/s',
+      });
     }
     const enc: number[] = [];
-    const image = { header: makeImageHdu(pixels, [SIZE, SIZE]).header, bitpix: 32 as const, axes: [SIZE, SIZE], pixels };
+    const image = {
+      header: makeImageHdu(pixels, [SIZE, SIZE]).header,
+      bitpix: 32 as const,
+      axes: [SIZE, SIZE],
+      pixels,
+    };
     for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
       compressImage(image);
       enc.push(performance.now() - t0);
     }
-    rows.push({ group: GROUP, name: 'Rice encode in process (Int32Array → HDU)', value: rawMB / (median(enc) / 1000), unit: 'MB/s' });
+    rows.push({
+      group: GROUP,
+      name: 'Rice encode in process (Int32Array → HDU)',
+      value: rawMB / (median(enc) / 1000),
+      unit: 'MB/s',
+    });
 
     const fuzz = await runFitsFuzz({ cases: 10_000, seed: 1 });
     rows.push({

@@ -30,7 +30,11 @@ export async function openRepo(
   const filename = registry.filename ?? path.join(root, 'registry.sqlite3');
   const repo = createRepo({
     registry: await createSqliteRegistry({ filename }),
-    datastore: await createFsObjectStore({ root: path.join(root, 'datastore'), bucket: 'repo', durable }),
+    datastore: await createFsObjectStore({
+      root: path.join(root, 'datastore'),
+      bucket: 'repo',
+      durable,
+    }),
   });
   for (const type of ALL_DATASET_TYPES) await repo.registry.registerDatasetType(type);
   return repo;
@@ -48,7 +52,11 @@ export async function openBackends(
     durable: config.store.durable,
     onNotice: makeNoticeSink(bus),
   });
-  const central = await openRepo(config.centralRepo.root, config.centralRepo.registry, config.store.durable);
+  const central = await openRepo(
+    config.centralRepo.root,
+    config.centralRepo.registry,
+    config.store.durable,
+  );
   // The handler-local repo is scratch by design: losing it costs a re-preload, never data.
   const local = await openRepo(config.worker.localRepoRoot, { kind: 'sqlite' }, false);
   return {

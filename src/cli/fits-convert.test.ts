@@ -66,7 +66,9 @@ describe.skipIf(!haveTools)('promptly fits convert', () => {
       expect(res.err).toBe('');
       expect(res.out).toContain('HDU 0: compressed');
       expect(await compressionOf(out, 1)).toBe(zcmp);
-      expect(firstDifference(await readPlainPixels(funpack(out, `${out}.fits`), 0), original)).toBe(-1);
+      expect(firstDifference(await readPlainPixels(funpack(out, `${out}.fits`), 0), original)).toBe(
+        -1,
+      );
     }
   });
 
@@ -77,7 +79,9 @@ describe.skipIf(!haveTools)('promptly fits convert', () => {
     const back = join(tmp.dir, 'cli2.back.fits');
     const res = await run([fz, back, '--compress', 'none']);
     expect(res.out).toContain('HDU 1: decompressed');
-    expect(firstDifference(await readPlainPixels(back, 0), await readPlainPixels(input, 0))).toBe(-1);
+    expect(firstDifference(await readPlainPixels(back, 0), await readPlainPixels(input, 0))).toBe(
+      -1,
+    );
   });
 
   it('quantizes float images at the asked level with dither 2', async () => {

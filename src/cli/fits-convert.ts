@@ -1,6 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { toPromptlyError } from '../core/errors.js';
-import { convertFitsFile, type ConvertOptions, type ConvertReport, type QuantizeMethod, type WriteCompression } from '../fits/index.js';
+import {
+  convertFitsFile,
+  type ConvertOptions,
+  type ConvertReport,
+  type QuantizeMethod,
+  type WriteCompression,
+} from '../fits/index.js';
 
 /** `--compress` values and the ZCMPTYPE each one writes ('none' decompresses). */
 export const COMPRESS_CHOICES: Readonly<Record<string, WriteCompression | 'none'>> = {
@@ -35,19 +41,24 @@ function compressChoice(value: string): string {
 }
 
 function ditherChoice(value: string): string {
-  if (!(value in DITHER_CHOICES)) throw new InvalidArgumentError(`one of ${Object.keys(DITHER_CHOICES).join(', ')}.`);
+  if (!(value in DITHER_CHOICES))
+    throw new InvalidArgumentError(`one of ${Object.keys(DITHER_CHOICES).join(', ')}.`);
   return value;
 }
 
 function quantizeLevel(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('not a finite number.');
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new InvalidArgumentError('not a finite number.');
   return n;
 }
 
 /** Parses `WxH` (or `WxHxD…`) into positive tile lengths, NAXIS1 first. */
 export function parseTile(value: string): number[] {
-  const parts = value.toLowerCase().split(/[x,]/).map((p) => Number(p));
+  const parts = value
+    .toLowerCase()
+    .split(/[x,]/)
+    .map((p) => Number(p));
   if (parts.length === 0 || parts.some((p) => !Number.isSafeInteger(p) || p < 1)) {
     throw new InvalidArgumentError('expected WxH with positive integers, e.g. 300x1 or 64x64.');
   }
@@ -56,17 +67,23 @@ export function parseTile(value: string): number[] {
 
 function ditherSeed(value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1 || n > 10000) throw new InvalidArgumentError('an integer 1..10000.');
+  if (!Number.isSafeInteger(n) || n < 1 || n > 10000)
+    throw new InvalidArgumentError('an integer 1..10000.');
   return n;
 }
 
 /** Maps CLI options to convertFitsFile options. */
-export function convertOptionsFrom(opts: FitsConvertCliOptions, signal?: AbortSignal): ConvertOptions {
+export function convertOptionsFrom(
+  opts: FitsConvertCliOptions,
+  signal?: AbortSignal,
+): ConvertOptions {
   return {
     compression: COMPRESS_CHOICES[opts.compress ?? 'rice'] ?? 'RICE_1',
     ...(opts.quantize !== undefined ? { quantizeLevel: opts.quantize } : {}),
     ...(opts.tile !== undefined ? { tile: opts.tile } : {}),
-    ...(opts.dither !== undefined ? { quantizeMethod: DITHER_CHOICES[opts.dither] ?? 'SUBTRACTIVE_DITHER_1' } : {}),
+    ...(opts.dither !== undefined
+      ? { quantizeMethod: DITHER_CHOICES[opts.dither] ?? 'SUBTRACTIVE_DITHER_1' }
+      : {}),
     ...(opts.seed !== undefined ? { ditherSeed: opts.seed } : {}),
     ...(signal !== undefined ? { signal } : {}),
   };
@@ -91,10 +108,23 @@ export function registerFitsConvert(fits: Command): Command {
     .description('compress (fpack) or decompress (funpack) the images of a FITS file')
     .argument('<in>', 'input FITS file')
     .argument('<out>', 'output FITS file (written aside, then renamed)')
-    .option('--compress <algo>', 'rice, gzip, gzip2, nocompress, or none (decompress)', compressChoice, 'rice')
-    .option('--quantize <q>', 'float images: step = noise/Q (default 4); negative = absolute step; 0 = lossless', quantizeLevel)
+    .option(
+      '--compress <algo>',
+      'rice, gzip, gzip2, nocompress, or none (decompress)',
+      compressChoice,
+      'rice',
+    )
+    .option(
+      '--quantize <q>',
+      'float images: step = noise/Q (default 4); negative = absolute step; 0 = lossless',
+      quantizeLevel,
+    )
     .option('--tile <WxH>', 'tile shape (default: one image row, as fpack)', parseTile)
-    .option('--dither <method>', 'float quantization dither: 1 (default), 2 (keeps zeros), none', ditherChoice)
+    .option(
+      '--dither <method>',
+      'float quantization dither: 1 (default), 2 (keeps zeros), none',
+      ditherChoice,
+    )
     .option('--seed <n>', 'ZDITHER0, 1..10000 (default: from the clock)', ditherSeed)
     .action(async (input: string, output: string, opts: FitsConvertCliOptions) => {
       try {

@@ -6,7 +6,12 @@ interface VisitProgress {
   readonly done: Map<number, Outcome['kind']>;
 }
 
-const SYMBOL: Record<Outcome['kind'], string> = { processed: '✓', failed: '✗', timed_out: '⏱', skipped: '–' };
+const SYMBOL: Record<Outcome['kind'], string> = {
+  processed: '✓',
+  failed: '✗',
+  timed_out: '⏱',
+  skipped: '–',
+};
 
 /**
  * The live view of `promptly up`: one line per visit with a mark per detector. On a terminal
@@ -37,13 +42,18 @@ export class ProgressDisplay {
       this.#visits.push(visit);
     }
     visit.done.set(outcome.detector, outcome.kind);
-    if (!this.#tty && visit.done.size === this.detectorsPerVisit) this.out.write(this.#line(visit) + '\n');
+    if (!this.#tty && visit.done.size === this.detectorsPerVisit)
+      this.out.write(this.#line(visit) + '\n');
     this.#schedule();
   }
 
   #line(v: VisitProgress): string {
-    const marks = [...v.done.entries()].sort((a, b) => a[0] - b[0]).map(([, k]) => SYMBOL[k]).join('');
-    const counts = (k: Outcome['kind']): number => [...v.done.values()].filter((x) => x === k).length;
+    const marks = [...v.done.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, k]) => SYMBOL[k])
+      .join('');
+    const counts = (k: Outcome['kind']): number =>
+      [...v.done.values()].filter((x) => x === k).length;
     return `${v.group}  ${v.band}  ${String(v.done.size).padStart(3)}/${this.detectorsPerVisit}  processed ${counts('processed')}  failed ${counts('failed')}  timed out ${counts('timed_out')}  ${marks}`;
   }
 

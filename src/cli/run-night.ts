@@ -49,7 +49,10 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
   );
   const { bus } = backends;
   try {
-    const pipelines = loadPipelineSet(config.pipelines.file ?? defaultPipelinesFile(), builtinTaskRegistry());
+    const pipelines = loadPipelineSet(
+      config.pipelines.file ?? defaultPipelinesFile(),
+      builtinTaskRegistry(),
+    );
     const geometry = detectorGeometry(config.sim);
     const models = new Map<number, DetectorModel>();
     const model = (d: number): DetectorModel => {
@@ -130,7 +133,8 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       detectorsPerVisit: detectors.length,
       outcomes: [...outcomes.values()],
     });
-    if (options.summaryFile) await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
+    if (options.summaryFile)
+      await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
     return summary;
   } finally {
     await backends.close();

@@ -19,7 +19,19 @@ describe('promptly up', () => {
         const summaryFile = path.join(dir, 's.json');
         await run(
           process.execPath,
-          [bin, 'up', '--instrument', 'LSSTComCam', '--visits', '2', '--speed', '20', '--summary', summaryFile, '--no-display'],
+          [
+            bin,
+            'up',
+            '--instrument',
+            'LSSTComCam',
+            '--visits',
+            '2',
+            '--speed',
+            '20',
+            '--summary',
+            summaryFile,
+            '--no-display',
+          ],
           { cwd: dir, timeout: 90_000 },
         );
         const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary;
@@ -28,7 +40,12 @@ describe('promptly up', () => {
           expect(v).toMatchObject({ detectorsExpected: 9, processed: 9, failed: 0, timedOut: 0 });
           expect(v.detectors).toHaveLength(9);
           for (const d of v.detectors) {
-            for (const k of ['nextVisitToPreloadDoneMs', 'lastSnapToPipelineStartMs', 'pipelineMs', 'lastSnapToOutcomeMs'] as const) {
+            for (const k of [
+              'nextVisitToPreloadDoneMs',
+              'lastSnapToPipelineStartMs',
+              'pipelineMs',
+              'lastSnapToOutcomeMs',
+            ] as const) {
               expect(d[k]).toBeGreaterThanOrEqual(0);
             }
           }

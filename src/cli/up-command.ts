@@ -42,7 +42,9 @@ export function upOverrides(o: UpOptions): Record<string, unknown> {
 export function registerUpCommand(program: Command): void {
   program
     .command('up')
-    .description('Run a night in miniature in one process: summit simulator, fan-out, workers, central repo.')
+    .description(
+      'Run a night in miniature in one process: summit simulator, fan-out, workers, central repo.',
+    )
     .option('-c, --config <file>', 'YAML configuration file')
     .option('-i, --instrument <name>', 'LATISS, LSSTComCam or LSSTCam')
     .option('-n, --visits <n>', 'visits in the night; 0 = until Ctrl-C')
@@ -52,12 +54,18 @@ export function registerUpCommand(program: Command): void {
     .option('--work-dir <dir>', 'where the embedded backends keep their files')
     .option('--no-display', 'no live progress display')
     .action(async (o: UpOptions) => {
-      const config = loadConfig({ ...(o.config ? { file: o.config } : {}), env: process.env, overrides: upOverrides(o) });
+      const config = loadConfig({
+        ...(o.config ? { file: o.config } : {}),
+        env: process.env,
+        overrides: upOverrides(o),
+      });
       const soft = new AbortController();
       const hard = new AbortController();
       const onSigint = (): void => {
         if (!soft.signal.aborted) {
-          process.stderr.write('\nstopping: no new visits; finishing those announced (Ctrl-C again to abort)\n');
+          process.stderr.write(
+            '\nstopping: no new visits; finishing those announced (Ctrl-C again to abort)\n',
+          );
           soft.abort();
         } else hard.abort();
       };

@@ -107,7 +107,10 @@ export const simConfigSchema = z.strictObject({
   /** Seed of every random choice; the same seed gives the same night. */
   seed: z.number().int().default(1),
   survey: z.string().default('BLOCK-T1'),
-  bands: z.array(z.enum(['u', 'g', 'r', 'i', 'z', 'y'])).min(1).default(['g', 'r', 'i']),
+  bands: z
+    .array(z.enum(['u', 'g', 'r', 'i', 'z', 'y']))
+    .min(1)
+    .default(['g', 'r', 'i']),
 });
 
 export const configSchema = z.strictObject({

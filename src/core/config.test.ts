@@ -34,11 +34,15 @@ describe('configuration', () => {
   });
 
   it('maps PROMPTLY_A__B_C to a.bC', () => {
-    expect(envOverrides({ PROMPTLY_FANOUT__HTTP__PORT: '8080', OTHER: 'x' })).toEqual({ fanout: { http: { port: 8080 } } });
+    expect(envOverrides({ PROMPTLY_FANOUT__HTTP__PORT: '8080', OTHER: 'x' })).toEqual({
+      fanout: { http: { port: 8080 } },
+    });
   });
 
   it('rejects unknown keys and bad values, naming the line', () => {
-    const file = tempFile('instrument: LSSTCam\nworker:\n  slots: 4\n  slotz: 5\nsim:\n  speed: -1\n');
+    const file = tempFile(
+      'instrument: LSSTCam\nworker:\n  slots: 4\n  slotz: 5\nsim:\n  speed: -1\n',
+    );
     try {
       loadConfig({ file });
       expect.unreachable();

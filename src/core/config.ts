@@ -52,7 +52,9 @@ function parseEnvValue(raw: string): unknown {
  * `PROMPTLY_WORKER__IMAGE_TIMEOUT_MS=5000` sets `worker.imageTimeoutMs`: `__` separates
  * levels, each level is SNAKE_CASE of the camelCase key. Values are JSON when they parse.
  */
-export function envOverrides(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+export function envOverrides(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || raw === undefined) continue;
@@ -63,7 +65,10 @@ export function envOverrides(env: Readonly<Record<string, string | undefined>>):
         node[key] = parseEnvValue(raw);
       } else {
         const next = node[key];
-        node = (typeof next === 'object' && next !== null ? next : (node[key] = {})) as Record<string, unknown>;
+        node = (typeof next === 'object' && next !== null ? next : (node[key] = {})) as Record<
+          string,
+          unknown
+        >;
       }
     });
   }
@@ -109,9 +114,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const sources: string[] = ['defaults'];
   let fromFile: unknown = {};
   let locate: (p: readonly PropertyKey[]) => string = () => '';
-  const cwd = options.cwd ?? (options.file ? path.dirname(path.resolve(options.file)) : process.cwd());
+  const cwd =
+    options.cwd ?? (options.file ? path.dirname(path.resolve(options.file)) : process.cwd());
   if (options.file !== undefined) {
-    const source = readYamlSource(options.file, 'PROMPTLY_E_CONFIG_INVALID', 'PROMPTLY_E_CONFIG_NOT_FOUND');
+    const source = readYamlSource(
+      options.file,
+      'PROMPTLY_E_CONFIG_INVALID',
+      'PROMPTLY_E_CONFIG_NOT_FOUND',
+    );
     fromFile = source.value;
     locate = (p) => source.locate(p);
     sources.push(source.file);
@@ -133,7 +143,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 }
 
 /** Stage 3: resolves paths against `cwd`, checks cross-field rules, freezes. */
-export function compileConfig(parsed: ParsedConfig, cwd: string, sources: string[] = ['defaults']): Config {
+export function compileConfig(
+  parsed: ParsedConfig,
+  cwd: string,
+  sources: string[] = ['defaults'],
+): Config {
   const instrument = getInstrument(parsed.instrument);
   const workDir = path.resolve(cwd, parsed.workDir);
   const centralRoot = path.resolve(workDir, parsed.centralRepo.root ?? 'central');
@@ -145,11 +159,14 @@ export function compileConfig(parsed: ParsedConfig, cwd: string, sources: string
     worker: {
       ...parsed.worker,
       localRepoRoot: path.resolve(workDir, parsed.worker.localRepoRoot ?? 'local'),
-      slots: parsed.worker.slots ?? 2 * activeDetectors(instrument, parsed.fanout.detectorPurposes).length,
+      slots:
+        parsed.worker.slots ??
+        2 * activeDetectors(instrument, parsed.fanout.detectorPurposes).length,
     },
     pipelines: {
       ...parsed.pipelines,
-      file: parsed.pipelines.file === undefined ? undefined : path.resolve(cwd, parsed.pipelines.file),
+      file:
+        parsed.pipelines.file === undefined ? undefined : path.resolve(cwd, parsed.pipelines.file),
     },
     sources,
   };
@@ -159,5 +176,5 @@ export function compileConfig(parsed: ParsedConfig, cwd: string, sources: string
       `worker.ackWaitMs must be at least 1000 ms (got ${compiled.worker.ackWaitMs}): slots heartbeat at a third of it`,
     );
   }
-  return deepFreeze(compiled) as Config;
+  return deepFreeze(compiled);
 }

@@ -41,7 +41,10 @@ export function isPromptlyError(err: unknown, code?: ErrorCode): err is Promptly
 }
 
 /** Wraps anything thrown into a PromptlyError, keeping a PromptlyError as it is. */
-export function toPromptlyError(err: unknown, code: ErrorCode = 'PROMPTLY_E_INTERNAL'): PromptlyError {
+export function toPromptlyError(
+  err: unknown,
+  code: ErrorCode = 'PROMPTLY_E_INTERNAL',
+): PromptlyError {
   if (err instanceof PromptlyError) return err;
   if (err instanceof Error && err.name === 'AbortError') {
     return new PromptlyError('PROMPTLY_E_ABORTED', err.message, { cause: err });

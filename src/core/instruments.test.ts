@@ -20,14 +20,24 @@ describe('instruments', () => {
   it('gives LSSTComCam the nine sensors of raft R22 and LATISS one detector', () => {
     const comcam = getInstrument('LSSTComCam');
     expect(comcam.detectors.map((d) => d.name)).toEqual([
-      'R22_S00', 'R22_S01', 'R22_S02', 'R22_S10', 'R22_S11', 'R22_S12', 'R22_S20', 'R22_S21', 'R22_S22',
+      'R22_S00',
+      'R22_S01',
+      'R22_S02',
+      'R22_S10',
+      'R22_S11',
+      'R22_S12',
+      'R22_S20',
+      'R22_S21',
+      'R22_S22',
     ]);
     expect(getDetector(comcam, 'R22_S11').id).toBe(4);
     expect(getInstrument('LATISS').detectors).toHaveLength(1);
   });
 
   it('refuses unknown instruments and detectors with coded errors', () => {
-    expect(() => getInstrument('HSC')).toThrow(expect.objectContaining({ code: 'PROMPTLY_E_INSTRUMENT_UNKNOWN' }));
+    expect(() => getInstrument('HSC')).toThrow(
+      expect.objectContaining({ code: 'PROMPTLY_E_INSTRUMENT_UNKNOWN' }),
+    );
     expect(() => getDetector(getInstrument('LSSTComCam'), 9)).toThrow(
       expect.objectContaining({ code: 'PROMPTLY_E_DETECTOR_UNKNOWN' }),
     );

@@ -38,13 +38,17 @@ describe('next_visit parsing', () => {
 
   it('calls a non-object malformed', () => {
     for (const bad of [null, 3, 'x', [valid]]) {
-      expect(() => parseNextVisit(bad)).toThrow(expect.objectContaining({ code: 'PROMPTLY_E_NEXT_VISIT_MALFORMED' }));
+      expect(() => parseNextVisit(bad)).toThrow(
+        expect.objectContaining({ code: 'PROMPTLY_E_NEXT_VISIT_MALFORMED' }),
+      );
     }
   });
 
   it('requires a detector in a fanned-out visit', () => {
     expect(parseFannedOutVisit({ ...valid, detector: 4 }).detector).toBe(4);
-    expect(() => parseFannedOutVisit(valid)).toThrow(expect.objectContaining({ code: 'PROMPTLY_E_WORK_ITEM_INVALID' }));
+    expect(() => parseFannedOutVisit(valid)).toThrow(
+      expect.objectContaining({ code: 'PROMPTLY_E_WORK_ITEM_INVALID' }),
+    );
   });
 
   it('finds the band of ComCam, LSSTCam and LATISS filter names', () => {

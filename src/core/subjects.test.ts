@@ -6,6 +6,8 @@ describe('subjects', () => {
     const a = subjectToken('2026-11-21T03:04:05.678');
     expect(a).not.toMatch(/[.*> ]/);
     expect(a).not.toBe(subjectToken('2026-11-21T03:04:05_678'));
-    expect(subjects.rawArrived('LSSTCam', 94, '2026-11-21T03:04:05.678').split('.')).toHaveLength(5);
+    expect(subjects.rawArrived('LSSTCam', 94, '2026-11-21T03:04:05.678').split('.')).toHaveLength(
+      5,
+    );
   });
 });

@@ -30,7 +30,9 @@ export interface NightSummary {
   readonly clockSpeed: number;
   readonly visits: readonly VisitSummary[];
   /** Percentiles over every visit-detector that has the measure. */
-  readonly latencyPercentilesMs: Readonly<Record<string, { p50: number; p95: number; max: number; n: number }>>;
+  readonly latencyPercentilesMs: Readonly<
+    Record<string, { p50: number; p95: number; max: number; n: number }>
+  >;
 }
 
 function diff(a: number | undefined, b: number | undefined): number | undefined {
@@ -88,10 +90,18 @@ export function summarizeNight(options: {
       detectors: list.map(latenciesOf),
     };
   });
-  const measures = ['nextVisitToPreloadDoneMs', 'lastSnapToPipelineStartMs', 'pipelineMs', 'lastSnapToOutcomeMs'] as const;
-  const latencyPercentilesMs: Record<string, { p50: number; p95: number; max: number; n: number }> = {};
+  const measures = [
+    'nextVisitToPreloadDoneMs',
+    'lastSnapToPipelineStartMs',
+    'pipelineMs',
+    'lastSnapToOutcomeMs',
+  ] as const;
+  const latencyPercentilesMs: Record<string, { p50: number; p95: number; max: number; n: number }> =
+    {};
   for (const m of measures) {
-    const values = visits.flatMap((v) => v.detectors.map((d) => d[m]).filter((x): x is number => x !== undefined));
+    const values = visits.flatMap((v) =>
+      v.detectors.map((d) => d[m]).filter((x): x is number => x !== undefined),
+    );
     if (values.length === 0) continue;
     latencyPercentilesMs[m] = {
       p50: percentile(values, 50),
@@ -100,14 +110,26 @@ export function summarizeNight(options: {
       n: values.length,
     };
   }
-  return { instrument: options.instrument, clockSpeed: options.clockSpeed, visits, latencyPercentilesMs };
+  return {
+    instrument: options.instrument,
+    clockSpeed: options.clockSpeed,
+    visits,
+    latencyPercentilesMs,
+  };
 }
 
 /** The summary as a text table for a terminal. */
 export function formatNightSummary(summary: NightSummary): string {
   const rows = [['group', 'expected', 'processed', 'failed', 'timed out', 'skipped']];
   for (const v of summary.visits) {
-    rows.push([v.group, String(v.detectorsExpected), String(v.processed), String(v.failed), String(v.timedOut), String(v.skipped)]);
+    rows.push([
+      v.group,
+      String(v.detectorsExpected),
+      String(v.processed),
+      String(v.failed),
+      String(v.timedOut),
+      String(v.skipped),
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));

@@ -31,9 +31,13 @@ export async function executePipeline(
         });
       }
       const message = err instanceof Error ? err.message : String(err);
-      throw new PromptlyError('PROMPTLY_E_PIPELINE_TASK_FAILED', `${pipeline.name}/${step.label}: ${message}`, {
-        cause: err,
-      });
+      throw new PromptlyError(
+        'PROMPTLY_E_PIPELINE_TASK_FAILED',
+        `${pipeline.name}/${step.label}: ${message}`,
+        {
+          cause: err,
+        },
+      );
     }
     timings.push({ label: step.label, durationMs: performance.now() - t0 });
   }

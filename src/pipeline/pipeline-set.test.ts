@@ -57,11 +57,16 @@ describe('pipeline selection', () => {
 
   it('takes the first rule that matches, and an empty list means skip', () => {
     expect(candidatePipelines(set, visit({ survey: 'CALIB', filters: 'u_01' }))).toEqual([]);
-    expect(candidatePipelines(set, visit({ filters: 'u_01' })).map((p) => p.name)).toEqual(['Quick']);
+    expect(candidatePipelines(set, visit({ filters: 'u_01' })).map((p) => p.name)).toEqual([
+      'Quick',
+    ]);
   });
 
   it('matches an RA box that wraps through 0', () => {
-    expect(candidatePipelines(set, visit({ position: [355, -20] })).map((p) => p.name)).toEqual(['Full', 'NoFlat']);
+    expect(candidatePipelines(set, visit({ position: [355, -20] })).map((p) => p.name)).toEqual([
+      'Full',
+      'NoFlat',
+    ]);
     expect(candidatePipelines(set, visit({ position: [30, -20] }))).toEqual([]);
   });
 
@@ -76,7 +81,9 @@ describe('pipeline selection', () => {
   it('loads the shipped pipelines file', () => {
     const shipped = loadPipelineSet(defaultPipelinesFile(), tasks);
     expect([...shipped.pipelines.keys()]).toContain('ApPipe-lite');
-    expect(candidatePipelines(shipped, visit({ survey: 'BENCH' })).map((p) => p.name)).toEqual(['Noop']);
+    expect(candidatePipelines(shipped, visit({ survey: 'BENCH' })).map((p) => p.name)).toEqual([
+      'Noop',
+    ]);
   });
 });
 
@@ -92,15 +99,27 @@ describe('invalid pipeline configuration', () => {
   };
 
   it('names the line of an unknown task kind', () => {
-    expectRejected('pipelines:\n  A:\n    tasks:\n      - task: isr\n      - task: warp\nselection:\n  - pipelines: [A]\n', 'warp', 'bad.yaml:5');
+    expectRejected(
+      'pipelines:\n  A:\n    tasks:\n      - task: isr\n      - task: warp\nselection:\n  - pipelines: [A]\n',
+      'warp',
+      'bad.yaml:5',
+    );
   });
 
   it('names the line of a bad task config key', () => {
-    expectRejected('pipelines:\n  A:\n    tasks:\n      - task: isr\n        config:\n          doFlatt: true\nselection:\n  - pipelines: [A]\n', 'doFlatt', 'bad.yaml:6');
+    expectRejected(
+      'pipelines:\n  A:\n    tasks:\n      - task: isr\n        config:\n          doFlatt: true\nselection:\n  - pipelines: [A]\n',
+      'doFlatt',
+      'bad.yaml:6',
+    );
   });
 
   it('names the line of a rule naming a missing pipeline', () => {
-    expectRejected('pipelines:\n  A:\n    tasks:\n      - task: noop\nselection:\n  - pipelines: [A, B]\n', '"B"', 'bad.yaml:6');
+    expectRejected(
+      'pipelines:\n  A:\n    tasks:\n      - task: noop\nselection:\n  - pipelines: [A, B]\n',
+      '"B"',
+      'bad.yaml:6',
+    );
   });
 
   it('reports YAML syntax errors with their line', () => {

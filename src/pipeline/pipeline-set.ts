@@ -1,5 +1,10 @@
 import { PromptlyError, type ErrorDetail } from '../core/errors.js';
-import { issueKeyPath, parseYamlSource, readYamlSource, type YamlSource } from '../core/yaml-source.js';
+import {
+  issueKeyPath,
+  parseYamlSource,
+  readYamlSource,
+  type YamlSource,
+} from '../core/yaml-source.js';
 import { pipelinesFileSchema, type SelectionRule } from './pipeline-definition.js';
 import type { TaskRegistry } from './task-registry.js';
 import type { AnyTaskDefinition } from './task.js';
@@ -61,7 +66,10 @@ export function compilePipelineSet(source: YamlSource, tasks: TaskRegistry): Pip
       const at = ['pipelines', name, 'tasks', i];
       const label = step.label ?? step.task;
       if (labels.has(label)) {
-        problems.push({ path: at.join('.'), message: `duplicate step label "${label}"${source.locate(at)}` });
+        problems.push({
+          path: at.join('.'),
+          message: `duplicate step label "${label}"${source.locate(at)}`,
+        });
       }
       labels.add(label);
       if (!tasks.has(step.task)) {
@@ -76,7 +84,10 @@ export function compilePipelineSet(source: YamlSource, tasks: TaskRegistry): Pip
       if (!config.success) {
         for (const issue of config.error.issues) {
           const p = [...at, 'config', ...issueKeyPath(issue)];
-          problems.push({ path: p.map(String).join('.'), message: `${issue.message}${source.locate(p)}` });
+          problems.push({
+            path: p.map(String).join('.'),
+            message: `${issue.message}${source.locate(p)}`,
+          });
         }
         return;
       }
@@ -90,7 +101,10 @@ export function compilePipelineSet(source: YamlSource, tasks: TaskRegistry): Pip
     rule.pipelines.forEach((name, j) => {
       if (!pipelines.has(name)) {
         const p = ['selection', i, 'pipelines', j];
-        problems.push({ path: p.join('.'), message: `no pipeline named "${name}"${source.locate(p)}` });
+        problems.push({
+          path: p.join('.'),
+          message: `no pipeline named "${name}"${source.locate(p)}`,
+        });
       }
     });
   });

@@ -27,7 +27,9 @@ export function ruleMatches(match: SelectionMatch, visit: NextVisit): boolean {
  */
 export function candidatePipelines(set: PipelineSet, visit: NextVisit): CompiledPipeline[] {
   const rule = set.rules.find((r) => ruleMatches(r.when, visit));
-  return (rule?.pipelines ?? []).map((name) => set.pipelines.get(name)).filter((p) => p !== undefined);
+  return (rule?.pipelines ?? [])
+    .map((name) => set.pipelines.get(name))
+    .filter((p) => p !== undefined);
 }
 
 /** The first candidate whose required inputs are all available, if any. */

@@ -11,7 +11,10 @@ export class TaskRegistry {
 
   add(task: AnyTaskDefinition): this {
     if (this.#tasks.has(task.kind)) {
-      throw new PromptlyError('PROMPTLY_E_PIPELINE_CONFIG', `task kind "${task.kind}" registered twice`);
+      throw new PromptlyError(
+        'PROMPTLY_E_PIPELINE_CONFIG',
+        `task kind "${task.kind}" registered twice`,
+      );
     }
     this.#tasks.set(task.kind, task);
     return this;

@@ -49,7 +49,11 @@ export async function startPromptService(deps: PromptServiceDeps): Promise<Promp
   const instrument = config.instrument;
   await ensureTopology(bus, instrument, config.worker);
   const names = topologyNames(instrument);
-  const outcomes = new OutcomeRecorder({ central: deps.central, bus, status: createStatusEmitter(bus, clock, 'outcomes') });
+  const outcomes = new OutcomeRecorder({
+    central: deps.central,
+    bus,
+    status: createStatusEmitter(bus, clock, 'outcomes'),
+  });
 
   const worker = new Worker(
     {
@@ -74,10 +78,20 @@ export async function startPromptService(deps: PromptServiceDeps): Promise<Promp
   );
   await worker.start();
 
-  const dead = new DeadLetterRecorder({ bus, clock, outcomes, status: createStatusEmitter(bus, clock, 'dead-letters') });
+  const dead = new DeadLetterRecorder({
+    bus,
+    clock,
+    outcomes,
+    status: createStatusEmitter(bus, clock, 'dead-letters'),
+  });
   await dead.start(names.deadQueue);
 
-  const fanout = new FanoutService({ bus, clock, config: config.fanout, status: createStatusEmitter(bus, clock, 'fanout') });
+  const fanout = new FanoutService({
+    bus,
+    clock,
+    config: config.fanout,
+    status: createStatusEmitter(bus, clock, 'fanout'),
+  });
   await fanout.start(names.ocsStream);
 
   let http: FastifyInstance | undefined;

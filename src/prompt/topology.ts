@@ -19,11 +19,29 @@ export function topologyNames(instrument: string) {
  * DESIGN.md: OCS events and arrivals durable with bounded history, work as a queue acked
  * after done, dead letters as their own queue so each becomes an outcome, outcomes durable.
  */
-export async function ensureTopology(bus: Bus, instrument: string, worker: Config['worker']): Promise<void> {
+export async function ensureTopology(
+  bus: Bus,
+  instrument: string,
+  worker: Config['worker'],
+): Promise<void> {
   const names = topologyNames(instrument);
-  await bus.ensureStream({ name: names.ocsStream, subjects: ['ocs.>'], maxMsgsPerSubject: 1000, maxAgeMs: 24 * 3600_000 });
-  await bus.ensureStream({ name: names.arrivalsStream, subjects: [subjects.rawArrivedAll], maxMsgs: 100_000, maxAgeMs: 3600_000 });
-  await bus.ensureStream({ name: names.outcomesStream, subjects: [subjects.outcomeAll], maxMsgs: 1_000_000 });
+  await bus.ensureStream({
+    name: names.ocsStream,
+    subjects: ['ocs.>'],
+    maxMsgsPerSubject: 1000,
+    maxAgeMs: 24 * 3600_000,
+  });
+  await bus.ensureStream({
+    name: names.arrivalsStream,
+    subjects: [subjects.rawArrivedAll],
+    maxMsgs: 100_000,
+    maxAgeMs: 3600_000,
+  });
+  await bus.ensureStream({
+    name: names.outcomesStream,
+    subjects: [subjects.outcomeAll],
+    maxMsgs: 1_000_000,
+  });
   await bus.ensureQueue({
     name: names.workQueue,
     subjects: [subjects.work(instrument)],

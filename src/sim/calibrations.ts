@@ -29,18 +29,38 @@ export async function writeCalibrations(options: {
       ['INSTRUME', instrument.name],
       ['DETECTOR', detector],
     ] as const;
-    const bias = await imageFits(model.masterBiasE, g.width, g.height, [...base, ['OBSTYPE', 'BIAS'], ['BUNIT', 'electron']]);
+    const bias = await imageFits(model.masterBiasE, g.width, g.height, [
+      ...base,
+      ['OBSTYPE', 'BIAS'],
+      ['BUNIT', 'electron'],
+    ]);
     refs.push(
-      await central.put(DATASET_TYPES.bias.name, { instrument: instrument.name, detector }, run, bias, {
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
+      await central.put(
+        DATASET_TYPES.bias.name,
+        { instrument: instrument.name, detector },
+        run,
+        bias,
+        {
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+      ),
     );
     for (const band of options.bands) {
-      const flat = await imageFits(model.flat(band), g.width, g.height, [...base, ['OBSTYPE', 'FLAT'], ['BAND', band]]);
+      const flat = await imageFits(model.flat(band), g.width, g.height, [
+        ...base,
+        ['OBSTYPE', 'FLAT'],
+        ['BAND', band],
+      ]);
       refs.push(
-        await central.put(DATASET_TYPES.flat.name, { instrument: instrument.name, detector, band }, run, flat, {
-          ...(options.signal ? { signal: options.signal } : {}),
-        }),
+        await central.put(
+          DATASET_TYPES.flat.name,
+          { instrument: instrument.name, detector, band },
+          run,
+          flat,
+          {
+            ...(options.signal ? { signal: options.signal } : {}),
+          },
+        ),
       );
     }
   }
@@ -76,12 +96,18 @@ export async function ensureCalibrations(options: {
       (await central.findCalibration(DATASET_TYPES.bias.name, id, calib, timeMs)) !== undefined &&
       (
         await Promise.all(
-          options.bands.map((band) => central.findCalibration(DATASET_TYPES.flat.name, { ...id, band }, calib, timeMs)),
+          options.bands.map((band) =>
+            central.findCalibration(DATASET_TYPES.flat.name, { ...id, band }, calib, timeMs),
+          ),
         )
       ).every((r) => r !== undefined);
     if (!have) missing.push(detector);
   }
   if (missing.length === 0) return 0;
-  const refs = await writeCalibrations({ ...options, detectors: missing, validity: calibrationValidity(timeMs) });
+  const refs = await writeCalibrations({
+    ...options,
+    detectors: missing,
+    validity: calibrationValidity(timeMs),
+  });
   return refs.length;
 }

@@ -9,14 +9,25 @@ export interface SimStar {
 }
 
 /** Sky background per band, electrons per pixel per second (dark-sky, roughly LSST-like). */
-export const SKY_E_PER_S: Readonly<Record<string, number>> = { u: 2, g: 8, r: 14, i: 20, z: 28, y: 30 };
+export const SKY_E_PER_S: Readonly<Record<string, number>> = {
+  u: 2,
+  g: 8,
+  r: 14,
+  i: 20,
+  z: 28,
+  y: 30,
+};
 
 /** Random stars over a detector: uniform positions, a power-law of fluxes. */
 export function randomStars(rng: Prng, width: number, height: number, count: number): SimStar[] {
   const stars: SimStar[] = [];
   for (let i = 0; i < count; i++) {
     const flux = 2e3 * Math.pow(1 - rng.next(), -1.2);
-    stars.push({ x: rng.uniform(4, width - 4), y: rng.uniform(4, height - 4), flux: Math.min(flux, 5e6) });
+    stars.push({
+      x: rng.uniform(4, width - 4),
+      y: rng.uniform(4, height - 4),
+      flux: Math.min(flux, 5e6),
+    });
   }
   return stars;
 }
@@ -47,7 +58,8 @@ export function renderSky(options: {
       const row = y * width;
       for (let x = x0; x <= x1; x++) {
         const dx = x - s.x;
-        image[row + x] = (image[row + x] ?? 0) + s.flux * norm * Math.exp(-(dx * dx + dy * dy) * inv2s2);
+        image[row + x] =
+          (image[row + x] ?? 0) + s.flux * norm * Math.exp(-(dx * dx + dy * dy) * inv2s2);
       }
     }
   }

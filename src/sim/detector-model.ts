@@ -29,7 +29,12 @@ function ampIndexAt(g: DetectorGeometry, x: number, y: number): number {
   return y >= g.ampHeight ? column : 15 - column;
 }
 
-export function detectorModel(seed: number, instrument: string, detector: number, g: DetectorGeometry): DetectorModel {
+export function detectorModel(
+  seed: number,
+  instrument: string,
+  detector: number,
+  g: DetectorGeometry,
+): DetectorModel {
   const root = new Prng(seed).fork(hashString(instrument), detector);
   const electronics = ampElectronics(root.fork(1));
   const n = g.width * g.height;

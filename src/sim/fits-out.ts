@@ -21,7 +21,12 @@ export function primaryHdu(cards: Cards) {
 }
 
 /** A single-image FITS file (float32 image in the primary HDU), e.g. a master calibration. */
-export async function imageFits(pixels: Float32Array, width: number, height: number, cards: Cards): Promise<Uint8Array> {
+export async function imageFits(
+  pixels: Float32Array,
+  width: number,
+  height: number,
+  cards: Cards,
+): Promise<Uint8Array> {
   const hdu = makeImageHdu(pixels, [width, height], { header: headerOf(cards) });
   const primary = new Header();
   for (const c of hdu.header) {

@@ -41,7 +41,10 @@ export async function rawFits(
   const endMs = meta.startMs + meta.visit.exposureTimeS * 1000;
   const primary = primaryHdu([
     ['ORIGIN', 'promptly-sim', 'simulated summit'],
-    ['TELESCOP', meta.instrument === 'LATISS' ? 'Rubin Auxiliary Telescope' : 'Simonyi Survey Telescope'],
+    [
+      'TELESCOP',
+      meta.instrument === 'LATISS' ? 'Rubin Auxiliary Telescope' : 'Simonyi Survey Telescope',
+    ],
     ['INSTRUME', meta.instrument, 'instrument'],
     ['OBSID', obsId(instrument.code, dayObs, meta.seqNum), 'observation id'],
     ['GROUPID', meta.visit.groupId, 'group of snaps of a visit'],

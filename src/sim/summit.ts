@@ -12,7 +12,12 @@ import type { DetectorGeometry } from './amp-layout.js';
 import { readOut } from './camera.js';
 import { SKY_E_PER_S, randomStars, renderSky } from './detector-image.js';
 import type { DetectorModel } from './detector-model.js';
-import { nextVisitOf, plannedVisit, type NightPlanOptions, type PlannedVisit } from './night-plan.js';
+import {
+  nextVisitOf,
+  plannedVisit,
+  type NightPlanOptions,
+  type PlannedVisit,
+} from './night-plan.js';
 import { Prng } from './prng.js';
 import { rawFits } from './raw-fits.js';
 
@@ -80,7 +85,8 @@ export class Summit {
     }
     const results = await Promise.allSettled(visits);
     for (const r of results) {
-      if (r.status === 'rejected' && !isPromptlyError(r.reason, 'PROMPTLY_E_ABORTED')) throw r.reason;
+      if (r.status === 'rejected' && !isPromptlyError(r.reason, 'PROMPTLY_E_ABORTED'))
+        throw r.reason;
     }
   }
 
@@ -93,14 +99,24 @@ export class Summit {
     const event = nextVisitOf(visit, { instrument, readoutS: sim.readoutS, sentMs: clock.now() });
     this.deps.onAnnounce?.(visit);
     await bus.publish(subjects.nextVisit(instrument), encodeJson(event));
-    this.deps.status.emit({ activity: 'next_visit.sent', instrument, group: visit.groupId, detail: { index: visit.index } });
+    this.deps.status.emit({
+      activity: 'next_visit.sent',
+      instrument,
+      group: visit.groupId,
+      detail: { index: visit.index },
+    });
   }
 
   async #ocs(event: string, visit: PlannedVisit, snap: number): Promise<void> {
     const { instrument, bus, clock } = this.deps;
     await bus.publish(
       subjects.ocsEvent(instrument, event),
-      encodeJson({ instrument, groupId: visit.groupId, snap, private_sndStamp: utcMsToTaiSeconds(clock.now()) }),
+      encodeJson({
+        instrument,
+        groupId: visit.groupId,
+        snap,
+        private_sndStamp: utcMsToTaiSeconds(clock.now()),
+      }),
     );
   }
 
@@ -115,7 +131,11 @@ export class Summit {
       await this.#ocs('startReadout', visit, snap);
       await this.#sleepUntil(shutterOpenMs + (visit.exposureTimeS + sim.readoutS) * 1000, signal);
       await this.#ocs('endReadout', visit, snap);
-      await Promise.all(this.deps.detectors.map((d) => this.#writeRaw(visit, d, snap, shutterOpenMs, seqNum, signal)));
+      await Promise.all(
+        this.deps.detectors.map((d) =>
+          this.#writeRaw(visit, d, snap, shutterOpenMs, seqNum, signal),
+        ),
+      );
       shutterOpenMs += (visit.exposureTimeS + sim.readoutS) * 1000;
     }
   }
@@ -151,7 +171,16 @@ export class Summit {
       biasPatternAdu: model.biasPatternAdu,
       rng: rng.fork(1 + snap),
     });
-    const bytes = await rawFits({ instrument, detector, visit, snap, startMs, seqNum }, g, model.electronics, amps);
-    await this.deps.rawStore.put(formatRawKey({ instrument, detector, group: visit.groupId, snap }), bytes, { signal });
+    const bytes = await rawFits(
+      { instrument, detector, visit, snap, startMs, seqNum },
+      g,
+      model.electronics,
+      amps,
+    );
+    await this.deps.rawStore.put(
+      formatRawKey({ instrument, detector, group: visit.groupId, snap }),
+      bytes,
+      { signal },
+    );
   }
 }

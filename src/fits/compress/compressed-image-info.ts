@@ -82,7 +82,10 @@ export function describeCompressedImage(header: Header): CompressedImageInfo {
     );
   }
   const bitpix = header.get('ZBITPIX');
-  if (!isImageBitpix(bitpix)) throw headerError(`ZBITPIX ${typeof bitpix === 'bigint' ? bitpix.toString() : JSON.stringify(bitpix)} is not a FITS BITPIX`);
+  if (!isImageBitpix(bitpix))
+    throw headerError(
+      `ZBITPIX ${typeof bitpix === 'bigint' ? bitpix.toString() : JSON.stringify(bitpix)} is not a FITS BITPIX`,
+    );
   const naxis = header.getInt('ZNAXIS');
   if (naxis < 0 || naxis > MAX_AXES) throw headerError(`ZNAXIS ${naxis} is out of range`);
   const axes: number[] = [];

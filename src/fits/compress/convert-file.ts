@@ -58,7 +58,12 @@ function runToBigEndian(pixels: ImagePixels): Uint8Array {
 }
 
 /** The decompressed image HDU, its pixels decoded run by run while earlier runs are written. */
-function decompressedHdu(file: FitsFile, hdu: HduInfo, header: Header, signal?: AbortSignal): WritableHdu {
+function decompressedHdu(
+  file: FitsFile,
+  hdu: HduInfo,
+  header: Header,
+  signal?: AbortSignal,
+): WritableHdu {
   return {
     header,
     replayable: false,

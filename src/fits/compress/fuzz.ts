@@ -285,7 +285,12 @@ export async function runFitsFuzz(options: FuzzOptions = {}): Promise<FuzzReport
     maxMs = Math.max(maxMs, ms);
     const fitsCoded = isPromptlyError(error) && error.code.startsWith('PROMPTLY_E_FITS_');
     if (error !== undefined && !fitsCoded) {
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : typeof error === 'bigint' ? error.toString() : JSON.stringify(error) ?? 'undefined';
+      const text =
+        error instanceof Error
+          ? `${error.name}: ${error.message}`
+          : typeof error === 'bigint'
+            ? error.toString()
+            : (JSON.stringify(error) ?? 'undefined');
       failures.push({ case: c, base: base.name, mutation: m.what, ms, error: text });
     } else if (ms > bound) {
       failures.push({

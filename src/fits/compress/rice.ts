@@ -91,7 +91,8 @@ export function riceDecodeInto(
   const { fsBits, fsMax, bBits } = paramsFor(bytePix);
   checkBlockSize(blockSize);
   if (nx === 0) return;
-  if (out.length < nx) throw new PromptlyError('PROMPTLY_E_INTERNAL', 'rice output array too small');
+  if (out.length < nx)
+    throw new PromptlyError('PROMPTLY_E_INTERNAL', 'rice output array too small');
   const len = input.length;
   if (len < bytePix + 1) throw corrupt(`${len} bytes is too short`);
   if (scratch.length < len + PAD_BYTES) {

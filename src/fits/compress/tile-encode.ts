@@ -69,10 +69,10 @@ export class TileEncoder {
       const bytePix = values.BYTES_PER_ELEMENT as RiceBytePix;
       const cap = n * (bytePix + 1) + 64;
       if (this.#rice.length < cap) this.#rice = new Uint8Array(cap * 2);
-      return riceEncode(values, n, bytePix, this.enc.riceBlockSize, this.#rice).slice();
+      return riceEncode(values, n, bytePix, this.enc.riceBlockSize, this.#rice);
     }
     const be = this.#bigEndian(values);
-    if (compression === 'NOCOMPRESS') return be.slice();
+    if (compression === 'NOCOMPRESS') return be;
     if (compression === 'GZIP_2' && values.BYTES_PER_ELEMENT > 1) {
       if (this.#shuffled.length < be.length) this.#shuffled = new Uint8Array(be.length);
       return gzipTile(
@@ -84,7 +84,8 @@ export class TileEncoder {
   }
 
   /**
-   * Encodes one tile. `pixels` holds exactly the tile's values (first axis fastest);
+   * Encodes one tile. The returned bytes may be a view of the encoder's scratch: copy them
+   * before the next call. `pixels` holds exactly the tile's values (first axis fastest);
    * `width`×`height` is its 2-D shape for the noise estimate (height = product of the other
    * axes); `index` is the 0-based tile number (dither sequence position).
    */

@@ -9,7 +9,7 @@ import { Header } from '../header/header.js';
 import { chooseDitherSeed } from './dither.js';
 import { GZIP_DEFAULT_LEVEL } from './gzip.js';
 import { userCards } from './image-header.js';
-import { bitpixOf, type ImagePixels } from './pixels.js';
+import { bitpixOf, type ImageBitpix, type ImagePixels } from './pixels.js';
 import { NULL_VALUE, type QuantizeMethod } from './quantize.js';
 import { RICE_DEFAULT_BLOCK_SIZE } from './rice.js';
 import { TileEncoder, type WriteCompression } from './tile-encode.js';
@@ -55,21 +55,21 @@ function badOption(message: string): PromptlyError {
   return new PromptlyError('PROMPTLY_E_FITS_UNSUPPORTED', message);
 }
 
-/**
- * Compresses an image into one tile-compressed HDU. Tiles are encoded one at a time with
- * reused scratch buffers; only the compressed bytes are kept. Throws
- * PROMPTLY_E_FITS_UNSUPPORTED for impossible options (BITPIX 64, bad tile or ZDITHER0).
- */
-export function compressImage(
-  image: DecodedImage,
-  options: CompressImageOptions = {},
-): CompressedHdu {
-  const { axes, pixels } = image;
-  const bitpix = bitpixOf(pixels);
+/** Everything fixed before the first tile is encoded. */
+interface Plan {
+  readonly bitpix: ImageBitpix;
+  readonly compression: WriteCompression;
+  readonly quantize: { level: number; method: QuantizeMethod; ditherSeed: number } | undefined;
+  readonly tile: number[];
+  readonly tilesPerAxis: number[];
+  readonly tileCount: number;
+  readonly withScale: boolean;
+  readonly withGzipColumn: boolean;
+  readonly rowBytes: number;
+}
+
+function makePlan(axes: readonly number[], bitpix: ImageBitpix, options: CompressImageOptions): Plan {
   const nd = axes.length;
-  const total = axes.reduce((a, b) => a * b, nd === 0 ? 0 : 1);
-  if (pixels.length !== total)
-    throw badOption(`image has ${pixels.length} pixels, axes say ${total}`);
   const compression = options.compression ?? 'RICE_1';
   if (bitpix === 64) {
     // cfitsio (fpack, funpack) and astropy refuse compressed 64-bit images: do not write any
@@ -93,95 +93,186 @@ export function compressImage(
   ) {
     throw badOption(`ZDITHER0 ${quantize.ditherSeed} is outside 1..10000`);
   }
-  const tile = axes.map((n, d) => Math.max(1, Math.min(options.tile?.[d] ?? (d === 0 ? n : 1), n)));
   if (options.tile !== undefined && options.tile.some((t) => !Number.isInteger(t) || t < 1)) {
     throw badOption(`tile [${options.tile}] must be positive integers`);
   }
+  const tile = axes.map((n, d) => Math.max(1, Math.min(options.tile?.[d] ?? (d === 0 ? n : 1), n)));
   const tilesPerAxis = axes.map((n, d) => Math.ceil(n / (tile[d] as number)));
   const tileCount = nd === 0 ? 0 : tilesPerAxis.reduce((a, b) => a * b, 1);
-
-  const encoder = new TileEncoder({
-    compression,
-    riceBlockSize: options.riceBlockSize ?? RICE_DEFAULT_BLOCK_SIZE,
-    gzipLevel: options.gzipLevel ?? GZIP_DEFAULT_LEVEL,
-    quantize,
-  });
   const withScale = quantize !== undefined;
   const withGzipColumn = isFloat;
   const rowBytes = 8 + (withGzipColumn ? 8 : 0) + (withScale ? 16 : 0);
-  const table = new Uint8Array(rowBytes * tileCount);
-  const dv = new DataView(table.buffer);
-  const heap: Uint8Array[] = [];
-  let heapSize = 0;
-  let maxCompressed = 0;
-  let maxGzip = 0;
-  let anyNull = false;
-  const rowContiguous =
-    tile.every((t, d) => (d === 0 ? t === axes[0] : true)) && tile.slice(1).every((t) => t === 1);
+  return { bitpix, compression, quantize, tile, tilesPerAxis, tileCount, withScale, withGzipColumn, rowBytes };
+}
+
+/** Start and extent of tile `index` of a plan. */
+function planTile(plan: Plan, axes: readonly number[], index: number): { start: number[]; shape: number[]; n: number } {
+  let rest = index;
+  const start: number[] = [];
+  const shape: number[] = [];
+  let n = 1;
+  for (let d = 0; d < axes.length; d++) {
+    const k = plan.tilesPerAxis[d] as number;
+    const s = (rest % k) * (plan.tile[d] as number);
+    rest = Math.floor(rest / k);
+    const len = Math.min(plan.tile[d] as number, (axes[d] as number) - s);
+    start.push(s);
+    shape.push(len);
+    n *= len;
+  }
+  return { start, shape, n };
+}
+
+/** True when every tile is one contiguous run of the image (so tiles come in image order). */
+function tilesAreRuns(plan: Plan, axes: readonly number[]): boolean {
+  let top = -1;
+  for (let d = 0; d < axes.length; d++) if ((plan.tile[d] as number) > 1) top = d;
+  for (let d = 0; d < top; d++) if (plan.tile[d] !== axes[d]) return false;
+  return true;
+}
+
+/** Accumulates encoded tiles into the table rows and the heap. */
+class TableBuilder {
+  readonly #plan: Plan;
+  readonly #encoder: TileEncoder;
+  readonly #table: Uint8Array;
+  readonly #dv: DataView;
+  readonly #heap = new HeapBuilder();
+  #maxCompressed = 0;
+  #maxGzip = 0;
+  #anyNull = false;
+
+  constructor(plan: Plan, options: CompressImageOptions) {
+    this.#plan = plan;
+    this.#encoder = new TileEncoder({
+      compression: plan.compression,
+      riceBlockSize: options.riceBlockSize ?? RICE_DEFAULT_BLOCK_SIZE,
+      gzipLevel: options.gzipLevel ?? GZIP_DEFAULT_LEVEL,
+      quantize: plan.quantize,
+    });
+    this.#table = new Uint8Array(plan.rowBytes * plan.tileCount);
+    this.#dv = new DataView(this.#table.buffer);
+  }
+
+  /** Encodes tile `index` from exactly its pixels (first axis fastest). */
+  add(index: number, values: ImagePixels, width: number): void {
+    const { rowBytes, withScale } = this.#plan;
+    const enc = this.#encoder.encode(values, width, values.length / width, index);
+    const row = index * rowBytes;
+    const colAt = enc.column === 'COMPRESSED_DATA' ? row : row + 8;
+    this.#dv.setInt32(colAt, enc.count);
+    this.#dv.setInt32(colAt + 4, this.#heap.size);
+    if (withScale) {
+      this.#dv.setFloat64(row + rowBytes - 16, enc.scale);
+      this.#dv.setFloat64(row + rowBytes - 8, enc.zero);
+    }
+    if (enc.column === 'COMPRESSED_DATA') this.#maxCompressed = Math.max(this.#maxCompressed, enc.count);
+    else this.#maxGzip = Math.max(this.#maxGzip, enc.count);
+    this.#anyNull ||= enc.hasNull;
+    this.#heap.append(enc.bytes);
+  }
+
+  finish(source: Header, axes: readonly number[], options: CompressImageOptions): CompressedHdu {
+    const p = this.#plan;
+    const heapSize = this.#heap.size;
+    const header = buildHeader(source, axes, options, {
+      bitpix: p.bitpix,
+      compression: p.compression,
+      tile: p.tile,
+      rowBytes: p.rowBytes,
+      tileCount: p.tileCount,
+      heapSize,
+      maxCompressed: this.#maxCompressed,
+      maxGzip: p.withGzipColumn ? this.#maxGzip : undefined,
+      withScale: p.withScale,
+      quantize: p.quantize,
+      anyNull: this.#anyNull,
+    });
+    const chunks = [this.#table, ...this.#heap.blocks()];
+    return { header, data: () => chunks, dataSize: this.#table.length + heapSize };
+  }
+}
+
+/**
+ * Compresses an image into one tile-compressed HDU. Tiles are encoded one at a time with
+ * reused scratch buffers; only the compressed bytes are kept. Throws
+ * PROMPTLY_E_FITS_UNSUPPORTED for impossible options (BITPIX 64, bad tile or ZDITHER0).
+ */
+export function compressImage(image: DecodedImage, options: CompressImageOptions = {}): CompressedHdu {
+  const { axes, pixels } = image;
+  const nd = axes.length;
+  const total = axes.reduce((a, b) => a * b, nd === 0 ? 0 : 1);
+  if (pixels.length !== total) throw badOption(`image has ${pixels.length} pixels, axes say ${total}`);
+  const plan = makePlan(axes, bitpixOf(pixels), options);
+  const builder = new TableBuilder(plan, options);
+  const runs = tilesAreRuns(plan, axes);
   let scratch: ImagePixels | undefined;
   const pos = new Array<number>(nd).fill(0);
-  for (let index = 0; index < tileCount; index++) {
+  let at = 0;
+  for (let index = 0; index < plan.tileCount; index++) {
     if ((index & 63) === 0) throwIfAborted(options.signal);
-    let rest = index;
-    const start: number[] = [];
-    const shape: number[] = [];
-    let n = 1;
-    for (let d = 0; d < nd; d++) {
-      const k = tilesPerAxis[d] as number;
-      const s = (rest % k) * (tile[d] as number);
-      rest = Math.floor(rest / k);
-      const len = Math.min(tile[d] as number, (axes[d] as number) - s);
-      start.push(s);
-      shape.push(len);
-      n *= len;
-    }
+    const { start, shape, n } = planTile(plan, axes, index);
     let values: ImagePixels;
-    if (rowContiguous) {
-      let at = 0;
-      let stride = 1;
-      for (let d = 0; d < nd; d++) {
-        at += (start[d] as number) * stride;
-        stride *= axes[d] as number;
-      }
+    if (runs) {
       values = pixels.subarray(at, at + n);
+      at += n;
     } else {
       if (scratch === undefined || scratch.length < n)
         scratch = new (pixels.constructor as new (n: number) => ImagePixels)(n);
       values = scratch.subarray(0, n);
       gatherTile(pixels, axes, start, shape, values, pos);
     }
-    const width = shape[0] ?? 1;
-    const enc = encoder.encode(values, width, n / width, index);
-    const row = index * rowBytes;
-    const colAt = enc.column === 'COMPRESSED_DATA' ? row : row + 8;
-    dv.setInt32(colAt, enc.count);
-    dv.setInt32(colAt + 4, heapSize);
-    if (withScale) {
-      dv.setFloat64(row + rowBytes - 16, enc.scale);
-      dv.setFloat64(row + rowBytes - 8, enc.zero);
-    }
-    if (enc.column === 'COMPRESSED_DATA') maxCompressed = Math.max(maxCompressed, enc.count);
-    else maxGzip = Math.max(maxGzip, enc.count);
-    anyNull ||= enc.hasNull;
-    heap.push(enc.bytes);
-    heapSize += enc.bytes.length;
+    builder.add(index, values, shape[0] ?? 1);
   }
+  return builder.finish(image.header, axes, options);
+}
 
-  const header = buildHeader(image, options, {
-    bitpix,
-    compression,
-    tile,
-    rowBytes,
-    tileCount,
-    heapSize,
-    maxCompressed,
-    maxGzip: withGzipColumn ? maxGzip : undefined,
-    withScale,
-    quantize,
-    anyNull,
-  });
-  const chunks = [table, ...heap];
-  return { header, data: () => chunks, dataSize: table.length + heapSize };
+/**
+ * Compresses an image that arrives as consecutive runs of pixels in image order (e.g. rows
+ * read from a file while earlier rows are encoded), for tilings whose tiles are runs of the
+ * image (the default one-row tiles, or full-width tiles of several rows). Other tilings
+ * need the whole image: use compressImage. Same errors as compressImage, plus
+ * PROMPTLY_E_FITS_DATA when the runs do not add up to the image.
+ */
+export async function compressImageRuns(
+  header: Header,
+  bitpix: ImageBitpix,
+  axes: readonly number[],
+  runs: AsyncIterable<ImagePixels>,
+  options: CompressImageOptions = {},
+): Promise<CompressedHdu> {
+  const plan = makePlan(axes, bitpix, options);
+  if (!tilesAreRuns(plan, axes)) throw badOption(`tile [${plan.tile}] is not a run of the image`);
+  const builder = new TableBuilder(plan, options);
+  let index = 0;
+  let carry: ImagePixels | undefined; // pixels of a tile split across runs
+  let carryUsed = 0;
+  for await (const run of runs) {
+    throwIfAborted(options.signal);
+    let at = 0;
+    while (at < run.length) {
+      if (index >= plan.tileCount) throw new PromptlyError('PROMPTLY_E_FITS_DATA', 'more pixels than the image holds');
+      const { shape, n } = planTile(plan, axes, index);
+      if (carryUsed === 0 && run.length - at >= n) {
+        builder.add(index++, run.subarray(at, at + n) as ImagePixels, shape[0] ?? 1);
+        at += n;
+        continue;
+      }
+      if (carry === undefined || carry.length < n) carry = new (run.constructor as new (n: number) => ImagePixels)(n);
+      const take = Math.min(n - carryUsed, run.length - at);
+      (carry as Int32Array).set((run as Int32Array).subarray(at, at + take), carryUsed);
+      carryUsed += take;
+      at += take;
+      if (carryUsed === n) {
+        builder.add(index++, carry.subarray(0, n) as ImagePixels, shape[0] ?? 1);
+        carryUsed = 0;
+      }
+    }
+  }
+  if (index !== plan.tileCount || carryUsed !== 0) {
+    throw new PromptlyError('PROMPTLY_E_FITS_DATA', `runs ended after ${index} of ${plan.tileCount} tiles`);
+  }
+  return builder.finish(header, axes, options);
 }
 
 /** Copies the tile at `start`/`shape` out of an image of shape `axes` into `out`. */
@@ -232,8 +323,12 @@ interface HeaderFacts {
   readonly anyNull: boolean;
 }
 
-function buildHeader(image: DecodedImage, options: CompressImageOptions, f: HeaderFacts): Header {
-  const src = image.header;
+function buildHeader(
+  src: Header,
+  axes: readonly number[],
+  options: CompressImageOptions,
+  f: HeaderFacts,
+): Header {
   const fromPrimary = options.fromPrimary ?? src.has('SIMPLE');
   const h = new Header();
   const add = (k: string, v: string | number | boolean, c = ''): void => {
@@ -293,8 +388,8 @@ function buildHeader(image: DecodedImage, options: CompressImageOptions, f: Head
     add('ZTENSION', 'IMAGE', 'Image extension');
   }
   add('ZBITPIX', f.bitpix, 'array data type');
-  add('ZNAXIS', image.axes.length, 'number of array dimensions');
-  image.axes.forEach((a, d) => add(`ZNAXIS${d + 1}`, a, 'length of data axis'));
+  add('ZNAXIS', axes.length, 'number of array dimensions');
+  axes.forEach((a, d) => add(`ZNAXIS${d + 1}`, a, 'length of data axis'));
   if (fromPrimary) {
     const ext = src.get('EXTEND');
     if (typeof ext === 'boolean') add('ZEXTEND', ext, 'FITS dataset may contain extensions');
@@ -304,4 +399,30 @@ function buildHeader(image: DecodedImage, options: CompressImageOptions, f: Head
   }
   for (const card of userCards(src)) h.append(card);
   return h;
+}
+
+/** Bytes of a heap block: tiles are packed into blocks this large, written one per call. */
+const HEAP_BLOCK_BYTES = 1 << 20;
+
+/** Packs tile bytes into a few large blocks (one disk write each, not one per tile). */
+class HeapBuilder {
+  #done: Uint8Array[] = [];
+  #cur = new Uint8Array(0);
+  #used = 0;
+  size = 0;
+
+  append(bytes: Uint8Array): void {
+    if (this.#used + bytes.length > this.#cur.length) {
+      if (this.#used > 0) this.#done.push(this.#cur.subarray(0, this.#used));
+      this.#cur = new Uint8Array(Math.max(HEAP_BLOCK_BYTES, bytes.length));
+      this.#used = 0;
+    }
+    this.#cur.set(bytes, this.#used);
+    this.#used += bytes.length;
+    this.size += bytes.length;
+  }
+
+  blocks(): Uint8Array[] {
+    return this.#used > 0 ? [...this.#done, this.#cur.subarray(0, this.#used)] : [...this.#done];
+  }
 }

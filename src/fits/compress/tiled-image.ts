@@ -174,7 +174,11 @@ function rawTileWith<T>(
     col === undefined ? undefined : readScalar(rows, info.table, col, index);
   return {
     box: tileBox(info, index),
-    arrays: [arrayOf(info.compressedColumn), arrayOf(info.gzipColumn), arrayOf(info.uncompressedColumn)],
+    arrays: [
+      arrayOf(info.compressedColumn),
+      arrayOf(info.gzipColumn),
+      arrayOf(info.uncompressedColumn),
+    ],
     scale: scalar(info.scaleColumn),
     zero: scalar(info.zeroColumn),
     blank: scalar(info.blankColumn),
@@ -369,7 +373,8 @@ export async function* streamCompressedImage(
   const info = checkCompressed(hdu);
   const total = info.axes.reduce((a, b) => a * b, info.axes.length === 0 ? 0 : 1);
   let ordered = true;
-  for (let i = 0; i < info.tileCount && ordered; i++) ordered = isContiguous(tileBox(info, i), info.axes);
+  for (let i = 0; i < info.tileCount && ordered; i++)
+    ordered = isContiguous(tileBox(info, i), info.axes);
   if (!ordered) {
     const whole = await readCompressedImage(source, hdu, options);
     for (let at = 0; at < total; at += RUN_PIXELS) {

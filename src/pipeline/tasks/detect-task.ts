@@ -71,7 +71,10 @@ export const detectTask: TaskDefinition<DetectTaskConfig> = {
   async run(context, config) {
     const image = context.scratch.get(EXPOSURE_SCRATCH_KEY) as Image | undefined;
     if (!image) {
-      throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'detect needs an exposure: put an isr step before it');
+      throw new PromptlyError(
+        'PROMPTLY_E_PIPELINE_INPUT_MISSING',
+        'detect needs an exposure: put an isr step before it',
+      );
     }
     const background = estimateBackground(image, { meshSize: config.meshSize });
     const detections = detectSources(image, background, {

@@ -44,7 +44,11 @@ export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Prom
 }
 
 /** Reads the first 2-d image of a FITS file (e.g. a master calibration) as float32. */
-export async function readImageFile(bytes: Uint8Array, what: string, signal?: AbortSignal): Promise<Image> {
+export async function readImageFile(
+  bytes: Uint8Array,
+  what: string,
+  signal?: AbortSignal,
+): Promise<Image> {
   try {
     const file = FitsFile.fromBytes(bytes);
     for (const hdu of await file.hdus(signal)) {
@@ -54,7 +58,11 @@ export async function readImageFile(bytes: Uint8Array, what: string, signal?: Ab
     }
   } catch (err) {
     if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
-    throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', `${what} is not a readable FITS image`, { cause: err });
+    throw new PromptlyError(
+      'PROMPTLY_E_PIPELINE_INPUT_MISSING',
+      `${what} is not a readable FITS image`,
+      { cause: err },
+    );
   }
   throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', `${what} has no 2-d image`);
 }

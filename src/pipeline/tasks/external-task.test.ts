@@ -22,9 +22,23 @@ function context(signal = new AbortController().signal) {
   const workDir = mkdtempSync(path.join(dir, 'work-'));
   const ctx: TaskContext = {
     visit: {
-      salIndex: 1, scriptSalIndex: 1, groupId: 'G1', coordinateSystem: CoordSys.ICRS, position: [1, 2], startTime: 0,
-      rotationSystem: RotSys.SKY, cameraAngle: 0, filters: 'r_03', dome: Dome.OPEN, duration: 1, nimages: 1,
-      instrument: 'LATISS', survey: 'S', totalCheckpoints: 0, private_sndStamp: 0, detector: 0,
+      salIndex: 1,
+      scriptSalIndex: 1,
+      groupId: 'G1',
+      coordinateSystem: CoordSys.ICRS,
+      position: [1, 2],
+      startTime: 0,
+      rotationSystem: RotSys.SKY,
+      cameraAngle: 0,
+      filters: 'r_03',
+      dome: Dome.OPEN,
+      duration: 1,
+      nimages: 1,
+      instrument: 'LATISS',
+      survey: 'S',
+      totalCheckpoints: 0,
+      private_sndStamp: 0,
+      detector: 0,
     },
     dataId: { instrument: 'LATISS', detector: 0, group: 'G1' },
     snaps: [{ snap: 0, read: () => Promise.resolve(new TextEncoder().encode('RAW0')) }],
@@ -47,7 +61,10 @@ describe('external-command task', () => {
   it('passes only declared environment variables and captures the log', async () => {
     process.env.PROMPTLY_TEST_SECRET = 'leak';
     process.env.PROMPTLY_TEST_ALLOWED = 'yes';
-    const cmd = script('env.sh', 'echo "allowed=$PROMPTLY_TEST_ALLOWED secret=$PROMPTLY_TEST_SECRET det=$PROMPTLY_DETECTOR"; cat "$PROMPTLY_RAWS"; echo oops >&2');
+    const cmd = script(
+      'env.sh',
+      'echo "allowed=$PROMPTLY_TEST_ALLOWED secret=$PROMPTLY_TEST_SECRET det=$PROMPTLY_DETECTOR"; cat "$PROMPTLY_RAWS"; echo oops >&2',
+    );
     const { ctx, logs } = context();
     await externalTask.run(ctx, parse({ command: cmd, env: ['PROMPTLY_TEST_ALLOWED'] }));
     expect(logs).toContain('[stdout] allowed=yes secret= det=0');
@@ -58,7 +75,10 @@ describe('external-command task', () => {
   it('ingests the files it declares as outputs', async () => {
     const cmd = script('out.sh', 'echo "catalog for {group}" > "$PROMPTLY_WORK_DIR/out.txt"');
     const { ctx, outputs } = context();
-    await externalTask.run(ctx, parse({ command: cmd, outputs: [{ datasetType: 'src', file: 'out.txt' }] }));
+    await externalTask.run(
+      ctx,
+      parse({ command: cmd, outputs: [{ datasetType: 'src', file: 'out.txt' }] }),
+    );
     expect(new TextDecoder().decode(outputs.get('src'))).toContain('catalog for');
   });
 
@@ -66,7 +86,9 @@ describe('external-command task', () => {
     const cmd = script('slow.sh', 'sleep 30');
     const { ctx } = context();
     const t0 = Date.now();
-    await expect(externalTask.run(ctx, parse({ command: cmd, timeoutMs: 200 }))).rejects.toMatchObject({
+    await expect(
+      externalTask.run(ctx, parse({ command: cmd, timeoutMs: 200 })),
+    ).rejects.toMatchObject({
       code: 'PROMPTLY_E_EXTERNAL_TIMEOUT',
     });
     expect(Date.now() - t0).toBeLessThan(10_000);
@@ -74,11 +96,15 @@ describe('external-command task', () => {
 
   it('reports a non-zero exit, and a command that does not exist', async () => {
     const { ctx } = context();
-    await expect(externalTask.run(ctx, parse({ command: script('fail.sh', 'exit 3') }))).rejects.toMatchObject({
+    await expect(
+      externalTask.run(ctx, parse({ command: script('fail.sh', 'exit 3') })),
+    ).rejects.toMatchObject({
       code: 'PROMPTLY_E_EXTERNAL_EXIT',
       message: expect.stringContaining('status 3'),
     });
-    await expect(externalTask.run(ctx, parse({ command: path.join(dir, 'nope') }))).rejects.toMatchObject({
+    await expect(
+      externalTask.run(ctx, parse({ command: path.join(dir, 'nope') })),
+    ).rejects.toMatchObject({
       code: 'PROMPTLY_E_EXTERNAL_EXIT',
     });
   });

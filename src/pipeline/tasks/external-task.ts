@@ -141,9 +141,13 @@ export const externalTask: TaskDefinition<ExternalTaskConfig> = {
     try {
       result = await runCommand(config, args, env, context, workDir);
     } catch (err) {
-      throw new PromptlyError('PROMPTLY_E_EXTERNAL_EXIT', `cannot run ${config.command}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new PromptlyError(
+        'PROMPTLY_E_EXTERNAL_EXIT',
+        `cannot run ${config.command}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
     if (result.timedOut) {
       throw new PromptlyError(

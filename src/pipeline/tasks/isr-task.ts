@@ -32,7 +32,11 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
   async run(context, config) {
     const load = async (type: string): Promise<Image | undefined> => {
       const bytes = await context.readInput(type);
-      if (!bytes) throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', `no ${type} for this detector`);
+      if (!bytes)
+        throw new PromptlyError(
+          'PROMPTLY_E_PIPELINE_INPUT_MISSING',
+          `no ${type} for this detector`,
+        );
       return readImageFile(bytes, type, context.signal);
     };
     const bias = config.doBias ? await load('bias') : undefined;
@@ -47,7 +51,9 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
         options: { overscan: { fit: config.overscan }, signal: context.signal },
       });
       const noise = result.amps.map((a) => a.overscanNoise.toFixed(2)).join(' ');
-      context.log(`isr snap ${snap.snap}: ${result.image.width}x${result.image.height}, masked ${result.maskedByFlat}, overscan noise ${noise} ADU`);
+      context.log(
+        `isr snap ${snap.snap}: ${result.image.width}x${result.image.height}, masked ${result.maskedByFlat}, overscan noise ${noise} ADU`,
+      );
       if (!sum) sum = result.image;
       else {
         const a = sum.data;
@@ -55,7 +61,8 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
         for (let i = 0; i < a.length; i++) a[i] = (a[i] ?? 0) + (b[i] ?? 0);
       }
     }
-    if (!sum) throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'no raw snaps to process');
+    if (!sum)
+      throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'no raw snaps to process');
     context.scratch.set(EXPOSURE_SCRATCH_KEY, sum);
     if (config.writeExposure) {
       const bytes = await imageFits(sum.data, sum.width, sum.height, [

@@ -14,7 +14,11 @@ import { parseRawKey } from './raw-key.js';
  * messages, so each worker hears only about its own visit-detector. Keys that are not raws
  * of a known instrument (quarantine, outputs) are ignored with a status event.
  */
-export function createArrivalRouter(deps: { bus: Bus; clock: Clock; status: StatusEmitter }): NoticeSink {
+export function createArrivalRouter(deps: {
+  bus: Bus;
+  clock: Clock;
+  status: StatusEmitter;
+}): NoticeSink {
   return async (notice: ArrivalNotice) => {
     const arrivedMs = realNowMs();
     for (const record of notice.Records) {
@@ -28,7 +32,10 @@ export function createArrivalRouter(deps: { bus: Bus; clock: Clock; status: Stat
         continue;
       }
       if (!INSTRUMENTS.has(raw.instrument)) {
-        deps.status.emit({ activity: 'notice.ignored', detail: { key, reason: 'unknown instrument' } });
+        deps.status.emit({
+          activity: 'notice.ignored',
+          detail: { key, reason: 'unknown instrument' },
+        });
         continue;
       }
       const arrival: RawArrival = {
@@ -41,7 +48,10 @@ export function createArrivalRouter(deps: { bus: Bus; clock: Clock; status: Stat
         eTag: record.s3.object.eTag,
         arrivedMs,
       };
-      await deps.bus.publish(subjects.rawArrived(raw.instrument, raw.detector, raw.group), encodeJson(arrival));
+      await deps.bus.publish(
+        subjects.rawArrived(raw.instrument, raw.detector, raw.group),
+        encodeJson(arrival),
+      );
       deps.status.emit({
         activity: 'raw.arrived',
         instrument: raw.instrument,

@@ -48,22 +48,36 @@ export class FanoutService {
       this.#checkExpiry(visit, this.deps.clock.now());
       const items = expandVisit(visit, this.deps.config.detectorPurposes);
       if (!this.#recent.add(`${visit.instrument}/${visit.groupId}/${visit.salIndex}`)) {
-        this.deps.status.emit({ activity: 'next_visit.duplicate', instrument: visit.instrument, group: visit.groupId });
+        this.deps.status.emit({
+          activity: 'next_visit.duplicate',
+          instrument: visit.instrument,
+          group: visit.groupId,
+        });
         return { status: 'duplicate', group: visit.groupId, items: 0 };
       }
       const headers = { [RECEIVED_HEADER]: String(receivedMs) };
       const subject = subjects.work(visit.instrument);
-      await Promise.all(items.map((item) => this.deps.bus.publish(subject, encodeJson(item), { headers })));
+      await Promise.all(
+        items.map((item) => this.deps.bus.publish(subject, encodeJson(item), { headers })),
+      );
       this.deps.status.emit({
         activity: 'next_visit.accepted',
         instrument: visit.instrument,
         group: visit.groupId,
-        detail: { items: items.length, nimages: visit.nimages, survey: visit.survey, filters: visit.filters },
+        detail: {
+          items: items.length,
+          nimages: visit.nimages,
+          survey: visit.survey,
+          filters: visit.filters,
+        },
       });
       return { status: 'enqueued', group: visit.groupId, items: items.length };
     } catch (err) {
       if (isPromptlyError(err)) {
-        this.deps.status.emit({ activity: 'next_visit.rejected', detail: { code: err.code, message: err.message } });
+        this.deps.status.emit({
+          activity: 'next_visit.rejected',
+          detail: { code: err.code, message: err.message },
+        });
       }
       throw err;
     }
@@ -112,6 +126,8 @@ export function decodeJsonOrMalformed(data: Uint8Array): unknown {
   try {
     return decodeJson(data);
   } catch (err) {
-    throw new PromptlyError('PROMPTLY_E_NEXT_VISIT_MALFORMED', 'next_visit is not valid JSON', { cause: err });
+    throw new PromptlyError('PROMPTLY_E_NEXT_VISIT_MALFORMED', 'next_visit is not valid JSON', {
+      cause: err,
+    });
   }
 }

@@ -43,17 +43,21 @@ describe('POST /next-visit', () => {
     const body = { ...f.nextVisit(), nimages: -1, position: [1], extra: true };
     const res = await app.inject({ method: 'POST', url: '/next-visit', payload: body });
     expect(res.statusCode).toBe(422);
-    const json = res.json();
+    const json = res.json<{ code: string; details: { path: string; message: string }[] }>();
     expect(json.code).toBe('PROMPTLY_E_NEXT_VISIT_INVALID');
-    const paths = json.details.map((d: { path: string }) => d.path).sort();
+    const paths = json.details.map((d) => d.path).sort();
     expect(paths).toEqual(expect.arrayContaining(['nimages', 'position']));
-    expect(json.details.some((d: { message: string }) => d.message.includes('extra'))).toBe(true);
+    expect(json.details.some((d) => d.message.includes('extra'))).toBe(true);
     expect(await pending()).toBe(0);
   });
 
   it('rejects an unknown instrument with 422', async () => {
     const app = createFanoutHttp(f.service.fanout);
-    const res = await app.inject({ method: 'POST', url: '/next-visit', payload: f.nextVisit({ instrument: 'HSC' }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/next-visit',
+      payload: f.nextVisit({ instrument: 'HSC' }),
+    });
     expect(res.statusCode).toBe(422);
     expect(res.json().code).toBe('PROMPTLY_E_INSTRUMENT_UNKNOWN');
     expect(await pending()).toBe(0);

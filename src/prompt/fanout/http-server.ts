@@ -27,7 +27,9 @@ function fromFastifyError(err: unknown): PromptlyError {
   const status = (err as { statusCode?: number } | null)?.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     const message = err instanceof Error ? err.message : String(err);
-    return new PromptlyError('PROMPTLY_E_NEXT_VISIT_MALFORMED', `request rejected: ${message}`, { cause: err });
+    return new PromptlyError('PROMPTLY_E_NEXT_VISIT_MALFORMED', `request rejected: ${message}`, {
+      cause: err,
+    });
   }
   return toPromptlyError(err);
 }

@@ -17,7 +17,12 @@ export class DeadLetterRecorder {
   #loop: Promise<void> | undefined;
 
   constructor(
-    private readonly deps: { bus: Bus; clock: Clock; outcomes: OutcomeRecorder; status: StatusEmitter },
+    private readonly deps: {
+      bus: Bus;
+      clock: Clock;
+      outcomes: OutcomeRecorder;
+      status: StatusEmitter;
+    },
   ) {}
 
   async start(queue: string): Promise<void> {
@@ -35,12 +40,18 @@ export class DeadLetterRecorder {
     try {
       visit = parseFannedOutVisit(decodeJson(delivery.data));
     } catch (err) {
-      this.deps.status.emit({ activity: 'dead_letter.undecodable', detail: { reason, message: (err as Error).message } });
+      this.deps.status.emit({
+        activity: 'dead_letter.undecodable',
+        detail: { reason, message: (err as Error).message },
+      });
       await delivery.ack();
       return;
     }
     const receivedMs = Number(delivery.headers?.[RECEIVED_HEADER]);
-    const error = new PromptlyError('PROMPTLY_E_WORKER_SLOT_CRASHED', `dead-lettered after ${deliveries} deliveries: ${reason}`);
+    const error = new PromptlyError(
+      'PROMPTLY_E_WORKER_SLOT_CRASHED',
+      `dead-lettered after ${deliveries} deliveries: ${reason}`,
+    );
     try {
       await this.deps.outcomes.record({
         instrument: visit.instrument,

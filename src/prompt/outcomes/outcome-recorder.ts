@@ -12,9 +12,7 @@ import type { StatusEmitter } from '../../observe/status-emitter.js';
  * unique by data ID, so a second, different outcome is refused) and live on the bus.
  */
 export class OutcomeRecorder {
-  constructor(
-    private readonly deps: { central: Repo; bus: Bus; status: StatusEmitter },
-  ) {}
+  constructor(private readonly deps: { central: Repo; bus: Bus; status: StatusEmitter }) {}
 
   /** The recorded outcome of a visit-detector, if there is one. */
   async find(instrument: string, detector: number, group: string): Promise<Outcome | undefined> {

@@ -66,13 +66,15 @@ let counter = 0;
  * The prompt-processing service on the embedded backends in a temp dir, with a real-time
  * clock, short timeouts and small raws: what the fault tests drive.
  */
-export async function startPromptFixture(options: {
-  instrument?: string;
-  pipelinesYaml?: string;
-  worker?: Record<string, unknown>;
-  fanout?: Record<string, unknown>;
-  withCalibrations?: boolean;
-} = {}): Promise<PromptFixture> {
+export async function startPromptFixture(
+  options: {
+    instrument?: string;
+    pipelinesYaml?: string;
+    worker?: Record<string, unknown>;
+    fanout?: Record<string, unknown>;
+    withCalibrations?: boolean;
+  } = {},
+): Promise<PromptFixture> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'promptly-fixture-'));
   const config = loadConfig({
     cwd: workDir,
@@ -89,7 +91,11 @@ export async function startPromptFixture(options: {
   const backends = await openBackends(config, (bus) =>
     createArrivalRouter({ bus, clock, status: createStatusEmitter(bus, clock, 'router') }),
   );
-  const pipelines = parsePipelineSet(options.pipelinesYaml ?? NOOP_PIPELINES, 'test-pipelines.yaml', builtinTaskRegistry());
+  const pipelines = parsePipelineSet(
+    options.pipelinesYaml ?? NOOP_PIPELINES,
+    'test-pipelines.yaml',
+    builtinTaskRegistry(),
+  );
   const geometry = detectorGeometry(config.sim);
   const instrument = getInstrument(config.instrument);
   const model = (d: number) => detectorModel(1, instrument.name, d, geometry);
@@ -107,9 +113,12 @@ export async function startPromptFixture(options: {
   await ensureTopology(backends.bus, instrument.name, config.worker);
   const outcomes = new Map<string, Outcome>();
   const waiters = new Map<string, (o: Outcome) => void>();
-  const feed: Subscription<StreamMessage> = await backends.bus.readStream(topologyNames(instrument.name).outcomesStream, {
-    deliver: { kind: 'all' },
-  });
+  const feed: Subscription<StreamMessage> = await backends.bus.readStream(
+    topologyNames(instrument.name).outcomesStream,
+    {
+      deliver: { kind: 'all' },
+    },
+  );
   const collecting = (async () => {
     for await (const m of feed) {
       const o = decodeJson(m.data) as Outcome;
@@ -125,7 +134,11 @@ export async function startPromptFixture(options: {
   })();
   const service = await startPromptService({ config, clock, ...backends, pipelines });
 
-  const rawBytes = async (visit: NextVisit, detector: number, snap: number): Promise<Uint8Array> => {
+  const rawBytes = async (
+    visit: NextVisit,
+    detector: number,
+    snap: number,
+  ): Promise<Uint8Array> => {
     const m = model(detector);
     const planned: PlannedVisit = {
       index: 0,
@@ -140,7 +153,13 @@ export async function startPromptFixture(options: {
       exposureTimeS: 1,
       survey: visit.survey,
     };
-    const sky = renderSky({ width: geometry.width, height: geometry.height, skyE: 100, stars: [], sigmaPx: 1.5 });
+    const sky = renderSky({
+      width: geometry.width,
+      height: geometry.height,
+      skyE: 100,
+      stars: [],
+      sigmaPx: 1.5,
+    });
     const amps = readOut({
       geometry,
       electronics: m.electronics,
@@ -149,7 +168,14 @@ export async function startPromptFixture(options: {
       rng: new Prng(snap + 1),
     });
     return rawFits(
-      { instrument: instrument.name, detector, visit: planned, snap, startMs: clock.now(), seqNum: snap + 1 },
+      {
+        instrument: instrument.name,
+        detector,
+        visit: planned,
+        snap,
+        startMs: clock.now(),
+        seqNum: snap + 1,
+      },
       geometry,
       m.electronics,
       amps,
@@ -187,7 +213,12 @@ export async function startPromptFixture(options: {
     },
     rawBytes,
     async writeRaw(visit, detector, snap) {
-      const key = formatRawKey({ instrument: instrument.name, detector, group: visit.groupId, snap });
+      const key = formatRawKey({
+        instrument: instrument.name,
+        detector,
+        group: visit.groupId,
+        snap,
+      });
       await backends.rawStore.put(key, await rawBytes(visit, detector, snap));
       return key;
     },
@@ -196,7 +227,10 @@ export async function startPromptFixture(options: {
       const have = outcomes.get(key);
       if (have) return Promise.resolve(have);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no outcome for ${key} within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no outcome for ${key} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.set(key, (o) => {
           clearTimeout(timer);
           resolve(o);

@@ -31,11 +31,17 @@ export async function ingestRaw(options: {
     if (!isPromptlyError(err, 'PROMPTLY_E_RAW_CORRUPT')) throw err;
     const aside = `${QUARANTINE_PREFIX}${arrival.key}`;
     await store.move(arrival.key, aside, { signal }).catch((moveErr: unknown) => {
-      throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `${err.message}; moving it aside failed too`, {
-        cause: moveErr,
-      });
+      throw new PromptlyError(
+        'PROMPTLY_E_RAW_CORRUPT',
+        `${err.message}; moving it aside failed too`,
+        {
+          cause: moveErr,
+        },
+      );
     });
-    throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `${err.message} (moved to ${aside})`, { cause: err });
+    throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `${err.message} (moved to ${aside})`, {
+      cause: err,
+    });
   }
   return local.put(
     DATASET_TYPES.raw.name,

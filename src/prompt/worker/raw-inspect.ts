@@ -30,26 +30,36 @@ export async function inspectRaw(bytes: Uint8Array, key: RawKey): Promise<RawSum
     hdus = await scanHdus(bytesSource(bytes));
   } catch (err) {
     if (!isPromptlyError(err)) throw err;
-    throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `raw ${key.file} is not valid FITS: ${err.message}`, {
-      cause: err,
-    });
+    throw new PromptlyError(
+      'PROMPTLY_E_RAW_CORRUPT',
+      `raw ${key.file} is not valid FITS: ${err.message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const primary = hdus[0]?.header;
   if (!primary) throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `raw ${key.file} has no HDU`);
   const instrument = primary.get('INSTRUME');
-  if (instrument !== undefined && instrument !== key.instrument) throw mismatch('INSTRUME', instrument, key.instrument);
+  if (instrument !== undefined && instrument !== key.instrument)
+    throw mismatch('INSTRUME', instrument, key.instrument);
   const raft = primary.get('RAFTBAY');
   const slot = primary.get('CCDSLOT');
   if (typeof raft === 'string' && typeof slot === 'string') {
     const detector = getDetector(getInstrument(key.instrument), key.detector);
-    if (`${raft}_${slot}` !== detector.name) throw mismatch('RAFTBAY_CCDSLOT', `${raft}_${slot}`, detector.name);
+    if (`${raft}_${slot}` !== detector.name)
+      throw mismatch('RAFTBAY_CCDSLOT', `${raft}_${slot}`, detector.name);
   }
   const group = primary.get('GROUPID');
   if (group !== undefined && group !== key.group) throw mismatch('GROUPID', group, key.group);
   const index = primary.get('CURINDEX');
-  if (index !== undefined && index !== key.snap + 1) throw mismatch('CURINDEX', index, key.snap + 1);
-  const amplifiers = hdus.filter((h) => h.index > 0 && (h.kind === 'image' || h.kind === 'compressed-image') && h.dataSize > 0).length;
-  if (amplifiers === 0) throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `raw ${key.file} has no image extension`);
+  if (index !== undefined && index !== key.snap + 1)
+    throw mismatch('CURINDEX', index, key.snap + 1);
+  const amplifiers = hdus.filter(
+    (h) => h.index > 0 && (h.kind === 'image' || h.kind === 'compressed-image') && h.dataSize > 0,
+  ).length;
+  if (amplifiers === 0)
+    throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `raw ${key.file} has no image extension`);
   const exptime = primary.get('EXPTIME');
   return { amplifiers, exposureTimeS: typeof exptime === 'number' ? exptime : undefined };
 }

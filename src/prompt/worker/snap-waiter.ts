@@ -28,9 +28,12 @@ export async function* waitForSnaps(options: {
 }): AsyncGenerator<RawArrival> {
   const seen = new Set<number>();
   const done = (): boolean => options.expected > 0 && seen.size >= options.expected;
-  for await (const info of options.store.list(rawPrefix(options.instrument, options.detector, options.group), {
-    signal: options.signal,
-  })) {
+  for await (const info of options.store.list(
+    rawPrefix(options.instrument, options.detector, options.group),
+    {
+      signal: options.signal,
+    },
+  )) {
     let key;
     try {
       key = parseRawKey(info.key);
@@ -59,7 +62,10 @@ export async function* waitForSnaps(options: {
   options.signal.addEventListener('abort', onAbort, { once: true });
   const deadline = options.clock
     .sleep(options.deadlineMs - options.clock.now(), timeout.signal)
-    .then(() => 'deadline' as const, () => 'deadline' as const);
+    .then(
+      () => 'deadline' as const,
+      () => 'deadline' as const,
+    );
   try {
     while (!done()) {
       const next = await Promise.race([iterator.next(), deadline]);

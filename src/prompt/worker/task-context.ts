@@ -19,7 +19,11 @@ export function createTaskContext(options: {
   readonly onOutput: (ref: DatasetRef) => void;
 }): TaskContext {
   const { local, dataId, signal } = options;
-  const outputId: DataId = { instrument: dataId.instrument, detector: dataId.detector, group: dataId.group };
+  const outputId: DataId = {
+    instrument: dataId.instrument,
+    detector: dataId.detector,
+    group: dataId.group,
+  };
   return {
     visit: options.visit,
     dataId,
@@ -31,7 +35,12 @@ export function createTaskContext(options: {
         datasetType === 'flat'
           ? { instrument: dataId.instrument, detector: dataId.detector, band: dataId.band }
           : { instrument: dataId.instrument, detector: dataId.detector };
-      const ref = await local.findCalibration(datasetType, id, [collections.calib(dataId.instrument)], options.timeMs);
+      const ref = await local.findCalibration(
+        datasetType,
+        id,
+        [collections.calib(dataId.instrument)],
+        options.timeMs,
+      );
       return ref ? local.get(ref, { signal }) : undefined;
     },
     async writeOutput(datasetType, bytes) {

@@ -53,7 +53,10 @@ export interface VisitDetectorCall {
  * pipeline errors, no pipeline) end in an outcome; only infrastructure failures throw, and
  * the caller lets the item be redelivered.
  */
-export async function processVisitDetector(deps: VisitDetectorDeps, call: VisitDetectorCall): Promise<Outcome> {
+export async function processVisitDetector(
+  deps: VisitDetectorDeps,
+  call: VisitDetectorCall,
+): Promise<Outcome> {
   const { visit, signal } = call;
   const { clock, status } = deps;
   const instrument = visit.instrument;
@@ -100,10 +103,19 @@ export async function processVisitDetector(deps: VisitDetectorDeps, call: VisitD
   if (candidates.length === 0) return finish('skipped');
 
   const startUtcMs = taiSecondsToUtcMs(visit.startTime);
-  const dataId: DataId = { instrument, detector, group, day_obs: dayObsOf(startUtcMs), band: bandOf(visit.filters) };
-  const deadlineMs = Math.max(clock.now(), startUtcMs) + 2 * visit.duration * 1000 + deps.imageTimeoutMs;
+  const dataId: DataId = {
+    instrument,
+    detector,
+    group,
+    day_obs: dayObsOf(startUtcMs),
+    band: bandOf(visit.filters),
+  };
+  const deadlineMs =
+    Math.max(clock.now(), startUtcMs) + 2 * visit.duration * 1000 + deps.imageTimeoutMs;
 
-  const arrivals = await deps.bus.subscribe(subjects.rawArrived(instrument, detector, group), { signal });
+  const arrivals = await deps.bus.subscribe(subjects.rawArrived(instrument, detector, group), {
+    signal,
+  });
   try {
     const preload = preloadCalibrations({
       central: deps.central,
@@ -135,7 +147,13 @@ export async function processVisitDetector(deps: VisitDetectorDeps, call: VisitD
     for await (const arrival of waiter) {
       (marks.snapArrivedMs ??= {})[arrival.snap] = arrival.arrivedMs;
       try {
-        const ref = await ingestRaw({ arrival, store: deps.rawStore, local: deps.local, run: rawRun, signal });
+        const ref = await ingestRaw({
+          arrival,
+          store: deps.rawStore,
+          local: deps.local,
+          run: rawRun,
+          signal,
+        });
         raws.push({ snap: arrival.snap, ref });
         snaps.push(arrival.snap);
         emit('snap.ingested', { snap: arrival.snap });
@@ -162,7 +180,9 @@ export async function processVisitDetector(deps: VisitDetectorDeps, call: VisitD
 
     const pipeline = chooseRunnable(candidates, available);
     if (!pipeline) {
-      const missing = [...new Set(candidates.flatMap((p) => p.requires))].filter((t) => !available.has(t));
+      const missing = [...new Set(candidates.flatMap((p) => p.requires))].filter(
+        (t) => !available.has(t),
+      );
       return await finish('failed', {
         error: new PromptlyError(
           'PROMPTLY_E_PIPELINE_INPUT_MISSING',
@@ -206,8 +226,16 @@ export async function processVisitDetector(deps: VisitDetectorDeps, call: VisitD
       if (workDirMade) await rm(workDirPath, { recursive: true, force: true });
     }
     emit('pipeline.end', { pipeline: pipeline.name, ok: !failure });
-    await context.writeOutput(DATASET_TYPES.pipelineLog.name, new TextEncoder().encode(log.join('\n') + '\n'));
-    await exportOutputs(deps, outputs, collections.centralOutput(instrument, dataId.day_obs ?? 0), signal);
+    await context.writeOutput(
+      DATASET_TYPES.pipelineLog.name,
+      new TextEncoder().encode(log.join('\n') + '\n'),
+    );
+    await exportOutputs(
+      deps,
+      outputs,
+      collections.centralOutput(instrument, dataId.day_obs ?? 0),
+      signal,
+    );
     return await finish(failure ? 'failed' : 'processed', {
       pipeline: pipeline.name,
       ...(failure ? { error: failure } : {}),

@@ -20,7 +20,9 @@ describe('a visit-detector ends in exactly one recorded outcome', () => {
     expect(outcome.kind).toBe('processed');
     expect(outcome.snaps).toEqual([0]);
     expect(outcome.pipeline).toBe('Noop');
-    expect(outcome.marks.pipelineStartMs).toBeGreaterThanOrEqual(outcome.marks.snapArrivedMs?.[0] ?? Infinity);
+    expect(outcome.marks.pipelineStartMs).toBeGreaterThanOrEqual(
+      outcome.marks.snapArrivedMs?.[0] ?? Infinity,
+    );
   });
 
   it('still processes raws that arrived before their next_visit', async () => {
@@ -43,7 +45,9 @@ describe('a visit-detector ends in exactly one recorded outcome', () => {
     const outcome = await f.outcome(visit.groupId, 0);
     expect(outcome.kind).toBe('processed');
     expect(outcome.snaps).toEqual([0, 1]);
-    const ingested = f.statusEvents.filter((e) => e.activity === 'snap.ingested' && e.group === visit.groupId);
+    const ingested = f.statusEvents.filter(
+      (e) => e.activity === 'snap.ingested' && e.group === visit.groupId,
+    );
     expect(ingested.map((e) => e.detail?.snap)).toEqual([0, 1]);
     const raws = await f.backends.local.registry.queryDatasets('raw', {
       collections: [`LATISS/raw/${visit.groupId}/0`],
@@ -91,9 +95,16 @@ describe('a visit-detector ends in exactly one recorded outcome', () => {
     await f.writeRaw(visit, 0, 0);
     const first = await f.outcome(visit.groupId, 0);
     // A redelivery of the same item (as after a crash before ack) finds the recorded outcome.
-    await f.backends.bus.publish('work.visit.LATISS', new TextEncoder().encode(JSON.stringify({ ...visit, detector: 0 })));
-    await expect.poll(() => f.statusEvents.some((e) => e.activity === 'item.already_done')).toBe(true);
-    const refs = await f.backends.central.registry.queryDatasets('outcome', { collections: ['LATISS/prompt/outcomes'] });
+    await f.backends.bus.publish(
+      'work.visit.LATISS',
+      new TextEncoder().encode(JSON.stringify({ ...visit, detector: 0 })),
+    );
+    await expect
+      .poll(() => f.statusEvents.some((e) => e.activity === 'item.already_done'))
+      .toBe(true);
+    const refs = await f.backends.central.registry.queryDatasets('outcome', {
+      collections: ['LATISS/prompt/outcomes'],
+    });
     expect(refs.filter((r) => r.dataId.group === visit.groupId)).toHaveLength(1);
     expect((await f.outcome(visit.groupId, 0)).marks.outcomeMs).toBe(first.marks.outcomeMs);
   });
@@ -112,7 +123,9 @@ describe('a worker slot that throws', () => {
       expect(outcome.kind).toBe('failed');
       expect(outcome.code).toBe('PROMPTLY_E_WORKER_SLOT_CRASHED');
       expect(outcome.deliveries).toBe(3);
-      const crashes = f.statusEvents.filter((e) => e.activity === 'slot.crashed' && e.group === visit.groupId);
+      const crashes = f.statusEvents.filter(
+        (e) => e.activity === 'slot.crashed' && e.group === visit.groupId,
+      );
       expect(crashes.map((e) => e.detail?.deliveries)).toEqual([1, 2, 3]);
     } finally {
       await f.close();

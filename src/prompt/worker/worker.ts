@@ -52,12 +52,18 @@ export class Worker {
   }
 
   async start(): Promise<void> {
-    if (this.#state !== 'CREATED') throw new PromptlyError('PROMPTLY_E_INTERNAL', `worker cannot start from ${this.#state}`);
-    this.#subscription = await this.deps.bus.consume(this.options.queue, { prefetch: this.options.slots });
+    if (this.#state !== 'CREATED')
+      throw new PromptlyError('PROMPTLY_E_INTERNAL', `worker cannot start from ${this.#state}`);
+    this.#subscription = await this.deps.bus.consume(this.options.queue, {
+      prefetch: this.options.slots,
+    });
     this.#state = 'RUNNING';
     this.#loop = this.#pull(this.#subscription).catch((err: unknown) => {
       this.#state = 'FAILED';
-      this.deps.status.emit({ activity: 'worker.failed', detail: { message: toPromptlyError(err).message } });
+      this.deps.status.emit({
+        activity: 'worker.failed',
+        detail: { message: toPromptlyError(err).message },
+      });
     });
   }
 
@@ -78,14 +84,24 @@ export class Worker {
     try {
       visit = parseFannedOutVisit(decodeJson(delivery.data));
     } catch (err) {
-      const error = isPromptlyError(err) ? err : new PromptlyError('PROMPTLY_E_WORK_ITEM_INVALID', 'work item is not JSON', { cause: err });
-      this.deps.status.emit({ activity: 'item.invalid', detail: { code: error.code, message: error.message } });
+      const error = isPromptlyError(err)
+        ? err
+        : new PromptlyError('PROMPTLY_E_WORK_ITEM_INVALID', 'work item is not JSON', {
+            cause: err,
+          });
+      this.deps.status.emit({
+        activity: 'item.invalid',
+        detail: { code: error.code, message: error.message },
+      });
       await delivery.term(`${error.code}: ${error.message}`);
       return;
     }
-    const heartbeat = setInterval(() => {
-      delivery.working().catch(() => {});
-    }, Math.max(100, Math.floor(this.options.ackWaitMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        delivery.working().catch(() => {});
+      },
+      Math.max(100, Math.floor(this.options.ackWaitMs / 3)),
+    );
     try {
       const received = Number(delivery.headers?.[RECEIVED_HEADER]);
       const outcome = await processVisitDetector(this.deps, {
@@ -105,7 +121,9 @@ export class Worker {
         detector: visit.detector,
         detail: { code: error.code, message: error.message, deliveries: delivery.deliveryCount },
       });
-      await delivery.nak(error.code === 'PROMPTLY_E_ABORTED' ? 0 : Math.min(5000, 100 * 2 ** delivery.deliveryCount));
+      await delivery.nak(
+        error.code === 'PROMPTLY_E_ABORTED' ? 0 : Math.min(5000, 100 * 2 ** delivery.deliveryCount),
+      );
     } finally {
       clearInterval(heartbeat);
     }

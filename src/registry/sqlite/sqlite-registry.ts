@@ -5,6 +5,7 @@ import type { RegistryDb } from '../sql/registry-db.js';
 import { migrateRegistry } from '../sql/registry-schema.js';
 import { SqlRegistry } from '../sql/sql-registry.js';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
+import { cachingDatabase } from './statement-cache.js';
 
 export interface SqliteRegistryOptions {
   /** Database file, or `':memory:'` for a private in-memory registry. */
@@ -39,7 +40,7 @@ export async function createSqliteRegistry(options: SqliteRegistryOptions): Prom
   } catch (err) {
     throw toPromptlyError(err, 'PROMPTLY_E_INTERNAL');
   }
-  const db = new Kysely<RegistryDb>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const db = new Kysely<RegistryDb>({ dialect: new ImmediateSqliteDialect({ database: cachingDatabase(database) }) });
   try {
     await migrateRegistry(db as Kysely<unknown>);
   } catch (err) {

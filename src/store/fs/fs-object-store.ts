@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, rmdir, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PromptlyError, throwIfAborted, toPromptlyError } from '../../core/errors.js';
@@ -10,6 +10,7 @@ import { checkByteRange, checkObjectKey } from '../object-key.js';
 import type { NoticeSink, ObjectInfo, ObjectStore, StoreCallOptions } from '../object-store.js';
 import { errnoCode, fsError, isMissing } from './fs-errors.js';
 import { hashHandle, readSidecar, renameMakingParents, writeSidecar } from './fs-etag-sidecar.js';
+import { fsyncDir, sweepStaleTmp } from './fs-dirs.js';
 import { walkKeys } from './fs-walk.js';
 
 /** Hidden directory under the root holding puts in progress (same file system as the objects). */
@@ -58,25 +59,6 @@ export async function createFsObjectStore(options: FsObjectStoreOptions): Promis
     throw fsError(err, 'open store at', root);
   }
   return new FsObjectStore(root, options);
-}
-
-async function sweepStaleTmp(tmpDir: string, staleTmpMs: number): Promise<void> {
-  const cutoff = Date.now() - staleTmpMs;
-  for (const name of await readdir(tmpDir)) {
-    const path = join(tmpDir, name);
-    const st = await stat(path).catch(() => undefined);
-    if (st !== undefined && st.isFile() && st.mtimeMs < cutoff)
-      await unlink(path).catch(() => undefined);
-  }
-}
-
-async function fsyncDir(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 function infoOf(key: string, st: BigIntStats, eTagHex: string): ObjectInfo {
