@@ -41,21 +41,27 @@ export const POLLING_ANCHORS_MS = {
   kedaQueuePolling: 2000,
 } as const;
 
+/** Samples of one scenario, real ms. */
+interface ScenarioSamples {
+  /** Per visit: next_visit received → every item of the visit started. */
+  readonly allStarted: number[];
+  /** Per visit-detector: last snap's arrival notice → pipeline start. */
+  readonly toPipeline: number[];
+  readonly visitDetectors: number;
+  readonly notProcessed: number;
+}
+
 /**
- * LSSTCam, 189 science detectors, the no-op pipeline, visits announced so that two are in
- * flight at once. Measures (a) next_visit received → all 189 items started, per visit, and
- * (b) last snap arrived → pipeline start, per visit-detector. Raws are small (the pixels do
- * not matter to the framework) but complete 16-amp FITS files, written durably.
+ * One instrument's night with the no-op pipeline, visits announced half a cadence ahead so
+ * two are in flight at once. Raws are small (the pixels do not matter to the framework) but
+ * complete 16-amp FITS files, written durably, every detector's at once as the DAQ does.
  */
-export async function runPromptLatencyBench(
-  options: { visits?: number } = {},
-): Promise<BenchRow[]> {
-  const visits = options.visits ?? 8;
+async function runScenario(instrumentName: string, visits: number): Promise<ScenarioSamples> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'promptly-bench-'));
   const config = loadConfig({
     cwd: dir,
     overrides: {
-      instrument: 'LSSTCam',
+      instrument: instrumentName,
       workDir: dir,
       fanout: { http: { enabled: false } },
       worker: { imageTimeoutMs: 30_000 },
@@ -71,7 +77,7 @@ export async function runPromptLatencyBench(
       },
     },
   });
-  const instrument = getInstrument('LSSTCam');
+  const instrument = getInstrument(instrumentName);
   const detectors = activeDetectors(instrument).map((d) => d.id);
   const clock = scaledClock(1);
   const backends = await openBackends(config, (bus) =>
@@ -204,54 +210,90 @@ export async function runPromptLatencyBench(
       Math.max(...Object.values(o.marks.snapArrivedMs ?? {})),
   );
   const notProcessed = outcomes.filter((o) => o.kind !== 'processed').length;
-  const a99 = percentile(allStarted, 99);
-  const b99 = percentile(toPipeline, 99);
-  const note = `${visits} visits × ${byGroup.size ? detectors.length : 0} detectors, ${notProcessed} not processed`;
+  return { allStarted, toPipeline, visitDetectors: outcomes.length, notProcessed };
+}
+
+/**
+ * (a) next_visit received → all 189 LSSTCam items started and (b) last snap arrived →
+ * pipeline start, p50/p99, next to Rubin's polling periods. (b) is also measured for LATISS
+ * (one detector): the framework's own overhead when no other detector competes for the
+ * process.
+ */
+export async function runPromptLatencyBench(
+  options: { visits?: number } = {},
+): Promise<BenchRow[]> {
+  const cam = await runScenario('LSSTCam', options.visits ?? 8);
+  const one = await runScenario('LATISS', 12);
+  const a99 = percentile(cam.allStarted, 99);
+  const b99 = percentile(cam.toPipeline, 99);
+  const g = 'prompt-latency';
+  const keda = {
+    anchorName: 'KEDA queue polling',
+    anchorValue: POLLING_ANCHORS_MS.kedaQueuePolling,
+  };
+  const oods = {
+    anchorName: 'OODS directory scan',
+    anchorValue: POLLING_ANCHORS_MS.oodsDirectoryScan,
+  };
+  const ocps = {
+    anchorName: 'OCPS data monitor polling',
+    anchorValue: POLLING_ANCHORS_MS.ocpsDataMonitor,
+  };
   return [
     {
-      group: 'prompt-latency',
-      name: '(a) next_visit → all 189 started, p50',
-      value: percentile(allStarted, 50),
+      group: g,
+      name: 'LSSTCam (a) next_visit → all 189 started, p50',
+      value: percentile(cam.allStarted, 50),
       unit: 'ms',
-      anchorName: 'KEDA queue polling',
-      anchorValue: POLLING_ANCHORS_MS.kedaQueuePolling,
+      ...keda,
     },
     {
-      group: 'prompt-latency',
-      name: '(a) next_visit → all 189 started, p99',
+      group: g,
+      name: 'LSSTCam (a) next_visit → all 189 started, p99',
       value: a99,
       unit: 'ms',
-      anchorName: 'KEDA queue polling',
-      anchorValue: POLLING_ANCHORS_MS.kedaQueuePolling,
+      ...keda,
       target: '≤ 50 ms',
       met: a99 <= 50,
-      note,
+      note: `${cam.allStarted.length} visits, ${cam.visitDetectors} visit-detectors, ${cam.notProcessed} not processed; one process, 2 cores`,
     },
     {
-      group: 'prompt-latency',
-      name: '(b) last snap → pipeline start, p50',
-      value: percentile(toPipeline, 50),
+      group: g,
+      name: 'LSSTCam (b) last snap → pipeline start, p50',
+      value: percentile(cam.toPipeline, 50),
       unit: 'ms',
-      anchorName: 'OODS directory scan',
-      anchorValue: POLLING_ANCHORS_MS.oodsDirectoryScan,
+      ...oods,
     },
     {
-      group: 'prompt-latency',
-      name: '(b) last snap → pipeline start, p99',
+      group: g,
+      name: 'LSSTCam (b) last snap → pipeline start, p99',
       value: b99,
       unit: 'ms',
-      anchorName: 'OODS directory scan',
-      anchorValue: POLLING_ANCHORS_MS.oodsDirectoryScan,
+      ...oods,
       target: '≤ 10 ms',
       met: b99 <= 10,
     },
     {
-      group: 'prompt-latency',
-      name: '(b) last snap → pipeline start, p99',
+      group: g,
+      name: 'LSSTCam (b) last snap → pipeline start, p99',
       value: b99,
       unit: 'ms',
-      anchorName: 'OCPS data monitor polling',
-      anchorValue: POLLING_ANCHORS_MS.ocpsDataMonitor,
+      ...ocps,
+    },
+    {
+      group: g,
+      name: 'LATISS (b) last snap → pipeline start, p50',
+      value: percentile(one.toPipeline, 50),
+      unit: 'ms',
+      ...oods,
+    },
+    {
+      group: g,
+      name: 'LATISS (b) last snap → pipeline start, p99',
+      value: percentile(one.toPipeline, 99),
+      unit: 'ms',
+      ...oods,
+      note: `${one.visitDetectors} visit-detectors, ${one.notProcessed} not processed`,
     },
   ];
 }

@@ -38,14 +38,22 @@ export function encodeKeySegment(value: string | number): string {
   return /^\.+$/.test(out) ? out.replaceAll('.', '%2E') : out;
 }
 
+/** A key segment in which `_` is escaped too, so `_` can join segments unambiguously. */
+function fileNamePart(value: string | number): string {
+  return encodeKeySegment(value).replaceAll('_', '%5F');
+}
+
 /**
  * Deterministic datastore key of a dataset:
- * `<run>/<datasetType>/<instrument>/<other dimension values>/<datasetType>_<instrument>_<values joined by _>.<ext>`,
+ * `<run>/<datasetType>/<datasetType>_<instrument>_<other dimension values joined by _>.<ext>`,
  * the other dimensions in DIMENSION_NAMES order (detector, group, snap, exposure, visit,
- * day_obs, band, physical_filter), each value escaped by {@link encodeKeySegment}; the
- * run's own `/`-separated segments are kept as directories. E.g. run `u/me/run1`, a bias
- * of LSSTCam detector 94 → `u/me/run1/bias/LSSTCam/94/bias_LSSTCam_94.fits`.
- * Throws PROMPTLY_E_REGISTRY_INVALID for a bad data ID or a run with an empty segment.
+ * day_obs, band, physical_filter), each value escaped by {@link encodeKeySegment} and its `_`
+ * as `%5F` (so the name is injective); the run's own `/`-separated segments are kept as
+ * directories. E.g. run `u/me/run1`, a bias of LSSTCam detector 94 →
+ * `u/me/run1/bias/bias_LSSTCam_94.fits`. The layout is shallow on purpose: a put that must
+ * create directories costs several times one that does not, and a worker's handler-local repo
+ * makes a new run for every visit-detector. Throws PROMPTLY_E_REGISTRY_INVALID for a bad data
+ * ID or a run with an empty segment.
  */
 export function datastoreKey(type: DatasetType, dataId: DataId, run: string): string {
   const entries = dataIdEntries(dataId, type.dimensions);
@@ -57,15 +65,9 @@ export function datastoreKey(type: DatasetType, dataId: DataId, run: string): st
     );
   }
   const instrument = entries.find(([n]) => n === 'instrument')?.[1] ?? '';
-  const others = entries.filter(([n]) => n !== 'instrument').map(([, v]) => encodeKeySegment(v));
+  const others = entries.filter(([n]) => n !== 'instrument').map(([, v]) => fileNamePart(v));
   const fileName =
-    [encodeKeySegment(type.name), encodeKeySegment(instrument), ...others].join('_') +
+    [fileNamePart(type.name), fileNamePart(instrument), ...others].join('_') +
     `.${extensionFor(type.storageClass)}`;
-  return [
-    ...runSegments.map(encodeKeySegment),
-    encodeKeySegment(type.name),
-    encodeKeySegment(instrument),
-    ...others,
-    fileName,
-  ].join('/');
+  return [...runSegments.map(encodeKeySegment), encodeKeySegment(type.name), fileName].join('/');
 }

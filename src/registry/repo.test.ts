@@ -73,9 +73,9 @@ async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<void> {
 }
 
 describe('datastoreKey', () => {
-  it('lays out run/type/instrument/dimensions/file with the storage class extension', () => {
+  it('lays out run/type/file with the storage class extension', () => {
     expect(datastoreKey(BIAS, { instrument: 'LSSTCam', detector: 94 }, 'u/me/run1')).toBe(
-      'u/me/run1/bias/LSSTCam/94/bias_LSSTCam_94.fits',
+      'u/me/run1/bias/bias_LSSTCam_94.fits',
     );
     expect(
       datastoreKey(
@@ -83,7 +83,7 @@ describe('datastoreKey', () => {
         { snap: 1, group: '2024-06-01T03:04:05', detector: 0, instrument: 'LATISS' },
         'r',
       ),
-    ).toBe('r/raw/LATISS/0/2024-06-01T03:04:05/1/raw_LATISS_0_2024-06-01T03:04:05_1.fits');
+    ).toBe('r/raw/raw_LATISS_0_2024-06-01T03:04:05_1.fits');
     const json: DatasetType = {
       name: 'metrics',
       dimensions: ['instrument', 'visit'],
@@ -91,7 +91,7 @@ describe('datastoreKey', () => {
       isCalibration: false,
     };
     expect(datastoreKey(json, { instrument: 'X', visit: 7 }, 'r')).toBe(
-      'r/metrics/X/7/metrics_X_7.json',
+      'r/metrics/metrics_X_7.json',
     );
     const other: DatasetType = { ...json, storageClass: 'Pickle' };
     expect(datastoreKey(other, { instrument: 'X', visit: 7 }, 'r').endsWith('.bin')).toBe(true);
@@ -105,7 +105,7 @@ describe('datastoreKey', () => {
       isCalibration: true,
     };
     const key = datastoreKey(flat, { instrument: '..', physical_filter: 'r/57 x%' }, 'r');
-    expect(key).toBe('r/flat/%2E%2E/r%2F57%20x%25/flat_%2E%2E_r%2F57%20x%25.fits');
+    expect(key).toBe('r/flat/flat_%2E%2E_r%2F57%20x%25.fits');
     expect(encodeKeySegment('é')).toBe('%C3%A9');
     expect(() => datastoreKey(BIAS, { instrument: 'X', detector: 1 }, 'a//b')).toThrow();
     expect(() => datastoreKey(BIAS, { instrument: 'X' }, 'r')).toThrow();
@@ -120,7 +120,7 @@ describe('Repo', () => {
     expect(ref).toMatchObject({
       datasetType: 'bias',
       run: 'calib/run1',
-      uri: 'calib/run1/bias/LSSTCam/94/bias_LSSTCam_94.fits',
+      uri: 'calib/run1/bias/bias_LSSTCam_94.fits',
       sizeBytes: body.length,
       checksum: md5(body),
     });
@@ -225,7 +225,7 @@ describe('Repo', () => {
     ]);
     const left: string[] = [];
     for await (const o of repo.datastore.list('')) left.push(o.key);
-    expect(left).toEqual(['calib/run1/bias/X/1/bias_X_1.fits']);
+    expect(left).toEqual(['calib/run1/bias/bias_X_1.fits']);
   });
 
   describe('transfer', () => {
@@ -352,5 +352,19 @@ describe('Repo', () => {
         await local.find('bias', { instrument: 'LSSTCam', detector: 1 }, ['LSSTCam/calib/bias/v1']),
       ).toBeUndefined();
     });
+  });
+});
+
+describe('datastoreKey file names', () => {
+  it('stay distinct when values contain the separator', () => {
+    const raw: DatasetType = {
+      name: 'raw',
+      dimensions: ['instrument', 'detector', 'group', 'snap'],
+      storageClass: 'Exposure',
+      isCalibration: false,
+    };
+    const a = datastoreKey(raw, { instrument: 'A_1', detector: 2, group: 'g', snap: 0 }, 'r');
+    const b = datastoreKey(raw, { instrument: 'A', detector: 1, group: '2_g', snap: 0 }, 'r');
+    expect(a).not.toBe(b);
   });
 });

@@ -226,15 +226,17 @@ export async function processVisitDetector(
       if (workDirMade) await rm(workDirPath, { recursive: true, force: true });
     }
     emit('pipeline.end', { pipeline: pipeline.name, ok: !failure });
-    await context.writeOutput(
-      DATASET_TYPES.pipelineLog.name,
-      new TextEncoder().encode(log.join('\n') + '\n'),
-    );
-    await exportOutputs(
-      deps,
-      outputs,
-      collections.centralOutput(instrument, dataId.day_obs ?? 0),
-      signal,
+    const centralRun = collections.centralOutput(instrument, dataId.day_obs ?? 0);
+    await exportOutputs(deps, outputs, centralRun, signal);
+    // The run log is the worker's, not a task's: it goes straight to the central repo.
+    outputs.push(
+      await deps.central.put(
+        DATASET_TYPES.pipelineLog.name,
+        { instrument, detector, group },
+        centralRun,
+        new TextEncoder().encode(log.join('\n') + '\n'),
+        { signal },
+      ),
     );
     return await finish(failure ? 'failed' : 'processed', {
       pipeline: pipeline.name,
