@@ -23,7 +23,9 @@ import type { BenchRow } from './bench-row.js';
 const GROUP = 'fits-codec';
 const SIZE = 4096;
 const RUNS = 5;
-const MAIN_JS = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** The built CLI; PROMPTLY_BENCH_CLI may point at another entry with the same commands. */
+const MAIN_JS =
+  process.env.PROMPTLY_BENCH_CLI ?? fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -63,28 +65,51 @@ function skyImage(n: number): Int32Array {
   return px;
 }
 
-/** Median wall time (ms) of running a command `RUNS` times; undefined when it fails. */
-function timeCommand(cmd: string, args: string[]): { ms: number | undefined; error?: string } {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const ms = performance.now() - t0;
-    if (r.status !== 0)
-      return {
-        ms: undefined,
-        error: `${cmd} exited ${r.status}: ${String(r.stderr).trim().slice(0, 200)}`,
-      };
-    times.push(ms);
+interface Timed {
+  ms: number | undefined;
+  error?: string;
+}
+
+/** One timed run of a command after removing its output (fpack/funpack refuse to overwrite). */
+function runOnce(cmd: string, args: readonly string[], output: string): number | string {
+  rmSync(output, { force: true });
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) return `${cmd} exited ${r.status}: ${String(r.stderr).trim().slice(0, 200)}`;
+  return ms;
+}
+
+/**
+ * Median wall times (ms) of two commands run alternately `RUNS` times each, so that both
+ * see the same machine load. A failing command gives `ms: undefined` and the error.
+ */
+function timePair(
+  a: { cmd: string; args: readonly string[]; output: string },
+  b: { cmd: string; args: readonly string[]; output: string },
+): [Timed, Timed] {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  let ea: string | undefined;
+  let eb: string | undefined;
+  for (let i = 0; i < RUNS && ea === undefined && eb === undefined; i++) {
+    const ra = runOnce(a.cmd, a.args, a.output);
+    const rb = runOnce(b.cmd, b.args, b.output);
+    if (typeof ra === 'string') ea = ra;
+    else ta.push(ra);
+    if (typeof rb === 'string') eb = rb;
+    else tb.push(rb);
   }
-  return { ms: median(times) };
+  const done = (t: number[], e: string | undefined): Timed =>
+    e === undefined ? { ms: median(t) } : { ms: undefined, error: e };
+  return [done(ta, ea), done(tb, eb)];
 }
 
 function ratioRow(
   name: string,
-  ours: { ms: number | undefined; error?: string },
+  ours: Timed,
   anchorName: string,
-  anchor: { ms: number | undefined },
+  anchor: Timed,
   limit: number,
 ): BenchRow {
   const value = ours.ms ?? NaN;
@@ -99,7 +124,9 @@ function ratioRow(
     anchorValue,
     target: `ratio ≤ ${limit}`,
     met: ok,
-    ...(ours.error !== undefined ? { note: ours.error } : {}),
+    ...(ours.error !== undefined || anchor.error !== undefined
+      ? { note: ours.error ?? anchor.error }
+      : {}),
   };
 }
 
@@ -121,16 +148,18 @@ export async function runFitsCodecBench(): Promise<BenchRow[]> {
     if (tools) {
       spawnSync('/usr/bin/fpack', ['-r', '-O', fz, plain]);
       const node = process.execPath;
-      const decOurs = timeCommand(node, [
-        MAIN_JS,
-        'fits',
-        'convert',
-        fz,
-        join(dir, 'ours.fits'),
-        '--compress',
-        'none',
-      ]);
-      const decRef = timeCommand('/usr/bin/funpack', ['-O', join(dir, 'ref.fits'), fz]);
+      const cli = (args: string[], output: string) => ({
+        cmd: node,
+        args: [MAIN_JS, 'fits', 'convert', ...args],
+        output,
+      });
+      const oursFits = join(dir, 'ours.fits');
+      const refFits = join(dir, 'ref.fits');
+      const [decOurs, decRef] = timePair(cli([fz, oursFits, '--compress', 'none'], oursFits), {
+        cmd: '/usr/bin/funpack',
+        args: ['-O', refFits, fz],
+        output: refFits,
+      });
       rows.push(
         ratioRow(
           'decompress 4k×4k int32 Rice (whole process)',
@@ -140,16 +169,13 @@ export async function runFitsCodecBench(): Promise<BenchRow[]> {
           1.0,
         ),
       );
-      const encOurs = timeCommand(node, [
-        MAIN_JS,
-        'fits',
-        'convert',
-        plain,
-        join(dir, 'ours.fz'),
-        '--compress',
-        'rice',
-      ]);
-      const encRef = timeCommand('/usr/bin/fpack', ['-r', '-O', join(dir, 'ref.fz'), plain]);
+      const oursFz = join(dir, 'ours.fz');
+      const refFz = join(dir, 'ref.fz');
+      const [encOurs, encRef] = timePair(cli([plain, oursFz, '--compress', 'rice'], oursFz), {
+        cmd: '/usr/bin/fpack',
+        args: ['-r', '-O', refFz, plain],
+        output: refFz,
+      });
       rows.push(
         ratioRow(
           'compress 4k×4k int32 Rice (whole process)',

@@ -1,5 +1,7 @@
 import { formatBenchRows, type BenchRow } from './bench-row.js';
+import { runFitsCodecBench } from './fits-codec.js';
 import { runPromptLatencyBench } from './prompt-latency.js';
+import { runSimBench } from './sim-raw.js';
 
 /**
  * `npm run bench`: every benchmark, each row next to its anchor (measured in the same run,
@@ -7,6 +9,8 @@ import { runPromptLatencyBench } from './prompt-latency.js';
  */
 const groups: Record<string, () => Promise<BenchRow[]>> = {
   'prompt-latency': () => runPromptLatencyBench(),
+  'sim-raw': () => runSimBench(),
+  'fits-codec': () => runFitsCodecBench(),
 };
 
 const onlyIndex = process.argv.indexOf('--only');

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
 import { formatNightSummary } from '../observe/night-summary.js';
 import { runNight } from './run-night.js';
+import { resetWorkDir } from './work-dir.js';
 
 interface UpOptions {
   config?: string;
@@ -12,6 +13,7 @@ interface UpOptions {
   summary?: string;
   workDir?: string;
   display: boolean;
+  keep: boolean;
 }
 
 function numberOption(name: string, value: string | undefined): number | undefined {
@@ -53,12 +55,18 @@ export function registerUpCommand(program: Command): void {
     .option('--summary <file>', 'write a JSON summary of the night')
     .option('--work-dir <dir>', 'where the embedded backends keep their files')
     .option('--no-display', 'no live progress display')
+    .option(
+      '--keep',
+      'keep what the work dir holds from an earlier night (default: start clean)',
+      false,
+    )
     .action(async (o: UpOptions) => {
       const config = loadConfig({
         ...(o.config ? { file: o.config } : {}),
         env: process.env,
         overrides: upOverrides(o),
       });
+      if (!o.keep) await resetWorkDir(config.workDir);
       const soft = new AbortController();
       const hard = new AbortController();
       const onSigint = (): void => {

@@ -180,12 +180,15 @@ export {
   readCompressedImage,
   readCompressedRegion,
   readCompressedTile,
+  streamCompressedImage,
   type DecodedImage,
   type DecodedTile,
+  type PixelRun,
   type ReadCompressedOptions,
 } from './compress/tiled-image.js';
 export {
   compressImage,
+  compressImageRuns,
   type CompressImageOptions,
   type CompressedHdu,
 } from './compress/tiled-image-write.js';

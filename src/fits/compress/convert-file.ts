@@ -5,11 +5,11 @@
  * then renamed, so a failed conversion never leaves a half-written OUT.
  */
 import { rename, rm } from 'node:fs/promises';
-import { throwIfAborted } from '../../core/errors.js';
+import { PromptlyError, throwIfAborted } from '../../core/errors.js';
 import { FitsFile } from '../hdu/fits-file.js';
 import type { HduInfo } from '../hdu/hdu-info.js';
 import { Header } from '../header/header.js';
-import { readImage } from '../image/read-image.js';
+import { readImage, readImageRows } from '../image/read-image.js';
 import { fileSink, type ByteSink } from '../write/byte-sink.js';
 import { createFitsWriter } from '../write/fits-writer.js';
 import type { WritableHdu } from '../write/writable-hdu.js';
@@ -17,7 +17,12 @@ import { imageHeaderFromCompressed } from './image-header.js';
 import type { ImagePixels } from './pixels.js';
 import type { QuantizeMethod } from './quantize.js';
 import type { WriteCompression } from './tile-encode.js';
-import { compressImage } from './tiled-image-write.js';
+import {
+  compressImage,
+  compressImageRuns,
+  type CompressImageOptions,
+  type CompressedHdu,
+} from './tiled-image-write.js';
 import { readCompressedImage, streamCompressedImage, type DecodedImage } from './tiled-image.js';
 
 /** Options of convertFitsFile. */
@@ -30,6 +35,8 @@ export interface ConvertOptions {
   readonly quantizeMethod?: QuantizeMethod;
   /** ZDITHER0 for quantized floats; default from the clock. */
   readonly ditherSeed?: number;
+  /** Write CHECKSUM/DATASUM in every output HDU; default: when any input HDU has them. */
+  readonly checksum?: boolean;
   /** Tile shape, NAXIS1 first; default one row. */
   readonly tile?: readonly number[];
   readonly signal?: AbortSignal;
@@ -90,11 +97,52 @@ function pipelined(sink: ByteSink): ByteSink {
       inflight.catch(() => undefined);
       await previous;
     },
+    async writeAt(position, chunk, signal) {
+      await inflight;
+      if (sink.writeAt === undefined) {
+        throw new PromptlyError('PROMPTLY_E_FITS_UNSUPPORTED', 'sink cannot patch headers');
+      }
+      await sink.writeAt(position, chunk, signal);
+    },
     async close() {
       await inflight;
       await sink.close();
     },
   };
+}
+
+/** True when the asked tiling (default: one row) makes every tile a run of whole rows. */
+function rowTiles(axes: readonly number[], tile: readonly number[] | undefined): boolean {
+  if (tile === undefined) return true;
+  if ((tile[0] ?? axes[0] ?? 0) < (axes[0] ?? 0)) return false;
+  for (let d = 2; d < axes.length; d++) if ((tile[d] ?? 1) > 1) return false;
+  return true;
+}
+
+/** Stored pixels of a plain image, about a million at a time, the next read in flight. */
+async function* plainRuns(
+  file: FitsFile,
+  hdu: HduInfo,
+  signal?: AbortSignal,
+): AsyncGenerator<ImagePixels> {
+  const width = hdu.axes[0] ?? 0;
+  if (width === 0) return;
+  const rows = hdu.axes.slice(1).reduce((a, b) => a * b, 1);
+  const step = Math.max(1, Math.floor((1 << 20) / width));
+  const read = (first: number): Promise<ImagePixels> =>
+    readImageRows(file.source, hdu, first, Math.min(step, rows - first), {
+      raw: true,
+      ...(signal ? { signal } : {}),
+    }).then((img) => img.pixels as ImagePixels);
+  let next = read(0);
+  for (let first = 0; first < rows; first += step) {
+    const current = await next;
+    if (first + step < rows) {
+      next = read(first + step);
+      next.catch(() => undefined); // awaited on the next turn; never left unhandled
+    }
+    yield current;
+  }
 }
 
 async function rawCopy(file: FitsFile, hdu: HduInfo, signal?: AbortSignal): Promise<WritableHdu> {
@@ -131,7 +179,9 @@ export async function convertFitsFile(
   try {
     const hdus = await file.hdus(signal);
     const sink = pipelined(await fileSink(tmp, signal));
-    const writer = createFitsWriter(sink);
+    // checksums are written when the input had them (funpack and fpack do the same)
+    const checksum = options.checksum ?? hdus.some((h) => h.header.has('CHECKSUM'));
+    const writer = createFitsWriter(sink, { checksum });
     try {
       for (const hdu of hdus) {
         throwIfAborted(signal);
@@ -163,20 +213,7 @@ export async function convertFitsFile(
           report.push({ index: hdu.index, action: 'copied' });
           continue;
         }
-        let image: DecodedImage;
-        if (hdu.kind === 'compressed-image') {
-          image = await readCompressedImage(file.source, hdu, { signal });
-        } else {
-          const plain = await readImage(file.source, hdu, { raw: true, signal });
-          image = {
-            header: hdu.header,
-            bitpix: hdu.bitpix,
-            axes: hdu.axes,
-            pixels: plain.pixels as ImagePixels,
-          };
-        }
-        if (hdu.index === 0) await writer.writeHdu(emptyPrimary(undefined), signal);
-        const compressed = compressImage(image, {
+        const compressOptions: CompressImageOptions = {
           compression,
           ...(options.tile ? { tile: options.tile } : {}),
           ...(options.quantizeLevel !== undefined ? { quantizeLevel: options.quantizeLevel } : {}),
@@ -184,7 +221,32 @@ export async function convertFitsFile(
           ...(options.ditherSeed !== undefined ? { ditherSeed: options.ditherSeed } : {}),
           fromPrimary: hdu.index === 0 || hdu.header.has('ZSIMPLE'),
           ...(signal ? { signal } : {}),
-        });
+        };
+        let compressed: CompressedHdu;
+        if (hdu.kind === 'compressed-image') {
+          const image = await readCompressedImage(file.source, hdu, { signal });
+          compressed = compressImage(image, compressOptions);
+        } else if (rowTiles(hdu.axes, options.tile)) {
+          // rows are read ahead while earlier rows are encoded
+          const runs = plainRuns(file, hdu, signal);
+          compressed = await compressImageRuns(
+            hdu.header,
+            hdu.bitpix,
+            hdu.axes,
+            runs,
+            compressOptions,
+          );
+        } else {
+          const plain = await readImage(file.source, hdu, { raw: true, signal });
+          const image: DecodedImage = {
+            header: hdu.header,
+            bitpix: hdu.bitpix,
+            axes: hdu.axes,
+            pixels: plain.pixels as ImagePixels,
+          };
+          compressed = compressImage(image, compressOptions);
+        }
+        if (hdu.index === 0) await writer.writeHdu(emptyPrimary(undefined), signal);
         await writer.writeHdu(compressed, signal);
         report.push({ index: hdu.index, action: 'compressed' });
       }

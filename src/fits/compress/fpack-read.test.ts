@@ -82,6 +82,20 @@ describe.skipIf(!haveTools)('images compressed by fpack decode bit-exact with fu
     await compareWithFunpack(fpack(['-q', '4', '-t', '64,64'], input, `${input}.q4t.fz`));
   });
 
+  it('decodes lossless gzip floats (-q 0), HCOMPRESS-quantized floats and float64 images', async () => {
+    for (const bitpix of [-32, -64]) {
+      const input = makeImage(tmp.dir, `fl${-bitpix}.fits`, bitpix, W, H, ['--nan', '0.01']);
+      for (const args of [
+        ['-g', '-q', '0'],
+        ['-g2', '-q', '0'],
+        ['-q', '4'],
+        ['-h', '-q', '4'],
+      ]) {
+        await compareWithFunpack(fpack(args, input, `${input}${args.join('')}.fz`));
+      }
+    }
+  });
+
   it('decodes quantized float images with NaN pixels as NaN', async () => {
     const input = makeImage(tmp.dir, 'fnan.fits', -32, W, H, ['--nan', '0.02']);
     await compareWithFunpack(fpack(['-q', '4'], input, `${input}.q4.fz`));

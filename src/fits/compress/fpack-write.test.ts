@@ -1,10 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifyHduChecksum } from '../checksum.js';
 import { FitsFile } from '../hdu/fits-file.js';
 import { convertFitsFile } from './convert-file.js';
 import { readCompressedImage } from './tiled-image.js';
 import {
   astropyPixels,
   firstDifference,
+  fpack,
   funpack,
   haveTools,
   makeImage,
@@ -119,6 +121,41 @@ describe.skipIf(!haveTools)('images we compress decompress bit-exact with funpac
     const report = await convertFitsFile(input, out);
     expect(report.hdus.map((h) => h.action)).toEqual(['copied']);
     expect(firstDifference(astropyPixels(out, 0, 64), await readPlainPixels(input, 0))).toBe(-1);
+  });
+
+  it('writes valid checksums when the input had them, and keeps the image ones as ZHECKSUM', async () => {
+    const input = makeImage(tmp.dir, 'w-ck.fits', 16, W, H);
+    const fz = fpack(['-r'], input, `${input}.ref.fz`); // fpack adds CHECKSUM/DATASUM
+    const back = `${input}.back.fits`;
+    await convertFitsFile(fz, back, { compression: 'none' });
+    const again = `${input}.again.fz`;
+    await convertFitsFile(back, again);
+    for (const [path, count] of [
+      [back, 1],
+      [again, 2],
+    ] as const) {
+      const f = await FitsFile.open(path);
+      try {
+        const hdus = await f.hdus();
+        expect(hdus.length).toBe(count);
+        for (const hdu of hdus) {
+          const r = await verifyHduChecksum(f.source, hdu);
+          expect([r.checksum, r.datasum]).toEqual(['ok', 'ok']);
+        }
+        if (count === 2) expect(hdus[1]?.header.has('ZHECKSUM')).toBe(true);
+      } finally {
+        await f.close();
+      }
+    }
+    // funpack restores the image and its checksum still verifies
+    const restored = funpack(again, `${again}.fits`);
+    const f = await FitsFile.open(restored);
+    try {
+      const r = await verifyHduChecksum(f.source, await f.hdu(0));
+      expect(r.datasum).toBe('ok');
+    } finally {
+      await f.close();
+    }
   });
 
   it('converts back with none to the original bytes of every HDU', async () => {

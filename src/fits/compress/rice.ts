@@ -192,7 +192,7 @@ export function riceMaxEncodedBytes(nx: number, bytePix: RiceBytePix = 4, blockS
   const { bBits, fsBits } = paramsFor(bytePix);
   const nBlocks = Math.ceil(nx / blockSize);
   // a normal-coded value never costs more than bBits + 6 bits (see fits_rcomp's FS choice)
-  return bytePix + Math.ceil((nBlocks * fsBits + nx * (bBits + 6)) / 8) + 8;
+  return bytePix + Math.ceil((nBlocks * fsBits + nx * (bBits + 6)) / 8) + 16;
 }
 
 let diffScratch = new Uint32Array(64);
@@ -253,35 +253,61 @@ export function riceEncode(
       let acc = w.acc;
       let nacc = w.nacc;
       let pos = w.pos;
+      // Up to 15 bits stay pending; each code ORs in, then two bytes are stored every time
+      // and kept only when 16 bits were complete (branch-free flush: a store at `pos` that
+      // is not kept is overwritten by the next one).
       for (let j = 0; j < thisBlock; j++) {
         const v = diff[j] as number;
         const top = v >>> fs;
-        // the code is `top` zeros, a one, then the low fs bits: the number one|low in
-        // top+1+fs bits
+        // the code is `top` zeros, a one, then the low fs bits: the number one|low written
+        // in top+1+fs bits
         const len = top + 1 + fs;
-        if (len <= 24) {
+        if (len <= 16) {
           acc = (acc << len) | one | (v & fsMask);
           nacc += len;
         } else {
-          // long unary prefix: emit whole zero bytes, then the rest
+          // long code: zeros 16 at a time, then the one and the low bits in two halves
           let zeros = top;
           while (zeros > 0) {
             const k = zeros > 16 ? 16 : zeros;
             acc <<= k;
             nacc += k;
             zeros -= k;
-            while (nacc >= 8) {
-              nacc -= 8;
-              buf[pos++] = (acc >>> nacc) & 0xff;
+            if (nacc >= 16) {
+              nacc -= 16;
+              const t = acc >>> nacc;
+              buf[pos] = t >>> 8;
+              buf[pos + 1] = t;
+              pos += 2;
             }
           }
-          acc = (acc << (fs + 1)) | one | (v & fsMask);
-          nacc += fs + 1;
+          const code = one | (v & fsMask);
+          const hiBits = fs + 1 > 16 ? fs + 1 - 16 : 0;
+          if (hiBits > 0) {
+            acc = (acc << hiBits) | (code >>> 16);
+            nacc += hiBits;
+            if (nacc >= 16) {
+              nacc -= 16;
+              const t = acc >>> nacc;
+              buf[pos] = t >>> 8;
+              buf[pos + 1] = t;
+              pos += 2;
+            }
+          }
+          const loBits = fs + 1 - hiBits;
+          acc = (acc << loBits) | (code & ((1 << loBits) - 1));
+          nacc += loBits;
         }
-        while (nacc >= 8) {
-          nacc -= 8;
-          buf[pos++] = (acc >>> nacc) & 0xff;
-        }
+        const t = acc >>> (nacc - 16);
+        buf[pos] = t >>> 8;
+        buf[pos + 1] = t;
+        const full = nacc >>> 4;
+        pos += full << 1;
+        nacc -= full << 4;
+      }
+      if (nacc >= 8) {
+        nacc -= 8;
+        buf[pos++] = (acc >>> nacc) & 0xff;
       }
       w.acc = acc;
       w.nacc = nacc;

@@ -4,14 +4,13 @@
  * image's own cards after the compression keywords, so funpack restores the same image.
  */
 import { PromptlyError, throwIfAborted } from '../../core/errors.js';
-import { makeValueCard } from '../header/card.js';
 import { Header } from '../header/header.js';
 import { chooseDitherSeed } from './dither.js';
 import { GZIP_DEFAULT_LEVEL } from './gzip.js';
-import { userCards } from './image-header.js';
 import { bitpixOf, type ImageBitpix, type ImagePixels } from './pixels.js';
-import { NULL_VALUE, type QuantizeMethod } from './quantize.js';
+import type { QuantizeMethod } from './quantize.js';
 import { RICE_DEFAULT_BLOCK_SIZE } from './rice.js';
+import { buildHeader } from './compressed-header.js';
 import { TileEncoder, type WriteCompression } from './tile-encode.js';
 import type { DecodedImage } from './tiled-image.js';
 
@@ -68,7 +67,11 @@ interface Plan {
   readonly rowBytes: number;
 }
 
-function makePlan(axes: readonly number[], bitpix: ImageBitpix, options: CompressImageOptions): Plan {
+function makePlan(
+  axes: readonly number[],
+  bitpix: ImageBitpix,
+  options: CompressImageOptions,
+): Plan {
   const nd = axes.length;
   const compression = options.compression ?? 'RICE_1';
   if (bitpix === 64) {
@@ -102,11 +105,25 @@ function makePlan(axes: readonly number[], bitpix: ImageBitpix, options: Compres
   const withScale = quantize !== undefined;
   const withGzipColumn = isFloat;
   const rowBytes = 8 + (withGzipColumn ? 8 : 0) + (withScale ? 16 : 0);
-  return { bitpix, compression, quantize, tile, tilesPerAxis, tileCount, withScale, withGzipColumn, rowBytes };
+  return {
+    bitpix,
+    compression,
+    quantize,
+    tile,
+    tilesPerAxis,
+    tileCount,
+    withScale,
+    withGzipColumn,
+    rowBytes,
+  };
 }
 
 /** Start and extent of tile `index` of a plan. */
-function planTile(plan: Plan, axes: readonly number[], index: number): { start: number[]; shape: number[]; n: number } {
+function planTile(
+  plan: Plan,
+  axes: readonly number[],
+  index: number,
+): { start: number[]; shape: number[]; n: number } {
   let rest = index;
   const start: number[] = [];
   const shape: number[] = [];
@@ -166,7 +183,8 @@ class TableBuilder {
       this.#dv.setFloat64(row + rowBytes - 16, enc.scale);
       this.#dv.setFloat64(row + rowBytes - 8, enc.zero);
     }
-    if (enc.column === 'COMPRESSED_DATA') this.#maxCompressed = Math.max(this.#maxCompressed, enc.count);
+    if (enc.column === 'COMPRESSED_DATA')
+      this.#maxCompressed = Math.max(this.#maxCompressed, enc.count);
     else this.#maxGzip = Math.max(this.#maxGzip, enc.count);
     this.#anyNull ||= enc.hasNull;
     this.#heap.append(enc.bytes);
@@ -198,11 +216,15 @@ class TableBuilder {
  * reused scratch buffers; only the compressed bytes are kept. Throws
  * PROMPTLY_E_FITS_UNSUPPORTED for impossible options (BITPIX 64, bad tile or ZDITHER0).
  */
-export function compressImage(image: DecodedImage, options: CompressImageOptions = {}): CompressedHdu {
+export function compressImage(
+  image: DecodedImage,
+  options: CompressImageOptions = {},
+): CompressedHdu {
   const { axes, pixels } = image;
   const nd = axes.length;
   const total = axes.reduce((a, b) => a * b, nd === 0 ? 0 : 1);
-  if (pixels.length !== total) throw badOption(`image has ${pixels.length} pixels, axes say ${total}`);
+  if (pixels.length !== total)
+    throw badOption(`image has ${pixels.length} pixels, axes say ${total}`);
   const plan = makePlan(axes, bitpixOf(pixels), options);
   const builder = new TableBuilder(plan, options);
   const runs = tilesAreRuns(plan, axes);
@@ -251,26 +273,31 @@ export async function compressImageRuns(
     throwIfAborted(options.signal);
     let at = 0;
     while (at < run.length) {
-      if (index >= plan.tileCount) throw new PromptlyError('PROMPTLY_E_FITS_DATA', 'more pixels than the image holds');
+      if (index >= plan.tileCount)
+        throw new PromptlyError('PROMPTLY_E_FITS_DATA', 'more pixels than the image holds');
       const { shape, n } = planTile(plan, axes, index);
       if (carryUsed === 0 && run.length - at >= n) {
-        builder.add(index++, run.subarray(at, at + n) as ImagePixels, shape[0] ?? 1);
+        builder.add(index++, run.subarray(at, at + n), shape[0] ?? 1);
         at += n;
         continue;
       }
-      if (carry === undefined || carry.length < n) carry = new (run.constructor as new (n: number) => ImagePixels)(n);
+      if (carry === undefined || carry.length < n)
+        carry = new (run.constructor as new (n: number) => ImagePixels)(n);
       const take = Math.min(n - carryUsed, run.length - at);
       (carry as Int32Array).set((run as Int32Array).subarray(at, at + take), carryUsed);
       carryUsed += take;
       at += take;
       if (carryUsed === n) {
-        builder.add(index++, carry.subarray(0, n) as ImagePixels, shape[0] ?? 1);
+        builder.add(index++, carry.subarray(0, n), shape[0] ?? 1);
         carryUsed = 0;
       }
     }
   }
   if (index !== plan.tileCount || carryUsed !== 0) {
-    throw new PromptlyError('PROMPTLY_E_FITS_DATA', `runs ended after ${index} of ${plan.tileCount} tiles`);
+    throw new PromptlyError(
+      'PROMPTLY_E_FITS_DATA',
+      `runs ended after ${index} of ${plan.tileCount} tiles`,
+    );
   }
   return builder.finish(header, axes, options);
 }
@@ -307,98 +334,6 @@ function gatherTile(
     }
     if (d >= nd) return;
   }
-}
-
-interface HeaderFacts {
-  readonly bitpix: number;
-  readonly compression: WriteCompression;
-  readonly tile: readonly number[];
-  readonly rowBytes: number;
-  readonly tileCount: number;
-  readonly heapSize: number;
-  readonly maxCompressed: number;
-  readonly maxGzip: number | undefined;
-  readonly withScale: boolean;
-  readonly quantize: { readonly method: QuantizeMethod; readonly ditherSeed: number } | undefined;
-  readonly anyNull: boolean;
-}
-
-function buildHeader(
-  src: Header,
-  axes: readonly number[],
-  options: CompressImageOptions,
-  f: HeaderFacts,
-): Header {
-  const fromPrimary = options.fromPrimary ?? src.has('SIMPLE');
-  const h = new Header();
-  const add = (k: string, v: string | number | boolean, c = ''): void => {
-    h.append(makeValueCard(k, v, c));
-  };
-  add('XTENSION', 'BINTABLE', 'binary table extension');
-  add('BITPIX', 8, '8-bit bytes');
-  add('NAXIS', 2, '2-dimensional binary table');
-  add('NAXIS1', f.rowBytes, 'width of table in bytes');
-  add('NAXIS2', f.tileCount, 'number of rows in table');
-  add('PCOUNT', f.heapSize, 'size of special data area');
-  add('GCOUNT', 1, 'one data group (required keyword)');
-  add(
-    'TFIELDS',
-    1 + (f.maxGzip !== undefined ? 1 : 0) + (f.withScale ? 2 : 0),
-    'number of fields in each row',
-  );
-  let n = 1;
-  add(`TTYPE${n}`, 'COMPRESSED_DATA', 'label for field');
-  add(`TFORM${n}`, `1PB(${f.maxCompressed})`, 'data format of field: variable length array');
-  if (f.maxGzip !== undefined) {
-    n++;
-    add(`TTYPE${n}`, 'GZIP_COMPRESSED_DATA', 'label for field');
-    add(`TFORM${n}`, `1PB(${f.maxGzip})`, 'data format of field: variable length array');
-  }
-  if (f.withScale) {
-    n++;
-    add(`TTYPE${n}`, 'ZSCALE', 'label for field');
-    add(`TFORM${n}`, '1D', 'data format of field: 8-byte DOUBLE');
-    n++;
-    add(`TTYPE${n}`, 'ZZERO', 'label for field');
-    add(`TFORM${n}`, '1D', 'data format of field: 8-byte DOUBLE');
-  }
-  add('ZIMAGE', true, 'extension contains compressed image');
-  f.tile.forEach((t, d) => add(`ZTILE${d + 1}`, t, 'size of tiles to be compressed'));
-  add('ZCMPTYPE', f.compression, 'compression algorithm');
-  if (f.compression === 'RICE_1') {
-    add('ZNAME1', 'BLOCKSIZE', 'compression block size');
-    add('ZVAL1', options.riceBlockSize ?? RICE_DEFAULT_BLOCK_SIZE, 'pixels per block');
-    add('ZNAME2', 'BYTEPIX', 'bytes per pixel (1, 2, 4, or 8)');
-    add(
-      'ZVAL2',
-      f.quantize !== undefined ? 4 : Math.abs(f.bitpix) / 8,
-      'bytes per pixel (1, 2, 4, or 8)',
-    );
-  }
-  if (f.quantize !== undefined) {
-    add('ZQUANTIZ', f.quantize.method, 'Dithering method used to quantize the data');
-    if (f.quantize.method !== 'NO_DITHER')
-      add('ZDITHER0', f.quantize.ditherSeed, 'dithering offset when quantizing floats');
-    if (f.anyNull) add('ZBLANK', NULL_VALUE, 'null value in the compressed integer array');
-  }
-  if (fromPrimary) {
-    if (!src.has('EXTNAME')) add('EXTNAME', 'COMPRESSED_IMAGE');
-    add('ZSIMPLE', true, 'conforms to FITS standard');
-  } else {
-    add('ZTENSION', 'IMAGE', 'Image extension');
-  }
-  add('ZBITPIX', f.bitpix, 'array data type');
-  add('ZNAXIS', axes.length, 'number of array dimensions');
-  axes.forEach((a, d) => add(`ZNAXIS${d + 1}`, a, 'length of data axis'));
-  if (fromPrimary) {
-    const ext = src.get('EXTEND');
-    if (typeof ext === 'boolean') add('ZEXTEND', ext, 'FITS dataset may contain extensions');
-  } else {
-    add('ZPCOUNT', 0, 'number of random group parameters');
-    add('ZGCOUNT', 1, 'number of random groups');
-  }
-  for (const card of userCards(src)) h.append(card);
-  return h;
 }
 
 /** Bytes of a heap block: tiles are packed into blocks this large, written one per call. */
