@@ -1,5 +1,5 @@
 import { PromptlyError, isPromptlyError } from '../../core/errors.js';
-import { FitsFile, readImage, type PixelArray } from '../../fits/index.js';
+import { FitsFile, readAnyImage, type HduInfo, type PixelArray } from '../../fits/index.js';
 import type { Image, IsrAmp } from '../../science/index.js';
 import { imageFrom } from '../../science/index.js';
 
@@ -15,21 +15,27 @@ function corrupt(what: string, err: unknown): PromptlyError {
   return new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `${what}: ${message}`, { cause: err });
 }
 
+/** A 2-d image HDU, plain or tile-compressed. */
+function isImage2d(hdu: HduInfo): boolean {
+  if (hdu.kind === 'compressed-image') return hdu.header.get('ZNAXIS') === 2;
+  return hdu.kind === 'image' && hdu.axes.length === 2;
+}
+
 /** Reads the amplifier HDUs of a raw (every image extension with DATASEC/BIASSEC/DETSEC). */
 export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Promise<IsrAmp[]> {
   try {
     const file = FitsFile.fromBytes(bytes);
     const amps: IsrAmp[] = [];
     for (const hdu of await file.hdus(signal)) {
-      if (hdu.index === 0 || hdu.axes.length !== 2) continue;
+      if (hdu.index === 0 || !isImage2d(hdu)) continue;
       const h = hdu.header;
-      const image = await readImage(file.source, hdu, signal ? { signal } : {});
+      const image = await readAnyImage(file.source, hdu, signal ? { signal } : {});
       const pixels = image.pixels instanceof Int32Array ? image.pixels : toFloat32(image.pixels);
       const gain = h.get('GAIN');
       amps.push({
         pixels,
-        width: hdu.axes[0] ?? 0,
-        height: hdu.axes[1] ?? 0,
+        width: image.shape[0] ?? 0,
+        height: image.shape[1] ?? 0,
         dataSec: h.getString('DATASEC'),
         biasSec: h.getString('BIASSEC'),
         detSec: h.getString('DETSEC'),
@@ -52,9 +58,9 @@ export async function readImageFile(
   try {
     const file = FitsFile.fromBytes(bytes);
     for (const hdu of await file.hdus(signal)) {
-      if (hdu.axes.length !== 2) continue;
-      const image = await readImage(file.source, hdu, signal ? { signal } : {});
-      return imageFrom(hdu.axes[0] ?? 0, hdu.axes[1] ?? 0, toFloat32(image.pixels));
+      if (!isImage2d(hdu)) continue;
+      const image = await readAnyImage(file.source, hdu, signal ? { signal } : {});
+      return imageFrom(image.shape[0] ?? 0, image.shape[1] ?? 0, toFloat32(image.pixels));
     }
   } catch (err) {
     if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
