@@ -82,6 +82,23 @@ describe('a visit-detector ends in exactly one recorded outcome', () => {
     expect((await f.outcome(good.groupId, 0)).kind).toBe('processed');
   });
 
+  it('waits to the deadline when the number of snaps is unknown, then processes what came', async () => {
+    const visit = f.nextVisit({ nimages: 0 });
+    await f.service.fanout.accept(visit);
+    await f.writeRaw(visit, 0, 0);
+    const outcome = await f.outcome(visit.groupId, 0);
+    expect(outcome.kind).toBe('processed');
+    expect(outcome.snaps).toEqual([0]);
+  });
+
+  it('records timed_out when the number of snaps is unknown and none came', async () => {
+    const visit = f.nextVisit({ nimages: 0 });
+    await f.service.fanout.accept(visit);
+    const outcome = await f.outcome(visit.groupId, 0);
+    expect(outcome.kind).toBe('timed_out');
+    expect(outcome.snaps).toEqual([]);
+  });
+
   it('records skipped when the selection rules give no pipeline', async () => {
     const visit = f.nextVisit({ survey: 'SKIP' });
     await f.service.fanout.accept(visit);
