@@ -16,6 +16,7 @@ const groups: Record<string, () => Promise<(p: Command) => void>> = {
   up: async () => (await import('./up-command.js')).registerUpCommand,
   fits: async () => (await import('./fits-command.js')).registerFitsCommands,
   wcs: async () => (await import('./wcs-command.js')).registerWcsCommands,
+  simulate: async () => (await import('./simulate-command.js')).registerSimulateCommand,
 };
 
 const wanted = process.argv[2];

@@ -13,9 +13,9 @@ import { builtinTaskRegistry } from '../pipeline/tasks/builtin-tasks.js';
 import { createArrivalRouter } from '../prompt/arrivals/arrival-router.js';
 import { startPromptService } from '../prompt/prompt-service.js';
 import { ensureTopology, topologyNames } from '../prompt/topology.js';
-import { detectorGeometry } from '../sim/amp-layout.js';
 import { ensureCalibrations } from '../sim/calibrations.js';
-import { detectorModel, type DetectorModel } from '../sim/detector-model.js';
+import { SimCamera } from '../sim/sim-camera.js';
+import { simCameraOptions } from '../sim/sim-options.js';
 import { Summit } from '../sim/summit.js';
 import { openBackends } from './embedded-backends.js';
 import { ProgressDisplay } from './progress-display.js';
@@ -53,20 +53,14 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       config.pipelines.file ?? defaultPipelinesFile(),
       builtinTaskRegistry(),
     );
-    const geometry = detectorGeometry(config.sim);
-    const models = new Map<number, DetectorModel>();
-    const model = (d: number): DetectorModel => {
-      let m = models.get(d);
-      if (!m) models.set(d, (m = detectorModel(config.sim.seed, instrument.name, d, geometry)));
-      return m;
-    };
+    const camera = new SimCamera(simCameraOptions(instrument.name, config.sim));
     const written = await ensureCalibrations({
       central: backends.central,
       instrument,
       detectors,
       bands: config.sim.bands,
-      geometry,
-      model,
+      geometry: (d) => camera.focalPlane.placement(d).geometry,
+      model: (d) => camera.model(d),
       timeMs: clock.now(),
     });
     log(`calibrations: ${written} written to the central repo`);
@@ -101,8 +95,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       clock,
       rawStore: backends.rawStore,
       status: createStatusEmitter(bus, clock, 'sim'),
-      geometry,
-      model,
+      camera,
       onAnnounce: (visit) => {
         announced = [...announced, visit.groupId];
         display?.visitAnnounced(visit.groupId, visit.band);
@@ -111,7 +104,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
     const stopSummit = new AbortController();
     const onStop = (): void => stopSummit.abort();
     options.signal?.addEventListener('abort', onStop, { once: true });
-    await summit.run(stopSummit.signal);
+    await summit.run(stopSummit.signal, options.hardSignal);
     options.signal?.removeEventListener('abort', onStop);
 
     if (!everyOutcomeIn()) {

@@ -81,6 +81,20 @@ export const pipelinesConfigSchema = z.strictObject({
   file: z.string().optional(),
 });
 
+/** One kind of visit of the night plan (Rubin's observing blocks). */
+export const simSurveySchema = z.strictObject({
+  /** Survey (observing block) name written to next_visit and PROGRAM. */
+  name: z.string().min(1),
+  /** Snaps per visit (1 or 2 at Rubin). */
+  snaps: z.number().int().min(1).max(10),
+  /** Exposure time of one snap, seconds. */
+  exposureTimeS: z.number().positive(),
+});
+
+/** Faults the simulator can inject: `name`, `name@visit` or `name@visit:detector`. */
+export const SIM_FAULT_PATTERN =
+  /^(dropped-snap|delayed-image|duplicate-next-visit|corrupt-file|truncated-file|aborted-visit|next-visit-no-images|images-no-next-visit|detector-no-readout)(@\d+(:\d+)?)?$/;
+
 export const simConfigSchema = z.strictObject({
   /** Summit clock speed: summit seconds per real second. */
   speed: z.number().positive().default(10),
@@ -90,23 +104,46 @@ export const simConfigSchema = z.strictObject({
   leadTimeMs: nonNegativeMs.default(20_000),
   /** Seconds between visit starts. */
   cadenceS: z.number().positive().default(35),
-  /** Exposure time of one snap, seconds. */
+  /** Exposure time of one snap, seconds (the single survey when `surveys` is not given). */
   exposureTimeS: z.number().positive().default(15),
-  /** Snaps per visit. */
+  /** Snaps per visit (the single survey when `surveys` is not given). */
   snaps: z.number().int().min(1).max(10).default(2),
   /** Readout time after each snap, seconds. */
   readoutS: z.number().nonnegative().default(2),
-  /** Amplifier imaging area, pixels (LSSTCam: 509 × 2000). */
-  ampWidth: positiveInt.default(64),
-  ampHeight: positiveInt.default(128),
-  /** Serial overscan columns and parallel overscan rows per amplifier. */
-  serialOverscan: positiveInt.default(8),
-  parallelOverscan: positiveInt.default(4),
-  /** Stars per detector. */
-  starsPerDetector: z.number().int().nonnegative().default(40),
+  /**
+   * Linear size of the simulated camera relative to the real one, (0, 1]: amplifiers are
+   * 509×2000 px × scale (plus overscans), and the focal plane shrinks with them while the
+   * pixel scale stays 0.2″. `promptly up` defaults to a miniature camera.
+   */
+  scale: z.number().positive().max(1).default(0.125),
+  /** Amplifier imaging area, pixels; default 509 × 2000 × scale. Overrides `scale`. */
+  ampWidth: positiveInt.optional(),
+  ampHeight: positiveInt.optional(),
+  /** Serial overscan columns and parallel overscan rows per amplifier; default 64, 48 × scale. */
+  serialOverscan: positiveInt.optional(),
+  parallelOverscan: positiveInt.optional(),
+  /** Serial prescan columns per amplifier; default 3 × scale (rounded, may be 0). */
+  prescan: z.number().int().nonnegative().optional(),
+  /** Density of catalog stars brighter than magLimit, per square degree. */
+  starDensityPerDeg2: z.number().nonnegative().default(20_000),
+  /** Faintest catalog star, AB mag in r. */
+  magLimit: z.number().default(24),
+  /** Median seeing (PSF FWHM), arcseconds; each visit varies about it. */
+  seeingArcsec: z.number().positive().default(0.8),
+  /** New point sources and moving objects injected per visit and detector (each kind). */
+  transientsPerDetector: z.number().int().nonnegative().default(2),
+  /** Cosmic-ray rate, hits per cm² per second of dark time. */
+  cosmicRatePerCm2S: z.number().nonnegative().default(0.03),
+  /** Rice-compress raws (as the camera writes them); false writes plain int32 HDUs. */
+  compress: z.boolean().default(true),
+  /** Faults to inject, e.g. `dropped-snap@1`, `detector-no-readout@0:4`. */
+  faults: z.array(z.string().regex(SIM_FAULT_PATTERN)).default([]),
   /** Seed of every random choice; the same seed gives the same night. */
   seed: z.number().int().default(1),
+  /** Survey of every visit when `surveys` is not given. */
   survey: z.string().default('BLOCK-T1'),
+  /** Visit kinds taken in turn (visit i uses surveys[i mod n]); default one from the above. */
+  surveys: z.array(simSurveySchema).min(1).optional(),
   bands: z
     .array(z.enum(['u', 'g', 'r', 'i', 'z', 'y']))
     .min(1)

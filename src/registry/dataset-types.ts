@@ -23,6 +23,23 @@ export const DATASET_TYPES = {
     storageClass: 'Exposure',
     isCalibration: true,
   },
+  /** Master dark, e⁻/s per pixel (simulated camera; ISR may subtract it × DARKTIME). */
+  dark: {
+    name: 'dark',
+    dimensions: ['instrument', 'detector'],
+    storageClass: 'Exposure',
+    isCalibration: true,
+  },
+  /**
+   * Deep template (coadd) of one sky patch in a band. `visit` carries the sky-patch index
+   * until the registry has a skymap/patch dimension.
+   */
+  template: {
+    name: 'template',
+    dimensions: ['instrument', 'band', 'visit'],
+    storageClass: 'Exposure',
+    isCalibration: false,
+  },
   postISRCCD: {
     name: 'postISRCCD',
     dimensions: ['instrument', 'detector', 'group'],
@@ -57,6 +74,8 @@ export const collections = {
   calib: (instrument: string) => `${instrument}/calib`,
   /** Run that holds calibration files of an instrument. */
   calibRun: (instrument: string) => `${instrument}/calib/run`,
+  /** Run that holds the deep templates of an instrument. */
+  templates: (instrument: string) => `${instrument}/templates/deep`,
   /** Raws of one visit-detector in a handler-local repo (one run each, so pruning is per item). */
   localRaw: (instrument: string, group: string, detector: number) =>
     `${instrument}/raw/${group}/${detector}`,

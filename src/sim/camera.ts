@@ -1,4 +1,5 @@
 import type { DetectorGeometry } from './amp-layout.js';
+import { fillGaussian } from './fast-gaussian.js';
 import type { Prng } from './prng.js';
 
 /** Electronics of one amplifier: gain, read noise, bias level. */
@@ -9,6 +10,13 @@ export interface AmpElectronics {
   readonly readNoiseE: number;
   /** Bias (overscan) level, ADU. */
   readonly biasLevelAdu: number;
+}
+
+/** Largest value of LSST's 18-bit ADC. */
+export const ADC_MAX = 2 ** 18 - 1;
+
+function clip(adu: number): number {
+  return adu <= 0 ? 0 : adu >= ADC_MAX ? ADC_MAX : adu | 0;
 }
 
 /** Deterministic per-amp electronics of a detector (they do not change from visit to visit). */
@@ -22,10 +30,11 @@ export function ampElectronics(rng: Prng): AmpElectronics[] {
 
 /**
  * Reads a detector image out through its 16 amplifiers: for each amp, the part of `electrons`
- * it covers (flipped per its DETSEC), converted to ADU with its gain, plus its bias level,
- * the detector's fixed bias pattern (ADU) and read noise; overscan pixels get bias and noise
- * only. Photon noise is added here (Gaussian approximation of Poisson). Returns int32 ADU
- * arrays, one per amp, each `rawWidth × rawHeight`.
+ * it covers (flipped per its DETSEC), with photon noise (Gaussian of variance = signal) and
+ * read noise drawn as one deviate, converted to ADU with the amp's gain, plus its bias level
+ * and the detector's fixed bias pattern (ADU). Prescan and overscan pixels get bias and read
+ * noise only. Values are clipped to the 18-bit ADC range. Returns int32 ADU arrays, one per
+ * amp, each `rawWidth × rawHeight`. One 32-bit draw per two pixels; no per-pixel allocation.
  */
 export function readOut(options: {
   geometry: DetectorGeometry;
@@ -37,23 +46,37 @@ export function readOut(options: {
   rng: Prng;
 }): Int32Array[] {
   const { geometry: g, electronics, electrons, biasPatternAdu, rng } = options;
+  const pre = g.prescan;
+  const w = g.ampWidth;
+  // One row of standard-normal deviates at a time (table lookups, two per 32-bit draw).
+  const noise = new Float32Array(g.amps[0]?.rawWidth ?? 0);
   return g.amps.map((amp, i) => {
     const e = electronics[i] as AmpElectronics;
-    const out = new Int32Array(amp.rawWidth * amp.rawHeight);
+    const rw = amp.rawWidth;
+    const out = new Int32Array(rw * amp.rawHeight);
+    const invGain = 1 / e.gain;
+    const rn2 = e.readNoiseE * e.readNoiseE;
+    const rnAdu = e.readNoiseE * invGain;
+    const bias = e.biasLevelAdu + 0.5; // + 0.5: truncation of a positive value rounds
+    const step = amp.flipX ? -1 : 1;
     for (let y = 0; y < amp.rawHeight; y++) {
-      for (let x = 0; x < amp.rawWidth; x++) {
-        const readNoiseAdu = (e.readNoiseE / e.gain) * rng.gaussian();
-        let adu = e.biasLevelAdu + readNoiseAdu;
-        if (x < g.ampWidth && y < g.ampHeight) {
-          const dx = amp.flipX ? amp.x0 + g.ampWidth - 1 - x : amp.x0 + x;
-          const dy = amp.flipY ? amp.y0 + g.ampHeight - 1 - y : amp.y0 + y;
-          const p = dy * g.width + dx;
-          const signal = Math.max(0, electrons[p] ?? 0);
-          const shot = Math.sqrt(signal) * rng.gaussian();
-          adu += (signal + shot) / e.gain + (biasPatternAdu[p] ?? 0);
+      const row = y * rw;
+      const n = noise.length >= rw ? noise : new Float32Array(rw);
+      fillGaussian(rng, n);
+      let x = 0;
+      if (y < g.ampHeight) {
+        const dy = amp.flipY ? amp.y0 + g.ampHeight - 1 - y : amp.y0 + y;
+        for (; x < pre; x++) out[row + x] = clip(bias + rnAdu * n[x]!);
+        let p = dy * g.width + (amp.flipX ? amp.x0 + w - 1 : amp.x0);
+        for (let k = 0; k < w; k++, x++, p += step) {
+          const v = electrons[p]!;
+          const signal = v > 0 ? v : 0;
+          out[row + x] = clip(
+            bias + (signal + Math.sqrt(signal + rn2) * n[x]!) * invGain + biasPatternAdu[p]!,
+          );
         }
-        out[y * amp.rawWidth + x] = Math.round(adu);
       }
+      for (; x < rw; x++) out[row + x] = clip(bias + rnAdu * n[x]!);
     }
     return out;
   });

@@ -1,3 +1,7 @@
+/**
+ * The minimal renderer: uniform random stars with a Gaussian PSF on a flat sky. Test fixtures
+ * use it for quick raws; the realistic camera renders through `detector-scene.ts`.
+ */
 import type { Prng } from './prng.js';
 
 /** A star as the simulator draws it, in detector pixels (0-based) and electrons. */
@@ -8,15 +12,8 @@ export interface SimStar {
   readonly flux: number;
 }
 
-/** Sky background per band, electrons per pixel per second (dark-sky, roughly LSST-like). */
-export const SKY_E_PER_S: Readonly<Record<string, number>> = {
-  u: 2,
-  g: 8,
-  r: 14,
-  i: 20,
-  z: 28,
-  y: 30,
-};
+/** Sky background per band, e⁻ per pixel per second (kept here for older callers). */
+export { SKY_E_PER_S } from './photometry.js';
 
 /** Random stars over a detector: uniform positions, a power-law of fluxes. */
 export function randomStars(rng: Prng, width: number, height: number, count: number): SimStar[] {

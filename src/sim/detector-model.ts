@@ -1,11 +1,21 @@
-import type { DetectorGeometry } from './amp-layout.js';
+import { ampIndexAt, type DetectorGeometry } from './amp-layout.js';
 import { ampElectronics, type AmpElectronics } from './camera.js';
+import { fillGaussian } from './fast-gaussian.js';
 import { Prng } from './prng.js';
 
+/** A pixel with a high dark current. */
+export interface HotPixel {
+  /** Detector pixel index, y × width + x. */
+  readonly index: number;
+  /** Dark current, e⁻/s. */
+  readonly rateE: number;
+}
+
 /**
- * The fixed properties of one simulated detector: amplifier electronics, bias structure and
- * a flat-field response per band. Derived from (seed, instrument, detector) only, so the
- * camera and the calibrations it is corrected with always agree.
+ * The fixed properties of one simulated detector: amplifier electronics, bias structure,
+ * a flat-field response per band, dark current with hot pixels, and bad (dead) columns.
+ * Derived from (seed, instrument, detector) only, so the camera and the calibrations it is
+ * corrected with always agree.
  */
 export interface DetectorModel {
   readonly electronics: readonly AmpElectronics[];
@@ -13,20 +23,22 @@ export interface DetectorModel {
   readonly biasPatternAdu: Float32Array;
   /** Master bias as ISR subtracts it: bias structure × gain, electrons. */
   readonly masterBiasE: Float32Array;
-  /** Relative response (mean ≈ 1) in a band. */
+  /** Uniform dark current, e⁻/s per pixel. */
+  readonly darkCurrentE: number;
+  readonly hotPixels: readonly HotPixel[];
+  /** Columns (0-based detector x) that collect almost no charge (5 % response). */
+  readonly badColumns: readonly number[];
+  /** Relative response (mean ≈ 1) in a band: vignetting-like radial fall-off, tree rings, grain. */
   flat(band: string): Float32Array;
+  /** Master dark, e⁻/s, detector-sized. */
+  masterDark(): Float32Array;
 }
 
-function hashString(s: string): number {
+/** FNV-1a hash of a string, for seeding sub-streams by name. */
+export function hashString(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
   return h;
-}
-
-/** Index of the amp whose data covers detector pixel (x, y). */
-function ampIndexAt(g: DetectorGeometry, x: number, y: number): number {
-  const column = Math.floor(x / g.ampWidth);
-  return y >= g.ampHeight ? column : 15 - column;
 }
 
 export function detectorModel(
@@ -42,19 +54,36 @@ export function detectorModel(
   const masterBiasE = new Float32Array(n);
   const brng = root.fork(2);
   const slope = brng.uniform(-2, 2);
+  fillGaussian(brng, biasPatternAdu);
+  const gains = new Float32Array(16);
+  for (let a = 0; a < 16; a++) gains[a] = electronics[a]?.gain ?? 1;
   for (let y = 0; y < g.height; y++) {
     for (let x = 0; x < g.width; x++) {
       const p = y * g.width + x;
-      const v = slope * (x / g.width) + 0.5 * brng.gaussian();
+      const v = slope * (x / g.width) + 0.5 * biasPatternAdu[p]!;
       biasPatternAdu[p] = v;
-      masterBiasE[p] = v * (electronics[ampIndexAt(g, x, y)]?.gain ?? 1);
+      masterBiasE[p] = v * gains[ampIndexAt(g, x, y)]!;
     }
   }
+  const drng = root.fork(4);
+  const darkCurrentE = drng.uniform(0.01, 0.03);
+  const hot: HotPixel[] = [];
+  const nHot = Math.max(1, Math.round(n * 2e-5));
+  for (let i = 0; i < nHot; i++) {
+    hot.push({ index: Math.floor(drng.next() * n), rateE: drng.uniform(5, 200) });
+  }
+  const nBad = Math.max(1, Math.round((2 * g.width) / 4072));
+  const badColumns: number[] = [];
+  for (let i = 0; i < nBad; i++) badColumns.push(Math.floor(drng.uniform(0.05, 0.95) * g.width));
   const flats = new Map<string, Float32Array>();
+  let dark: Float32Array | undefined;
   return {
     electronics,
     biasPatternAdu,
     masterBiasE,
+    darkCurrentE,
+    hotPixels: hot,
+    badColumns,
     flat(band) {
       let f = flats.get(band);
       if (!f) {
@@ -62,21 +91,35 @@ export function detectorModel(
         const cx = g.width * frng.uniform(0.3, 0.7);
         const cy = g.height * frng.uniform(0.3, 0.7);
         const r2 = (g.width * g.width + g.height * g.height) / 4;
-        f = new Float32Array(n);
+        const ringPeriod = Math.max(g.width, g.height) / frng.uniform(20, 40);
+        const ringX = g.width * frng.uniform(-0.5, 1.5);
+        const ringY = g.height * frng.uniform(-0.5, 1.5);
+        f = fillGaussian(frng, new Float32Array(n));
         let sum = 0;
         for (let y = 0; y < g.height; y++) {
+          const dyc = (y - cy) ** 2;
+          const dyr = (y - ringY) ** 2;
           for (let x = 0; x < g.width; x++) {
-            const d2 = ((x - cx) ** 2 + (y - cy) ** 2) / r2;
-            const v = (1 - 0.08 * d2) * (1 + 0.01 * frng.gaussian());
-            f[y * g.width + x] = v;
+            const p = y * g.width + x;
+            const d2 = ((x - cx) ** 2 + dyc) / r2;
+            const ring = Math.sin((2 * Math.PI * Math.sqrt((x - ringX) ** 2 + dyr)) / ringPeriod);
+            const v = (1 - 0.08 * d2) * (1 + 0.003 * ring) * (1 + 0.01 * f[p]!);
+            f[p] = v;
             sum += v;
           }
         }
         const mean = sum / n;
-        for (let i = 0; i < n; i++) f[i] = (f[i] ?? 1) / mean;
+        for (let i = 0; i < n; i++) f[i] = f[i]! / mean;
         flats.set(band, f);
       }
       return f;
+    },
+    masterDark() {
+      if (!dark) {
+        dark = new Float32Array(n).fill(darkCurrentE);
+        for (const h of hot) dark[h.index] = dark[h.index]! + h.rateE;
+      }
+      return dark;
     },
   };
 }

@@ -18,6 +18,15 @@ export interface PlannedVisit {
   readonly snaps: number;
   readonly exposureTimeS: number;
   readonly survey: string;
+  /** PSF FWHM of the visit, arcseconds (default 0.8 when a caller builds one by hand). */
+  readonly seeingArcsec?: number;
+}
+
+/** One kind of visit: survey name, snaps, exposure time of a snap (s). */
+export interface SurveySpec {
+  readonly name: string;
+  readonly snaps: number;
+  readonly exposureTimeS: number;
 }
 
 export interface NightPlanOptions {
@@ -32,6 +41,10 @@ export interface NightPlanOptions {
   readonly bands: readonly string[];
   readonly survey: string;
   readonly seed: number;
+  /** Visit kinds taken in turn; default one kind from survey/snaps/exposureTimeS. */
+  readonly surveys?: readonly SurveySpec[] | undefined;
+  /** Median seeing FWHM, arcseconds; default 0.8. Each visit draws 0.8–1.3 × this. */
+  readonly seeingArcsec?: number | undefined;
 }
 
 /** The physical filter name the camera reports for a band (ComCam/LSSTCam style). */
@@ -48,18 +61,25 @@ export function plannedVisit(options: NightPlanOptions, index: number): PlannedV
   const rng = new Prng(options.seed).fork(index);
   const startMs = options.firstStartMs + index * options.cadenceS * 1000;
   const band = options.bands[index % options.bands.length] ?? 'r';
+  const kinds = options.surveys ?? [];
+  const kind = kinds.length > 0 ? kinds[index % kinds.length] : undefined;
+  const ra = (150 + index * 0.35 + rng.uniform(-0.05, 0.05) + 360) % 360;
+  const dec = -30 + rng.uniform(-2, 2);
+  const rotationDeg = rng.uniform(0, 360);
+  const seeingArcsec = (options.seeingArcsec ?? 0.8) * rng.uniform(0.8, 1.3);
   return {
     index,
     groupId: isoNoZone(startMs),
     startMs,
     band,
     physicalFilter: physicalFilterOf(options.instrument, band),
-    ra: (150 + index * 0.35 + rng.uniform(-0.05, 0.05) + 360) % 360,
-    dec: -30 + rng.uniform(-2, 2),
-    rotationDeg: rng.uniform(0, 360),
-    snaps: options.snaps,
-    exposureTimeS: options.exposureTimeS,
-    survey: options.survey,
+    ra,
+    dec,
+    rotationDeg,
+    snaps: kind?.snaps ?? options.snaps,
+    exposureTimeS: kind?.exposureTimeS ?? options.exposureTimeS,
+    survey: kind?.name ?? options.survey,
+    seeingArcsec,
   };
 }
 

@@ -1,88 +1,90 @@
-import { getDetector, getInstrument } from '../core/instruments.js';
-import { dayObsOf, isoNoZone, mjdOf } from '../core/time.js';
-import { makeImageHdu, writeFits } from '../fits/index.js';
+import { compressImage, Header, makeImageHdu, writeFits, type WritableHdu } from '../fits/index.js';
+import type { CelestialWcs } from '../wcs/index.js';
 import type { DetectorGeometry } from './amp-layout.js';
 import type { AmpElectronics } from './camera.js';
-import { headerOf, primaryHdu } from './fits-out.js';
-import type { PlannedVisit } from './night-plan.js';
+import { headerOf, primaryHdu, type Cards } from './fits-out.js';
+import {
+  cameraCards,
+  headerServiceCards,
+  mergeHeaderCards,
+  type SnapMetadata,
+} from './header-service.js';
 
-/** What the header service knows of one snap. */
-export interface SnapMetadata {
-  readonly instrument: string;
-  readonly detector: number;
-  readonly visit: PlannedVisit;
-  /** Snap index, from 0. */
-  readonly snap: number;
-  /** Shutter open, summit ms (UTC). */
-  readonly startMs: number;
-  /** Sequence number of the exposure in the night. */
-  readonly seqNum: number;
+export { obsId, type SnapMetadata } from './header-service.js';
+
+/** How a raw is written. */
+export interface RawFitsOptions {
+  /** Rice-compress each amplifier HDU (as fpack / the camera writes); default true. */
+  readonly compress?: boolean;
+  /** The detector's WCS, written to the primary header by the header service. */
+  readonly wcs?: CelestialWcs;
+  /** More primary cards (appended after the merged header). */
+  readonly extraCards?: Cards;
 }
 
-/** Observation id as Rubin writes it: `<code>_O_<dayobs>_<seqnum 6 digits>`. */
-export function obsId(instrumentCode: string, dayObs: number, seqNum: number): string {
-  return `${instrumentCode}_O_${dayObs}_${String(seqNum).padStart(6, '0')}`;
+/** The amplifier HDU header cards: sections, gain, read noise, bias level. */
+function ampCards(geometry: DetectorGeometry, i: number, e: AmpElectronics | undefined): Cards {
+  const amp = geometry.amps[i]!;
+  return [
+    ['DATASEC', amp.datasec, 'imaging area'],
+    ['BIASSEC', amp.biassec, 'serial overscan'],
+    ['PARSEC', amp.parsec, 'parallel overscan'],
+    ['DETSEC', amp.detsec, 'place in the detector'],
+    [
+      'DTV1',
+      amp.flipX ? amp.x0 + geometry.ampWidth + 1 + geometry.prescan : amp.x0 - geometry.prescan,
+      'detector transformation vector',
+    ],
+    [
+      'DTV2',
+      amp.flipY ? amp.y0 + geometry.ampHeight + 1 : amp.y0,
+      'detector transformation vector',
+    ],
+    ['DTM1_1', amp.flipX ? -1 : 1, 'detector transformation matrix'],
+    ['DTM2_2', amp.flipY ? -1 : 1, 'detector transformation matrix'],
+    ['GAIN', e?.gain ?? 1, 'e-/ADU'],
+    ['RDNOISE', e?.readNoiseE ?? 0, 'read noise, e-'],
+    ['BIASLVL', e?.biasLevelAdu ?? 0, 'nominal bias level, ADU'],
+  ];
 }
 
 /**
- * A raw as the camera and header service write it: a primary header with the exposure's
- * metadata, then 16 int32 amplifier HDUs (EXTNAME SegmentNN) with DATASEC, BIASSEC, DETSEC,
- * GAIN and RDNOISE.
+ * A raw as the camera and header service write it: a data-less primary header (camera
+ * cards merged with the header service's: pointing, filter, site, weather, WCS), then 16
+ * int32 amplifier HDUs (EXTNAME SegmentNN) with DATASEC, BIASSEC, PARSEC, DETSEC, GAIN and
+ * RDNOISE, Rice-compressed in one-row tiles by default. Deterministic: the same inputs give
+ * the same bytes.
  */
 export async function rawFits(
   meta: SnapMetadata,
   geometry: DetectorGeometry,
   electronics: readonly AmpElectronics[],
   amps: readonly Int32Array[],
+  options: RawFitsOptions = {},
 ): Promise<Uint8Array> {
-  const instrument = getInstrument(meta.instrument);
-  const detector = getDetector(instrument, meta.detector);
-  const dayObs = dayObsOf(meta.startMs);
-  const endMs = meta.startMs + meta.visit.exposureTimeS * 1000;
-  const primary = primaryHdu([
-    ['ORIGIN', 'promptly-sim', 'simulated summit'],
-    [
-      'TELESCOP',
-      meta.instrument === 'LATISS' ? 'Rubin Auxiliary Telescope' : 'Simonyi Survey Telescope',
-    ],
-    ['INSTRUME', meta.instrument, 'instrument'],
-    ['OBSID', obsId(instrument.code, dayObs, meta.seqNum), 'observation id'],
-    ['GROUPID', meta.visit.groupId, 'group of snaps of a visit'],
-    ['CURINDEX', meta.snap + 1, 'snap index in the group, from 1'],
-    ['MAXINDEX', meta.visit.snaps, 'snaps in the group'],
-    ['DAYOBS', String(dayObs), 'observing night'],
-    ['SEQNUM', meta.seqNum, 'sequence number'],
-    ['IMGTYPE', 'OBJECT'],
-    ['EXPTIME', meta.visit.exposureTimeS, 'exposure time, s'],
-    ['DARKTIME', meta.visit.exposureTimeS + 0.5, 'dark time, s'],
-    ['FILTER', meta.visit.physicalFilter, 'physical filter'],
-    ['BAND', meta.visit.band],
-    ['RA', meta.visit.ra, 'boresight RA, deg (ICRS)'],
-    ['DEC', meta.visit.dec, 'boresight Dec, deg (ICRS)'],
-    ['ROTPA', meta.visit.rotationDeg, 'sky rotation angle, deg'],
-    ['DATE-OBS', new Date(meta.startMs).toISOString(), 'shutter open (UTC)'],
-    ['DATE-END', new Date(endMs).toISOString(), 'shutter close (UTC)'],
-    ['MJD-OBS', mjdOf(meta.startMs), 'shutter open, MJD (UTC)'],
-    ['MJD-END', mjdOf(endMs)],
-    ['DETECTOR', detector.id, 'detector id'],
-    ['DETNAME', detector.name],
-    ['RAFTBAY', detector.raft],
-    ['CCDSLOT', detector.sensor],
-    ['DETSER', `SIM-${detector.name}`, 'detector serial'],
-    ['PROGRAM', meta.visit.survey],
-    ['DATE', isoNoZone(Date.now())],
-  ]);
-  const ampHdus = geometry.amps.map((amp, i) =>
-    makeImageHdu(amps[i] as Int32Array, [amp.rawWidth, amp.rawHeight], {
-      extname: amp.name,
-      header: headerOf([
-        ['DATASEC', amp.datasec, 'imaging area'],
-        ['BIASSEC', amp.biassec, 'serial overscan'],
-        ['DETSEC', amp.detsec, 'place in the detector'],
-        ['GAIN', electronics[i]?.gain ?? 1, 'e-/ADU'],
-        ['RDNOISE', electronics[i]?.readNoiseE ?? 0, 'read noise, e-'],
-      ]),
-    }),
-  );
+  const cards = mergeHeaderCards(cameraCards(meta), headerServiceCards(meta, options.wcs));
+  const primary = primaryHdu([...cards, ...(options.extraCards ?? [])]);
+  const compress = options.compress ?? true;
+  const ampHdus: WritableHdu[] = geometry.amps.map((amp, i) => {
+    const pixels = amps[i] as Int32Array;
+    const header = headerOf(ampCards(geometry, i, electronics[i]));
+    if (!compress) {
+      return makeImageHdu(pixels, [amp.rawWidth, amp.rawHeight], { extname: amp.name, header });
+    }
+    const h = new Header();
+    h.set('XTENSION', 'IMAGE', 'image extension');
+    h.set('BITPIX', 32);
+    h.set('NAXIS', 2);
+    h.set('NAXIS1', amp.rawWidth);
+    h.set('NAXIS2', amp.rawHeight);
+    h.set('PCOUNT', 0);
+    h.set('GCOUNT', 1);
+    h.set('EXTNAME', amp.name, 'amplifier');
+    for (const c of header) h.append(c);
+    return compressImage(
+      { header: h, bitpix: 32, axes: [amp.rawWidth, amp.rawHeight], pixels },
+      { compression: 'RICE_1' },
+    );
+  });
   return writeFits([primary, ...ampHdus]);
 }

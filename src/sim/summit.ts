@@ -1,68 +1,58 @@
 import type { Bus } from '../bus/bus.js';
 import { encodeJson } from '../bus/codec.js';
 import type { Clock } from '../core/clock.js';
-import type { Config } from '../core/config.js';
 import { isPromptlyError } from '../core/errors.js';
 import { subjects } from '../core/subjects.js';
 import { utcMsToTaiSeconds } from '../core/time.js';
 import type { StatusEmitter } from '../observe/status-emitter.js';
-import type { ObjectStore } from '../store/object-store.js';
 import { formatRawKey } from '../prompt/arrivals/raw-key.js';
-import type { DetectorGeometry } from './amp-layout.js';
-import { readOut } from './camera.js';
-import { SKY_E_PER_S, randomStars, renderSky } from './detector-image.js';
-import type { DetectorModel } from './detector-model.js';
-import {
-  nextVisitOf,
-  plannedVisit,
-  type NightPlanOptions,
-  type PlannedVisit,
-} from './night-plan.js';
-import { Prng } from './prng.js';
-import { rawFits } from './raw-fits.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { parseFaults, type FaultSpec } from './faults.js';
+import { plannedVisit, type NightPlanOptions, type PlannedVisit } from './night-plan.js';
+import { damageRaw, visitActions, type SummitAction } from './night-script.js';
+import { SimCamera, type SimRaw } from './sim-camera.js';
+import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
 
 export interface SummitDeps {
   readonly instrument: string;
   readonly detectors: readonly number[];
-  readonly sim: Config['sim'];
+  readonly sim: SimConfig;
   readonly bus: Bus;
   readonly clock: Clock;
   readonly rawStore: ObjectStore;
   readonly status: StatusEmitter;
-  readonly geometry: DetectorGeometry;
-  readonly model: (detector: number) => DetectorModel;
+  /** The camera; default one built from `sim` (pass it to share detector models). */
+  readonly camera?: SimCamera;
   /** Told of each visit as its next_visit goes out. */
   readonly onAnnounce?: (visit: PlannedVisit) => void;
+  /** Told of every action as it happens (event log). */
+  readonly onAction?: (action: SummitAction) => void;
+  /** Told of every raw written, with its truth. */
+  readonly onRaw?: (action: SummitAction & { kind: 'raw' }, raw: SimRaw) => void;
 }
 
-/** PSF width of the simulated seeing, pixels (Gaussian σ). */
-const PSF_SIGMA_PX = 1.6;
+/** Header-service and writer latency after endReadout, summit ms. */
+export const WRITE_DELAY_MS = 500;
 
 /**
- * The minimal summit: announces each planned visit `leadTimeMs` ahead on
- * `ocs.next_visit.<instrument>`, then for each snap publishes startIntegration,
- * startReadout and endReadout and writes every detector's raw to the store, on the summit
- * clock. Visits overlap as they do at the telescope: the next one is announced while the
- * current one is still being read out.
+ * The live summit: follows the night plan on the summit clock. For each visit it publishes
+ * next_visit `leadTimeMs` ahead on `ocs.next_visit.<instrument>`, the camera's
+ * startIntegration / startReadout / endReadout on `ocs.<instrument>.<event>`, and after each
+ * readout writes every detector's raw (rendered, read out, merged with the header service's
+ * metadata, Rice-compressed) to the raw store — with the configured faults. Visits overlap
+ * as at the telescope: the next is announced while the current one is read out.
  */
 export class Summit {
-  readonly #plan: NightPlanOptions;
+  #plan: NightPlanOptions;
+  readonly #faults: FaultSpec[];
+  readonly camera: SimCamera;
   #seq = 0;
 
   constructor(private readonly deps: SummitDeps) {
     const s = deps.sim;
-    this.#plan = {
-      instrument: deps.instrument,
-      firstStartMs: deps.clock.now() + s.leadTimeMs,
-      visits: s.visits,
-      cadenceS: s.cadenceS,
-      exposureTimeS: s.exposureTimeS,
-      snaps: s.snaps,
-      readoutS: s.readoutS,
-      bands: s.bands,
-      survey: s.survey,
-      seed: s.seed,
-    };
+    this.#plan = simPlanOptions(deps.instrument, s, deps.clock.now() + s.leadTimeMs);
+    this.#faults = parseFaults(s.faults);
+    this.camera = deps.camera ?? new SimCamera(simCameraOptions(deps.instrument, s));
   }
 
   /** The visit planned at `index` (the night is deterministic). */
@@ -70,15 +60,40 @@ export class Summit {
     return plannedVisit(this.#plan, index);
   }
 
-  /** Runs the night until its last visit is written, or until `signal` stops it. */
-  async run(signal: AbortSignal): Promise<void> {
+  /**
+   * Runs the night until its last visit is written. `stop` ends it gracefully: no further
+   * visit is announced, and those already announced are observed to the end (their raws
+   * written); `abort` ends everything. The first exposure is `leadTimeMs` after the call (the
+   * plan is re-based if time passed since construction), so the first next_visit is on time.
+   */
+  async run(stop: AbortSignal, abort?: AbortSignal): Promise<void> {
+    const signal = stop;
+    const observing = abort ?? new AbortController().signal;
+    // 50 real ms of slack for the work before the first publish.
+    const slackMs = 50 * this.deps.clock.speed;
+    const earliest = this.deps.clock.now() + this.deps.sim.leadTimeMs + slackMs;
+    if (this.#plan.firstStartMs < earliest) this.#plan = { ...this.#plan, firstStartMs: earliest };
     const visits: Promise<void>[] = [];
     try {
       for (let i = 0; this.#plan.visits === 0 || i < this.#plan.visits; i++) {
         const visit = this.visit(i);
-        await this.#sleepUntil(visit.startMs - this.deps.sim.leadTimeMs, signal);
-        await this.#announce(visit);
-        visits.push(this.#observe(visit, signal));
+        const actions = visitActions(
+          visit,
+          this.deps.detectors,
+          this.#seq,
+          {
+            instrument: this.deps.instrument,
+            leadTimeMs: this.deps.sim.leadTimeMs,
+            readoutS: this.deps.sim.readoutS,
+            writeDelayMs: WRITE_DELAY_MS,
+          },
+          this.#faults,
+        );
+        this.#seq += visit.snaps;
+        const first = actions[0];
+        if (!first) continue;
+        await this.#sleepUntil(first.atMs, signal);
+        visits.push(this.#perform(actions, observing));
       }
     } catch (err) {
       if (!isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
@@ -94,91 +109,60 @@ export class Summit {
     await this.deps.clock.sleep(ms - this.deps.clock.now(), signal);
   }
 
-  async #announce(visit: PlannedVisit): Promise<void> {
-    const { instrument, bus, clock, sim } = this.deps;
-    const event = nextVisitOf(visit, { instrument, readoutS: sim.readoutS, sentMs: clock.now() });
-    this.deps.onAnnounce?.(visit);
-    await bus.publish(subjects.nextVisit(instrument), encodeJson(event));
-    this.deps.status.emit({
-      activity: 'next_visit.sent',
-      instrument,
-      group: visit.groupId,
-      detail: { index: visit.index },
-    });
-  }
-
-  async #ocs(event: string, visit: PlannedVisit, snap: number): Promise<void> {
-    const { instrument, bus, clock } = this.deps;
-    await bus.publish(
-      subjects.ocsEvent(instrument, event),
-      encodeJson({
-        instrument,
-        groupId: visit.groupId,
-        snap,
-        private_sndStamp: utcMsToTaiSeconds(clock.now()),
-      }),
-    );
-  }
-
-  async #observe(visit: PlannedVisit, signal: AbortSignal): Promise<void> {
-    const { sim } = this.deps;
-    let shutterOpenMs = visit.startMs;
-    for (let snap = 0; snap < visit.snaps; snap++) {
-      await this.#sleepUntil(shutterOpenMs, signal);
-      const seqNum = ++this.#seq;
-      await this.#ocs('startIntegration', visit, snap);
-      await this.#sleepUntil(shutterOpenMs + visit.exposureTimeS * 1000, signal);
-      await this.#ocs('startReadout', visit, snap);
-      await this.#sleepUntil(shutterOpenMs + (visit.exposureTimeS + sim.readoutS) * 1000, signal);
-      await this.#ocs('endReadout', visit, snap);
-      await Promise.all(
-        this.deps.detectors.map((d) =>
-          this.#writeRaw(visit, d, snap, shutterOpenMs, seqNum, signal),
-        ),
-      );
-      shutterOpenMs += (visit.exposureTimeS + sim.readoutS) * 1000;
+  async #perform(actions: readonly SummitAction[], signal: AbortSignal): Promise<void> {
+    for (let i = 0; i < actions.length;) {
+      const at = actions[i]!.atMs;
+      await this.#sleepUntil(at, signal);
+      // Everything due at the same instant goes out together (the DAQ lands all detectors).
+      const batch: SummitAction[] = [];
+      while (i < actions.length && actions[i]!.atMs === at) batch.push(actions[i++]!);
+      await Promise.all(batch.map((a) => this.#do(a, signal)));
     }
   }
 
-  async #writeRaw(
-    visit: PlannedVisit,
-    detector: number,
-    snap: number,
-    startMs: number,
-    seqNum: number,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const { geometry: g, sim, instrument } = this.deps;
-    const model = this.deps.model(detector);
-    const rng = new Prng(sim.seed).fork(visit.index, detector);
-    const stars = randomStars(rng.fork(0), g.width, g.height, sim.starsPerDetector).map((s) => ({
-      ...s,
-      flux: s.flux * (visit.exposureTimeS / 15),
-    }));
-    const sky = renderSky({
-      width: g.width,
-      height: g.height,
-      skyE: (SKY_E_PER_S[visit.band] ?? 10) * visit.exposureTimeS,
-      stars,
-      sigmaPx: PSF_SIGMA_PX,
-    });
-    const flat = model.flat(visit.band);
-    for (let i = 0; i < sky.length; i++) sky[i] = (sky[i] ?? 0) * (flat[i] ?? 1);
-    const amps = readOut({
-      geometry: g,
-      electronics: model.electronics,
-      electrons: sky,
-      biasPatternAdu: model.biasPatternAdu,
-      rng: rng.fork(1 + snap),
-    });
-    const bytes = await rawFits(
-      { instrument, detector, visit, snap, startMs, seqNum },
-      g,
-      model.electronics,
-      amps,
+  async #do(action: SummitAction, signal: AbortSignal): Promise<void> {
+    const { instrument, bus, clock } = this.deps;
+    this.deps.onAction?.(action);
+    if (action.kind === 'next_visit') {
+      const event = { ...action.event, private_sndStamp: utcMsToTaiSeconds(clock.now()) };
+      this.deps.onAnnounce?.(action.visit);
+      await bus.publish(subjects.nextVisit(instrument), encodeJson(event));
+      this.deps.status.emit({
+        activity: 'next_visit.sent',
+        instrument,
+        group: action.visit.groupId,
+        detail: { index: action.visit.index },
+      });
+      return;
+    }
+    if (action.kind === 'ocs') {
+      await bus.publish(
+        subjects.ocsEvent(instrument, action.event),
+        encodeJson({
+          instrument,
+          groupId: action.visit.groupId,
+          snap: action.snap,
+          private_sndStamp: utcMsToTaiSeconds(clock.now()),
+        }),
+      );
+      return;
+    }
+    const raw = await this.camera.raw(
+      action.visit,
+      action.detector,
+      action.snap,
+      action.openMs,
+      action.seqNum,
     );
+    this.deps.onRaw?.(action, raw);
+    const bytes = action.damage ? damageRaw(raw.bytes, action.damage) : raw.bytes;
     await this.deps.rawStore.put(
-      formatRawKey({ instrument, detector, group: visit.groupId, snap }),
+      formatRawKey({
+        instrument,
+        detector: action.detector,
+        group: action.visit.groupId,
+        snap: action.snap,
+      }),
       bytes,
       { signal },
     );

@@ -40,7 +40,9 @@ export async function createSqliteRegistry(options: SqliteRegistryOptions): Prom
   } catch (err) {
     throw toPromptlyError(err, 'PROMPTLY_E_INTERNAL');
   }
-  const db = new Kysely<RegistryDb>({ dialect: new ImmediateSqliteDialect({ database: cachingDatabase(database) }) });
+  const db = new Kysely<RegistryDb>({
+    dialect: new ImmediateSqliteDialect({ database: cachingDatabase(database) }),
+  });
   try {
     await migrateRegistry(db as Kysely<unknown>);
   } catch (err) {

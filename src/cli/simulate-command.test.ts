@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { collections, DATASET_TYPES } from '../registry/dataset-types.js';
+import { openRepo } from './embedded-backends.js';
+import { registerSimulateCommand, runSimulate } from './simulate-command.js';
+
+describe('promptly simulate', () => {
+  it('writes 2 ComCam visits × 9 detectors × snaps of raws with truth, certified calibrations, templates and an event log', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'promptly-simulate-'));
+    try {
+      const m = await runSimulate({
+        instrument: 'LSSTComCam',
+        visits: '2',
+        out: dir,
+        scale: '0.05',
+        seed: '3',
+        faults: 'dropped-snap@1:8',
+        templates: true,
+        repo: true,
+      });
+      const snaps = m.visits.reduce((n, v) => n + v.snaps, 0);
+      expect(m.visits).toHaveLength(2);
+      expect(m.raws).toHaveLength(snaps * 9 - 1); // the dropped snap
+      expect(m.truth).toHaveLength(2 * 9);
+      const bands = new Set(m.visits.map((v) => v.band)).size;
+      expect(m.calibrations).toHaveLength(9 * (2 + bands));
+      expect(m.templates.length).toBeGreaterThan(0);
+      for (const f of [...m.raws, ...m.truth, ...m.calibrations, ...m.templates])
+        expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
+      const events = fs
+        .readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { kind: string; time: string });
+      expect(events.filter((e) => e.kind === 'next_visit')).toHaveLength(2);
+      expect(events.filter((e) => e.kind === 'raw')).toHaveLength(m.raws.length);
+      const times = events.map((e) => e.time);
+      expect([...times].sort()).toEqual(times);
+
+      const repo = await openRepo(path.join(dir, 'repo'), { kind: 'sqlite' }, false);
+      try {
+        const t = Date.parse(`${m.visits[0]!.groupId}Z`);
+        const calib = [collections.calib('LSSTComCam')];
+        for (const type of [DATASET_TYPES.bias.name, DATASET_TYPES.dark.name]) {
+          expect(
+            await repo.findCalibration(type, { instrument: 'LSSTComCam', detector: 4 }, calib, t),
+          ).toBeDefined();
+        }
+        const band = m.visits[0]!.band;
+        expect(
+          await repo.findCalibration(
+            DATASET_TYPES.flat.name,
+            { instrument: 'LSSTComCam', detector: 4, band },
+            calib,
+            t,
+          ),
+        ).toBeDefined();
+        expect(
+          await repo.findCalibration(
+            DATASET_TYPES.bias.name,
+            { instrument: 'LSSTComCam', detector: 4 },
+            calib,
+            t + 60 * 86_400_000,
+          ),
+        ).toBeUndefined();
+      } finally {
+        await repo.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('registers the command with its options and rejects an unknown fault', async () => {
+    const program = new Command();
+    registerSimulateCommand(program);
+    const cmd = program.commands.find((c) => c.name() === 'simulate');
+    expect(cmd?.options.map((o) => o.long)).toEqual(
+      expect.arrayContaining([
+        '--instrument',
+        '--visits',
+        '--out',
+        '--scale',
+        '--seed',
+        '--faults',
+      ]),
+    );
+    await expect(
+      runSimulate({
+        instrument: 'LATISS',
+        visits: '1',
+        out: path.join(os.tmpdir(), 'promptly-never-written'),
+        scale: '0.05',
+        faults: 'meteor-strike',
+        templates: false,
+        repo: false,
+      }),
+    ).rejects.toMatchObject({ code: 'PROMPTLY_E_CONFIG_INVALID' });
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { bleed, renderScene } from './detector-scene.js';
+import { plannedVisit } from './night-plan.js';
+import { SimCamera } from './sim-camera.js';
+import { starsInBox } from './sky-catalog.js';
+import { VARIABLE_FRACTION, variability } from './transients.js';
+
+describe('sky and instrument effects', () => {
+  it('draws the same stars for a sky region whichever box asks for it', () => {
+    const sky = { seed: 9, densityPerDeg2: 20_000, magLimit: 24 };
+    const big = starsInBox(sky, { raMin: 149.9, raMax: 150.2, decMin: -30.1, decMax: -29.8 });
+    const small = starsInBox(sky, { raMin: 150, raMax: 150.1, decMin: -30, decMax: -29.9 });
+    expect(small.length).toBeGreaterThan(50);
+    const ids = new Map(Array.from(big.id, (id, k) => [id, k]));
+    for (let k = 0; k < small.length; k++) {
+      const j = ids.get(small.id[k]!);
+      expect(j).toBeDefined();
+      expect(big.ra[j!]).toBe(small.ra[k]);
+      expect(big.mag.g![j!]).toBe(small.mag.g![k]);
+    }
+    // ~density × area (cos dec shrinks RA).
+    const area = 0.1 * 0.1 * Math.cos((29.95 * Math.PI) / 180);
+    expect(small.length).toBeGreaterThan(0.8 * 20_000 * area);
+    expect(small.length).toBeLessThan(1.2 * 20_000 * area);
+  });
+
+  it('makes a stable few percent of stars variable', () => {
+    let n = 0;
+    for (let id = 0; id < 20_000; id++) if (variability(3, id * 7919)) n++;
+    expect(n / 20_000).toBeGreaterThan(VARIABLE_FRACTION * 0.8);
+    expect(n / 20_000).toBeLessThan(VARIABLE_FRACTION * 1.2);
+    expect(variability(3, 12345)).toEqual(variability(3, 12345));
+  });
+
+  it('bleeds charge above full well along the column, conserving it', () => {
+    const w = 5;
+    const h = 41;
+    const image = new Float32Array(w * h).fill(100);
+    image[20 * w + 2] = 1_000_000;
+    const before = image.reduce((a, b) => a + b, 0);
+    const saturated = bleed(image, w, h, 150_000);
+    expect(image.reduce((a, b) => a + b, 0)).toBeCloseTo(before, -1);
+    // 850 000 e⁻ of excess, half each way: two full neighbours and a partial third.
+    expect(saturated).toBe(5);
+    for (let y = 18; y <= 22; y++) expect(image[y * w + 2]).toBe(150_000);
+    expect(image[17 * w + 2]).toBeGreaterThan(100_000);
+    expect(image[23 * w + 2]).toBeGreaterThan(100_000);
+    expect(image[20 * w + 1]).toBe(100);
+  });
+
+  it('adds cosmic rays, dark current, dead columns and saturated stars to a detector', () => {
+    const camera = new SimCamera({
+      instrument: 'LATISS',
+      seed: 4,
+      scale: 0.15,
+      starDensityPerDeg2: 2_000_000,
+      magLimit: 22,
+      transientsPerDetector: 3,
+      cosmicRatePerCm2S: 1,
+    });
+    const visit = plannedVisit(
+      {
+        instrument: 'LATISS',
+        firstStartMs: Date.UTC(2026, 10, 21, 3),
+        visits: 1,
+        cadenceS: 35,
+        exposureTimeS: 30,
+        snaps: 1,
+        readoutS: 2,
+        bands: ['r'],
+        survey: 'TEST',
+        seed: 4,
+      },
+      0,
+    );
+    const g = camera.focalPlane.placement(0).geometry;
+    const model = camera.model(0);
+    const { electrons, truth } = renderScene({
+      seed: 4,
+      sky: camera.sky,
+      geometry: g,
+      model,
+      wcs: camera.wcs(visit, 0),
+      pixelScaleArcsec: camera.focalPlane.pixelScaleArcsec,
+      band: 'r',
+      visitIndex: 0,
+      detector: 0,
+      snap: 0,
+      openMs: visit.startMs,
+      visitStartMs: visit.startMs,
+      exposureTimeS: 30,
+      darkTimeS: 30.5,
+      seeingArcsec: 0.4,
+      transientsPerDetector: 3,
+      cosmicRatePerCm2S: 1,
+    });
+    expect(truth.cosmicRays.length).toBeGreaterThan(0);
+    expect(truth.saturatedPixels).toBeGreaterThan(0);
+    expect(truth.sources.filter((s) => s.kind === 'new')).toHaveLength(3);
+    for (const s of truth.sources.filter((s) => s.kind === 'variable'))
+      expect(s.mag).not.toBe(s.templateMag);
+    // A dead column collects ~5 % of its neighbours' sky.
+    const c = model.badColumns[0]!;
+    const y = Math.floor(g.height / 3);
+    const dead = electrons[y * g.width + c]!;
+    const sky = Math.min(electrons[y * g.width + c - 1]!, electrons[y * g.width + c + 1]!);
+    expect(dead).toBeLessThan(0.3 * sky);
+    // Hot pixels glow over the dark time.
+    const hot = model.hotPixels[0]!;
+    expect(electrons[hot.index]).toBeGreaterThan(hot.rateE * 30.5);
+  });
+});

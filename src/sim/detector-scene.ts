@@ -1,0 +1,285 @@
+import { footprint, pixToSky, skyToPix, type CelestialWcs } from '../wcs/index.js';
+import type { DetectorGeometry } from './amp-layout.js';
+import type { DetectorModel } from './detector-model.js';
+import { PIXEL_SIZE_MM } from './focal-plane.js';
+import { FULL_WELL_E, electronsOf, skyElectrons } from './photometry.js';
+import { Prng } from './prng.js';
+import { addPointSource, moffatPsf, MAX_STAMP_RADIUS_PX, type MoffatPsf } from './psf.js';
+import { boundingBox, starsInBox, type SkyModel, type StarCatalog } from './sky-catalog.js';
+import {
+  midExposureMjd,
+  movingPosition,
+  movingTrail,
+  variability,
+  variableMag,
+  visitTransients,
+  type TruthSource,
+} from './transients.js';
+
+/** A cosmic-ray track, 0-based detector pixels, and the charge it left per pixel (e⁻). */
+export interface CosmicRay {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+  readonly chargeE: number;
+}
+
+/** What one snap of one detector sees, for the truth table. */
+export interface SnapTruth {
+  readonly snap: number;
+  /** Mid-exposure, MJD (UTC). */
+  readonly mjd: number;
+  readonly psfFwhmPx: number;
+  /** Sky background, e⁻ per pixel (before the flat). */
+  readonly skyE: number;
+  /** Catalog stars drawn (the template shows them too). */
+  readonly stars: number;
+  readonly sources: readonly TruthSource[];
+  readonly cosmicRays: readonly CosmicRay[];
+  /** Pixels at full well after bleeding. */
+  readonly saturatedPixels: number;
+}
+
+/** Everything that decides one snap of one detector. */
+export interface SceneInput {
+  readonly seed: number;
+  readonly sky: SkyModel;
+  readonly geometry: DetectorGeometry;
+  readonly model: DetectorModel;
+  readonly wcs: CelestialWcs;
+  readonly pixelScaleArcsec: number;
+  readonly band: string;
+  readonly visitIndex: number;
+  readonly detector: number;
+  readonly snap: number;
+  /** Shutter open of this snap, ms UTC. */
+  readonly openMs: number;
+  /** Shutter open of the visit's first snap, ms UTC. */
+  readonly visitStartMs: number;
+  readonly exposureTimeS: number;
+  readonly darkTimeS: number;
+  readonly seeingArcsec: number;
+  readonly transientsPerDetector: number;
+  readonly cosmicRatePerCm2S: number;
+}
+
+/** Catalog stars that fall on (or within a PSF stamp of) a detector, with pixel positions. */
+export function starsOnDetector(
+  sky: SkyModel,
+  wcs: CelestialWcs,
+  width: number,
+  height: number,
+  pixelScaleArcsec: number,
+): { catalog: StarCatalog; x: Float64Array; y: Float64Array } {
+  const corners = footprint(wcs, width, height);
+  const marginDeg = (MAX_STAMP_RADIUS_PX * pixelScaleArcsec) / 3600;
+  const catalog = starsInBox(sky, boundingBox(corners.ra, corners.dec, marginDeg));
+  const { x, y } = skyToPix(wcs, catalog.ra, catalog.dec, { onDivergence: 'nan' });
+  return { catalog, x, y };
+}
+
+function onImage(x: number, y: number, w: number, h: number, margin: number): boolean {
+  return x > -margin && y > -margin && x < w - 1 + margin && y < h - 1 + margin;
+}
+
+/**
+ * Renders the electrons a detector collects in one snap: sky, catalog stars (variables at
+ * their current brightness) and the visit's new and moving sources through a Moffat PSF of
+ * the visit's seeing, times the flat; dead columns; dark current and hot pixels over the
+ * dark time; cosmic rays; then charge above full well bleeds up and down its column. Noise is
+ * added at readout. Returns the image (width × height, e⁻) and the snap's truth.
+ */
+export function renderScene(input: SceneInput): { electrons: Float32Array; truth: SnapTruth } {
+  const { geometry: g, model, wcs, band } = input;
+  const w = g.width;
+  const h = g.height;
+  const image = new Float32Array(w * h);
+  const skyE = skyElectrons(band, input.exposureTimeS, input.pixelScaleArcsec);
+  image.fill(skyE);
+  const psf: MoffatPsf = moffatPsf(input.seeingArcsec / input.pixelScaleArcsec);
+  const mjd = midExposureMjd(input.openMs, input.exposureTimeS);
+  const sources: TruthSource[] = [];
+
+  const { catalog, x, y } = starsOnDetector(input.sky, wcs, w, h, input.pixelScaleArcsec);
+  const mags = catalog.mag[band] ?? catalog.mag.r!;
+  let drawn = 0;
+  for (let k = 0; k < catalog.length; k++) {
+    const px = x[k]!;
+    const py = y[k]!;
+    if (!onImage(px, py, w, h, MAX_STAMP_RADIUS_PX)) continue;
+    const meanMag = mags[k]!;
+    const v = variability(input.seed, catalog.id[k]!);
+    const mag = v ? variableMag(meanMag, v, mjd) : meanMag;
+    const fluxE = electronsOf(mag, band, input.exposureTimeS);
+    addPointSource(image, w, h, psf, px, py, fluxE);
+    drawn++;
+    if (v && onImage(px, py, w, h, 0)) {
+      sources.push({
+        kind: 'variable',
+        id: `var-${catalog.id[k]!}`,
+        ra: catalog.ra[k]!,
+        dec: catalog.dec[k]!,
+        x: px,
+        y: py,
+        mag,
+        fluxE,
+        mjd,
+        templateMag: meanMag,
+      });
+    }
+  }
+
+  // Transients are fixed per visit: every snap sees the same ones (moving ones moved on).
+  const t = visitTransients({
+    seed: input.seed,
+    visit: input.visitIndex,
+    detector: input.detector,
+    count: input.transientsPerDetector,
+    width: w,
+    height: h,
+    wcs,
+    startMs: input.visitStartMs,
+  });
+  if (t.newSources.length > 0) {
+    const sky = pixToSky(
+      wcs,
+      Float64Array.from(t.newSources, (s) => s.x),
+      Float64Array.from(t.newSources, (s) => s.y),
+    );
+    t.newSources.forEach((s, i) => {
+      const fluxE = electronsOf(s.mag, band, input.exposureTimeS);
+      addPointSource(image, w, h, psf, s.x, s.y, fluxE);
+      sources.push({
+        kind: 'new',
+        id: s.id,
+        ra: sky.ra[i]!,
+        dec: sky.dec[i]!,
+        x: s.x,
+        y: s.y,
+        mag: s.mag,
+        fluxE,
+        mjd,
+      });
+    });
+  }
+  const closeMs = input.openMs + input.exposureTimeS * 1000;
+  for (const m of t.moving) {
+    const fluxE = electronsOf(m.mag, band, input.exposureTimeS);
+    // Trail length in pixels decides the sampling: ≥ 2 samples per pixel of motion.
+    const lengthPx =
+      (m.rateDegPerDay * (input.exposureTimeS / 86_400) * 3600) / input.pixelScaleArcsec;
+    const n = Math.max(2, Math.ceil(2 * lengthPx) + 1);
+    const trail = movingTrail(m, wcs, input.openMs, closeMs, n);
+    for (let i = 0; i < n; i++) {
+      const tx = trail.x[i]!;
+      const ty = trail.y[i]!;
+      if (Number.isFinite(tx) && Number.isFinite(ty))
+        addPointSource(image, w, h, psf, tx, ty, fluxE / n);
+    }
+    const midMs = (input.openMs + closeMs) / 2;
+    const [ra, dec] = movingPosition(m, midMs);
+    const mid = skyToPix(wcs, Float64Array.of(ra), Float64Array.of(dec), { onDivergence: 'nan' });
+    const mx = mid.x[0]!;
+    const my = mid.y[0]!;
+    if (!onImage(mx, my, w, h, 0)) continue;
+    sources.push({
+      kind: 'moving',
+      id: m.id,
+      ra,
+      dec,
+      x: mx,
+      y: my,
+      mag: m.mag,
+      fluxE,
+      mjd,
+      rateDegPerDay: m.rateDegPerDay,
+      paDeg: m.paDeg,
+    });
+  }
+
+  const flat = model.flat(band);
+  const dark = model.darkCurrentE * input.darkTimeS;
+  for (let i = 0; i < image.length; i++) image[i] = image[i]! * flat[i]! + dark;
+  for (const c of model.badColumns) {
+    for (let yy = 0; yy < h; yy++) image[yy * w + c] = (image[yy * w + c]! - dark) * 0.05 + dark;
+  }
+  for (const hp of model.hotPixels) image[hp.index] = image[hp.index]! + hp.rateE * input.darkTimeS;
+
+  const cosmicRays = addCosmicRays(image, w, h, input);
+  const saturatedPixels = bleed(image, w, h, FULL_WELL_E);
+  return {
+    electrons: image,
+    truth: {
+      snap: input.snap,
+      mjd,
+      psfFwhmPx: psf.fwhmPx,
+      skyE,
+      stars: drawn,
+      sources,
+      cosmicRays,
+      saturatedPixels,
+    },
+  };
+}
+
+function addCosmicRays(image: Float32Array, w: number, h: number, input: SceneInput): CosmicRay[] {
+  const rng = new Prng(input.seed).fork(0xc05, input.visitIndex, input.detector, input.snap);
+  const areaCm2 = w * h * (PIXEL_SIZE_MM / 10) ** 2;
+  const mean = input.cosmicRatePerCm2S * areaCm2 * input.darkTimeS;
+  let n = 0;
+  for (let p = rng.next(), l = Math.exp(-Math.min(mean, 500)); p > l; p *= rng.next()) n++;
+  const rays: CosmicRay[] = [];
+  for (let k = 0; k < n; k++) {
+    const x0 = rng.uniform(0, w - 1);
+    const y0 = rng.uniform(0, h - 1);
+    const length = rng.uniform(1, 25);
+    const angle = rng.uniform(0, 2 * Math.PI);
+    const x1 = Math.min(w - 1, Math.max(0, x0 + length * Math.cos(angle)));
+    const y1 = Math.min(h - 1, Math.max(0, y0 + length * Math.sin(angle)));
+    const chargeE = rng.uniform(800, 6000);
+    const steps = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0)));
+    for (let s = 0; s <= steps; s++) {
+      const px = Math.round(x0 + ((x1 - x0) * s) / steps);
+      const py = Math.round(y0 + ((y1 - y0) * s) / steps);
+      image[py * w + px] = image[py * w + px]! + chargeE;
+    }
+    rays.push({ x0, y0, x1, y1, chargeE });
+  }
+  return rays;
+}
+
+/**
+ * Moves charge above `fullWell` along its column, half up and half down, filling neighbours
+ * to full well (blooming as in a CCD). Returns the number of pixels left at full well.
+ */
+export function bleed(image: Float32Array, w: number, h: number, fullWell: number): number {
+  let saturated = 0;
+  for (let i = 0; i < image.length; i++) {
+    const v = image[i]!;
+    if (v <= fullWell) continue;
+    image[i] = fullWell;
+    const x = i % w;
+    const y = (i - x) / w;
+    let up = (v - fullWell) / 2;
+    let down = up;
+    for (let yy = y + 1; yy < h && up > 0; yy++) {
+      const j = yy * w + x;
+      const room = fullWell - image[j]!;
+      if (room <= 0) continue;
+      const take = Math.min(room, up);
+      image[j] = image[j]! + take;
+      up -= take;
+    }
+    for (let yy = y - 1; yy >= 0 && down > 0; yy--) {
+      const j = yy * w + x;
+      const room = fullWell - image[j]!;
+      if (room <= 0) continue;
+      const take = Math.min(room, down);
+      image[j] = image[j]! + take;
+      down -= take;
+    }
+  }
+  for (let i = 0; i < image.length; i++) if (image[i]! >= fullWell) saturated++;
+  return saturated;
+}

@@ -1,0 +1,120 @@
+import type { CelestialWcs } from '../wcs/index.js';
+import type { GeometryOptions } from './amp-layout.js';
+import { readOut } from './camera.js';
+import { detectorModel, type DetectorModel } from './detector-model.js';
+import { renderScene, type SnapTruth } from './detector-scene.js';
+import { detectorWcs, focalPlane, type FocalPlane } from './focal-plane.js';
+import { darkTimeOf } from './header-service.js';
+import type { PlannedVisit } from './night-plan.js';
+import { Prng } from './prng.js';
+import { rawFits } from './raw-fits.js';
+import type { SkyModel } from './sky-catalog.js';
+
+/** What a simulated camera is: instrument, size, sky and effects. */
+export interface SimCameraOptions extends GeometryOptions {
+  readonly instrument: string;
+  readonly seed: number;
+  /** Stars per square degree brighter than magLimit (r). */
+  readonly starDensityPerDeg2: number;
+  readonly magLimit: number;
+  readonly transientsPerDetector: number;
+  readonly cosmicRatePerCm2S: number;
+  /** Rice-compress the amplifier HDUs; default true. */
+  readonly compress?: boolean;
+}
+
+/** One detector's raw of one snap, with its truth. */
+export interface SimRaw {
+  readonly bytes: Uint8Array;
+  readonly truth: SnapTruth;
+  readonly wcs: CelestialWcs;
+}
+
+/**
+ * The simulated camera: the focal plane, every detector's fixed model (built on first use
+ * and kept), and the rendering of one detector-snap into the raw the camera and header
+ * service would write. Pure function of its options and the arguments: the same seed gives
+ * the same bytes.
+ */
+export class SimCamera {
+  readonly focalPlane: FocalPlane;
+  readonly sky: SkyModel;
+  readonly #models = new Map<number, DetectorModel>();
+
+  constructor(readonly options: SimCameraOptions) {
+    this.focalPlane = focalPlane(options.instrument, options);
+    this.sky = {
+      seed: options.seed,
+      densityPerDeg2: options.starDensityPerDeg2,
+      magLimit: options.magLimit,
+    };
+  }
+
+  /** The fixed model of a detector (electronics, bias, flats, dark, defects). */
+  model(detector: number): DetectorModel {
+    let m = this.#models.get(detector);
+    if (!m) {
+      const g = this.focalPlane.placement(detector).geometry;
+      m = detectorModel(this.options.seed, this.options.instrument, detector, g);
+      this.#models.set(detector, m);
+    }
+    return m;
+  }
+
+  /** The WCS of a detector for a visit's pointing. */
+  wcs(visit: PlannedVisit, detector: number): CelestialWcs {
+    return detectorWcs(this.focalPlane, detector, {
+      ra: visit.ra,
+      dec: visit.dec,
+      rotationDeg: visit.rotationDeg,
+    });
+  }
+
+  /** Renders, reads out and writes one detector's raw of one snap. */
+  async raw(
+    visit: PlannedVisit,
+    detector: number,
+    snap: number,
+    openMs: number,
+    seqNum: number,
+  ): Promise<SimRaw> {
+    const o = this.options;
+    const g = this.focalPlane.placement(detector).geometry;
+    const model = this.model(detector);
+    const wcs = this.wcs(visit, detector);
+    const { electrons, truth } = renderScene({
+      seed: o.seed,
+      sky: this.sky,
+      geometry: g,
+      model,
+      wcs,
+      pixelScaleArcsec: this.focalPlane.pixelScaleArcsec,
+      band: visit.band,
+      visitIndex: visit.index,
+      detector,
+      snap,
+      openMs,
+      visitStartMs: visit.startMs,
+      exposureTimeS: visit.exposureTimeS,
+      darkTimeS: darkTimeOf(visit.exposureTimeS),
+      seeingArcsec: visit.seeingArcsec ?? 0.8,
+      transientsPerDetector: o.transientsPerDetector,
+      cosmicRatePerCm2S: o.cosmicRatePerCm2S,
+    });
+    const amps = readOut({
+      geometry: g,
+      electronics: model.electronics,
+      electrons,
+      biasPatternAdu: model.biasPatternAdu,
+      rng: new Prng(o.seed).fork(0x4ead, visit.index, detector, snap),
+    });
+    const bytes = await rawFits(
+      { instrument: o.instrument, detector, visit, snap, startMs: openMs, seqNum },
+      g,
+      model.electronics,
+      amps,
+      { compress: o.compress ?? true, wcs },
+    );
+    return { bytes, truth, wcs };
+  }
+}

@@ -1,0 +1,47 @@
+import type { Config } from '../core/config.js';
+import type { NightPlanOptions } from './night-plan.js';
+import type { SimCameraOptions } from './sim-camera.js';
+
+/** The `sim` section of the compiled config. */
+export type SimConfig = Config['sim'];
+
+/** The camera options the `sim` config section describes. */
+export function simCameraOptions(instrument: string, sim: SimConfig): SimCameraOptions {
+  return {
+    instrument,
+    seed: sim.seed,
+    scale: sim.scale,
+    ampWidth: sim.ampWidth,
+    ampHeight: sim.ampHeight,
+    prescan: sim.prescan,
+    serialOverscan: sim.serialOverscan,
+    parallelOverscan: sim.parallelOverscan,
+    starDensityPerDeg2: sim.starDensityPerDeg2,
+    magLimit: sim.magLimit,
+    transientsPerDetector: sim.transientsPerDetector,
+    cosmicRatePerCm2S: sim.cosmicRatePerCm2S,
+    compress: sim.compress,
+  };
+}
+
+/** The night plan the `sim` config section describes, first exposure at `firstStartMs`. */
+export function simPlanOptions(
+  instrument: string,
+  sim: SimConfig,
+  firstStartMs: number,
+): NightPlanOptions {
+  return {
+    instrument,
+    firstStartMs,
+    visits: sim.visits,
+    cadenceS: sim.cadenceS,
+    exposureTimeS: sim.exposureTimeS,
+    snaps: sim.snaps,
+    readoutS: sim.readoutS,
+    bands: sim.bands,
+    survey: sim.survey,
+    seed: sim.seed,
+    surveys: sim.surveys,
+    seeingArcsec: sim.seeingArcsec,
+  };
+}

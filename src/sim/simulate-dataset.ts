@@ -1,0 +1,279 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { throwIfAborted } from '../core/errors.js';
+import { getInstrument, activeDetectors, type DetectorPurpose } from '../core/instruments.js';
+import { isoNoZone } from '../core/time.js';
+import { formatRawKey } from '../prompt/arrivals/raw-key.js';
+import { DATASET_TYPES, collections } from '../registry/dataset-types.js';
+import type { DatasetRef } from '../registry/registry.js';
+import type { Repo } from '../registry/repo.js';
+import { calibrationProducts, calibrationValidity } from './calibrations.js';
+import type { SnapTruth } from './detector-scene.js';
+import { parseFaults, type FaultSpec } from './faults.js';
+import { plannedVisit, type PlannedVisit } from './night-plan.js';
+import { damageRaw, visitActions, type SummitAction } from './night-script.js';
+import { SimCamera } from './sim-camera.js';
+import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
+import { WRITE_DELAY_MS } from './summit.js';
+import { patchesForImage, renderTemplate, templateFits, templateGrid } from './templates.js';
+
+/** Default first exposure of a simulated dataset: 2026-11-21T02:00:00Z (fixed: reproducible). */
+export const DEFAULT_DATASET_START_MS = Date.UTC(2026, 10, 21, 2, 0, 0);
+
+/** Options of {@link simulateDataset}. */
+export interface SimulateDatasetOptions {
+  readonly instrument: string;
+  readonly sim: SimConfig;
+  /** Output directory (created). */
+  readonly outDir: string;
+  /** First exposure, ms UTC; default {@link DEFAULT_DATASET_START_MS}. */
+  readonly firstStartMs?: number;
+  /** Detector purposes simulated; default science only. */
+  readonly purposes?: readonly DetectorPurpose[];
+  /** Also ingest calibrations and templates into this (central) repo. */
+  readonly repo?: Repo;
+  /** Write templates; default true. */
+  readonly templates?: boolean;
+  readonly signal?: AbortSignal;
+  readonly log?: (line: string) => void;
+}
+
+/** What {@link simulateDataset} wrote, also saved as `manifest.json`. */
+export interface DatasetManifest {
+  readonly instrument: string;
+  readonly seed: number;
+  readonly scale: number;
+  readonly faults: readonly FaultSpec[];
+  readonly visits: readonly {
+    readonly index: number;
+    readonly groupId: string;
+    readonly survey: string;
+    readonly band: string;
+    readonly snaps: number;
+    readonly exposureTimeS: number;
+    readonly ra: number;
+    readonly dec: number;
+    readonly rotationDeg: number;
+    readonly seeingArcsec: number;
+  }[];
+  /** Relative paths of every raw, in event order. */
+  readonly raws: readonly string[];
+  readonly calibrations: readonly string[];
+  readonly templates: readonly string[];
+  readonly truth: readonly string[];
+  /** Event log, one JSON object per line. */
+  readonly events: string;
+}
+
+/** One line of `events.jsonl`. */
+function eventLine(a: SummitAction, file?: string): string {
+  const base = { time: isoNoZone(a.atMs), kind: a.kind, group: a.visit.groupId };
+  if (a.kind === 'next_visit') return JSON.stringify({ ...base, event: a.event });
+  if (a.kind === 'ocs') return JSON.stringify({ ...base, event: a.event, snap: a.snap });
+  return JSON.stringify({
+    ...base,
+    detector: a.detector,
+    snap: a.snap,
+    seqNum: a.seqNum,
+    file,
+    ...(a.damage ? { damage: a.damage } : {}),
+  });
+}
+
+/**
+ * Simulates a night offline into a self-contained directory, with no clock: `raws/` (one
+ * Rice-compressed FITS per detector per snap, at the raw-store key), `calib/` (bias, dark,
+ * flat per band, with validity), `templates/<band>/` (deep templates of every sky patch
+ * the visits touch), `truth/<group>/<detector>.json` (injected transients per snap),
+ * `events.jsonl` (next_visit, OCS events and file writes with their summit times, faults
+ * applied) and `manifest.json`. The same options give byte-identical files.
+ */
+export async function simulateDataset(options: SimulateDatasetOptions): Promise<DatasetManifest> {
+  const { sim, outDir, signal } = options;
+  const log = options.log ?? (() => {});
+  const instrument = getInstrument(options.instrument);
+  const detectors = activeDetectors(instrument, options.purposes ?? ['science']).map((d) => d.id);
+  const camera = new SimCamera(simCameraOptions(instrument.name, sim));
+  const plan = simPlanOptions(
+    instrument.name,
+    sim,
+    options.firstStartMs ?? DEFAULT_DATASET_START_MS,
+  );
+  const faults = parseFaults(sim.faults);
+  const visits: PlannedVisit[] = [];
+  for (let i = 0; i < Math.max(1, sim.visits); i++) visits.push(plannedVisit(plan, i));
+  await mkdir(outDir, { recursive: true });
+
+  // Calibrations, valid for the night.
+  const validity = calibrationValidity(plan.firstStartMs);
+  const bands = [...new Set(visits.map((v) => v.band))].sort();
+  const calibFiles: string[] = [];
+  const calibRefs: DatasetRef[] = [];
+  for (const detector of detectors) {
+    throwIfAborted(signal);
+    const products = await calibrationProducts({
+      instrument,
+      detector,
+      bands,
+      geometry: camera.focalPlane.placement(detector).geometry,
+      model: camera.model(detector),
+      validity,
+    });
+    for (const p of products) {
+      const file = path.join('calib', p.file);
+      await writeAt(outDir, file, p.bytes);
+      calibFiles.push(file);
+      if (options.repo) {
+        calibRefs.push(
+          await options.repo.put(
+            DATASET_TYPES[p.datasetType].name,
+            p.dataId,
+            collections.calibRun(instrument.name),
+            p.bytes,
+            signal ? { signal } : {},
+          ),
+        );
+      }
+    }
+  }
+  if (options.repo)
+    await options.repo.registry.certify(collections.calib(instrument.name), calibRefs, validity);
+  log(`calibrations: ${calibFiles.length} files`);
+
+  // Templates of every patch any visit-detector touches, per band.
+  const templateFiles: string[] = [];
+  if (options.templates ?? true) {
+    const g0 = camera.focalPlane.placement(detectors[0] ?? 0).geometry;
+    const grid = templateGrid(Math.max(g0.width, g0.height), camera.focalPlane.pixelScaleArcsec);
+    for (const band of bands) {
+      const patches = new Map<number, ReturnType<typeof grid.patch>>();
+      for (const v of visits.filter((x) => x.band === band)) {
+        for (const d of detectors) {
+          const g = camera.focalPlane.placement(d).geometry;
+          for (const p of patchesForImage(grid, camera.wcs(v, d), g.width, g.height))
+            patches.set(p.id, p);
+        }
+      }
+      for (const p of [...patches.values()].sort((a, b) => a.id - b.id)) {
+        throwIfAborted(signal);
+        const pixels = renderTemplate(camera.sky, p, band, camera.focalPlane.pixelScaleArcsec);
+        const bytes = await templateFits(instrument.name, band, p, pixels);
+        const file = path.join('templates', band, `template-${p.id}.fits`);
+        await writeAt(outDir, file, bytes);
+        templateFiles.push(file);
+        if (options.repo) {
+          await options.repo.put(
+            DATASET_TYPES.template.name,
+            { instrument: instrument.name, band, visit: p.id },
+            collections.templates(instrument.name),
+            bytes,
+            signal ? { signal } : {},
+          );
+        }
+      }
+    }
+  }
+  log(`templates: ${templateFiles.length} files`);
+
+  // The night: every action in summit-time order, raws rendered as they are written.
+  const actions: SummitAction[] = [];
+  let seq = 0;
+  for (const v of visits) {
+    actions.push(
+      ...visitActions(
+        v,
+        detectors,
+        seq,
+        {
+          instrument: instrument.name,
+          leadTimeMs: sim.leadTimeMs,
+          readoutS: sim.readoutS,
+          writeDelayMs: WRITE_DELAY_MS,
+        },
+        faults,
+      ),
+    );
+    seq += v.snaps;
+  }
+  actions.sort((a, b) => a.atMs - b.atMs);
+  const events: string[] = [];
+  const raws: string[] = [];
+  const truth = new Map<string, { visit: PlannedVisit; detector: number; snaps: SnapTruth[] }>();
+  for (const a of actions) {
+    throwIfAborted(signal);
+    if (a.kind !== 'raw') {
+      events.push(eventLine(a));
+      continue;
+    }
+    const raw = await camera.raw(a.visit, a.detector, a.snap, a.openMs, a.seqNum);
+    const file = path.join(
+      'raws',
+      formatRawKey({
+        instrument: instrument.name,
+        detector: a.detector,
+        group: a.visit.groupId,
+        snap: a.snap,
+      }),
+    );
+    await writeAt(outDir, file, a.damage ? damageRaw(raw.bytes, a.damage) : raw.bytes);
+    raws.push(file);
+    events.push(eventLine(a, file));
+    const key = `${a.visit.groupId}/${a.detector}`;
+    const t = truth.get(key) ?? { visit: a.visit, detector: a.detector, snaps: [] };
+    t.snaps.push(raw.truth);
+    truth.set(key, t);
+  }
+  log(`raws: ${raws.length} files`);
+  const truthFiles: string[] = [];
+  for (const [key, t] of [...truth.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const file = path.join('truth', `${key}.json`);
+    await writeAt(
+      outDir,
+      file,
+      new TextEncoder().encode(
+        JSON.stringify(
+          { instrument: instrument.name, detector: t.detector, visit: t.visit, snaps: t.snaps },
+          null,
+          1,
+        ) + '\n',
+      ),
+    );
+    truthFiles.push(file);
+  }
+  await writeAt(outDir, 'events.jsonl', new TextEncoder().encode(events.join('\n') + '\n'));
+  const manifest: DatasetManifest = {
+    instrument: instrument.name,
+    seed: sim.seed,
+    scale: camera.focalPlane.linearScale,
+    faults,
+    visits: visits.map((v) => ({
+      index: v.index,
+      groupId: v.groupId,
+      survey: v.survey,
+      band: v.band,
+      snaps: v.snaps,
+      exposureTimeS: v.exposureTimeS,
+      ra: v.ra,
+      dec: v.dec,
+      rotationDeg: v.rotationDeg,
+      seeingArcsec: v.seeingArcsec ?? 0.8,
+    })),
+    raws,
+    calibrations: calibFiles,
+    templates: templateFiles,
+    truth: truthFiles,
+    events: 'events.jsonl',
+  };
+  await writeAt(
+    outDir,
+    'manifest.json',
+    new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n'),
+  );
+  return manifest;
+}
+
+async function writeAt(root: string, rel: string, bytes: Uint8Array): Promise<void> {
+  const full = path.join(root, rel);
+  await mkdir(path.dirname(full), { recursive: true });
+  await writeFile(full, bytes);
+}
