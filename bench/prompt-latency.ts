@@ -13,7 +13,7 @@ import { createStatusEmitter } from '../src/observe/status-emitter.js';
 import { parsePipelineSet } from '../src/pipeline/pipeline-set.js';
 import { builtinTaskRegistry } from '../src/pipeline/tasks/builtin-tasks.js';
 import { createArrivalRouter } from '../src/prompt/arrivals/arrival-router.js';
-import { formatRawKey } from '../src/prompt/arrivals/raw-key.js';
+import { formatRawKey } from '../src/core/raw-key.js';
 import { startPromptService } from '../src/prompt/prompt-service.js';
 import { ensureTopology, topologyNames } from '../src/prompt/topology.js';
 import { detectorGeometry } from '../src/sim/amp-layout.js';

@@ -108,6 +108,7 @@ export {
   type WrittenHdu,
 } from './write/fits-writer.js';
 export { writeFits } from './write/write-fits.js';
+export { headerOf, imageFits, primaryHdu, type Cards } from './write/simple-fits.js';
 
 // Tables
 export {

@@ -5,7 +5,7 @@ import type { DataId, DatasetRef, Timespan } from '../registry/registry.js';
 import type { Repo } from '../registry/repo.js';
 import type { DetectorGeometry } from './amp-layout.js';
 import type { DetectorModel } from './detector-model.js';
-import { imageFits } from './fits-out.js';
+import { imageFits } from '../fits/index.js';
 
 /** One master calibration file: its dataset type, data ID and FITS bytes. */
 export interface CalibrationProduct {

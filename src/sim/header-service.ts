@@ -1,7 +1,7 @@
 import { getDetector, getInstrument } from '../core/instruments.js';
 import { dayObsOf, isoNoZone, mjdOf } from '../core/time.js';
 import { toKeywords, type CelestialWcs } from '../wcs/index.js';
-import type { Cards } from './fits-out.js';
+import type { Cards } from '../fits/index.js';
 import type { PlannedVisit } from './night-plan.js';
 
 /** Rubin Observatory, Cerro Pachón: geodetic latitude and east longitude, degrees; height, m. */

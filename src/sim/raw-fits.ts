@@ -1,8 +1,16 @@
-import { compressImage, Header, makeImageHdu, writeFits, type WritableHdu } from '../fits/index.js';
+import {
+  compressImage,
+  Header,
+  headerOf,
+  makeImageHdu,
+  primaryHdu,
+  writeFits,
+  type Cards,
+  type WritableHdu,
+} from '../fits/index.js';
 import type { CelestialWcs } from '../wcs/index.js';
 import type { DetectorGeometry } from './amp-layout.js';
 import type { AmpElectronics } from './camera.js';
-import { headerOf, primaryHdu, type Cards } from './fits-out.js';
 import {
   cameraCards,
   headerServiceCards,

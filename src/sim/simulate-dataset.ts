@@ -3,7 +3,7 @@ import path from 'node:path';
 import { throwIfAborted } from '../core/errors.js';
 import { getInstrument, activeDetectors, type DetectorPurpose } from '../core/instruments.js';
 import { isoNoZone } from '../core/time.js';
-import { formatRawKey } from '../prompt/arrivals/raw-key.js';
+import { formatRawKey } from '../core/raw-key.js';
 import { DATASET_TYPES, collections } from '../registry/dataset-types.js';
 import type { DatasetRef } from '../registry/registry.js';
 import type { Repo } from '../registry/repo.js';

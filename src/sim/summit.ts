@@ -5,7 +5,7 @@ import { isPromptlyError } from '../core/errors.js';
 import { subjects } from '../core/subjects.js';
 import { utcMsToTaiSeconds } from '../core/time.js';
 import type { StatusEmitter } from '../observe/status-emitter.js';
-import { formatRawKey } from '../prompt/arrivals/raw-key.js';
+import { formatRawKey } from '../core/raw-key.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { parseFaults, type FaultSpec } from './faults.js';
 import { plannedVisit, type NightPlanOptions, type PlannedVisit } from './night-plan.js';

@@ -1,4 +1,4 @@
-import { compressImage, Header, writeFits } from '../fits/index.js';
+import { compressImage, Header, primaryHdu, writeFits } from '../fits/index.js';
 import {
   footprint,
   makeTanWcs,
@@ -8,7 +8,6 @@ import {
   type CelestialWcs,
 } from '../wcs/index.js';
 import { fillGaussian } from './fast-gaussian.js';
-import { primaryHdu } from './fits-out.js';
 import { electronsOf, skyElectrons } from './photometry.js';
 import { Prng } from './prng.js';
 import { addPointSource, moffatPsf, MAX_STAMP_RADIUS_PX } from './psf.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PromptlyError } from '../../core/errors.js';
 import { runIsr, type Image } from '../../science/index.js';
-import { imageFits } from '../../sim/fits-out.js';
+import { imageFits } from '../../fits/index.js';
 import type { TaskDefinition } from '../task.js';
 import { readImageFile, readRawAmps } from './exposure-io.js';
 

@@ -7,7 +7,7 @@ import { subjects } from '../../core/subjects.js';
 import type { StatusEmitter } from '../../observe/status-emitter.js';
 import type { ArrivalNotice, NoticeSink } from '../../store/object-store.js';
 import type { RawArrival } from './raw-arrival.js';
-import { parseRawKey } from './raw-key.js';
+import { parseRawKey } from '../../core/raw-key.js';
 
 /**
  * Turns the raw store's arrival notices into `raw.arrived.<instrument>.<detector>.<group>`

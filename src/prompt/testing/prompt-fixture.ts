@@ -24,7 +24,7 @@ import { Prng } from '../../sim/prng.js';
 import { rawFits } from '../../sim/raw-fits.js';
 import { getInstrument } from '../../core/instruments.js';
 import { createArrivalRouter } from '../arrivals/arrival-router.js';
-import { formatRawKey } from '../arrivals/raw-key.js';
+import { formatRawKey } from '../../core/raw-key.js';
 import { startPromptService, type PromptService } from '../prompt-service.js';
 import { ensureTopology, topologyNames } from '../topology.js';
 

@@ -4,7 +4,7 @@ import type { DatasetRef } from '../../registry/registry.js';
 import type { Repo } from '../../registry/repo.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import type { RawArrival } from '../arrivals/raw-arrival.js';
-import { parseRawKey } from '../arrivals/raw-key.js';
+import { parseRawKey } from '../../core/raw-key.js';
 import { inspectRaw } from './raw-inspect.js';
 
 /** Where corrupt raws are moved, under the same key. */

@@ -2,7 +2,7 @@ import { PromptlyError, isPromptlyError } from '../../core/errors.js';
 import { getDetector, getInstrument } from '../../core/instruments.js';
 import { bytesSource } from '../../fits/io/byte-source.js';
 import { scanHdus } from '../../fits/hdu/scan.js';
-import type { RawKey } from '../arrivals/raw-key.js';
+import type { RawKey } from '../../core/raw-key.js';
 
 /** What ingest learns from a raw's headers. */
 export interface RawSummary {

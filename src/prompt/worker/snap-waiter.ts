@@ -3,7 +3,7 @@ import { decodeJson } from '../../bus/codec.js';
 import { realNowMs, type Clock } from '../../core/clock.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import { rawArrivalSchema, type RawArrival } from '../arrivals/raw-arrival.js';
-import { parseRawKey, rawPrefix } from '../arrivals/raw-key.js';
+import { parseRawKey, rawPrefix } from '../../core/raw-key.js';
 
 /**
  * Yields the raws of one visit-detector as they become known, each snap once: first those

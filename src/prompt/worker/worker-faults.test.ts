@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QUARANTINE_PREFIX } from './raw-ingest.js';
 import { startPromptFixture, type PromptFixture } from '../testing/prompt-fixture.js';
-import { formatRawKey } from '../arrivals/raw-key.js';
+import { formatRawKey } from '../../core/raw-key.js';
 
 describe('a visit-detector ends in exactly one recorded outcome', () => {
   let f: PromptFixture;

@@ -1,4 +1,8 @@
-import { Header, makeImageHdu, rawHdu, writeFits, type CardValue } from '../fits/index.js';
+import type { CardValue } from '../header/card.js';
+import { Header } from '../header/header.js';
+import { makeImageHdu } from '../image/image-hdu.js';
+import { rawHdu, type WritableHdu } from './writable-hdu.js';
+import { writeFits } from './write-fits.js';
 
 /** Header cards as [keyword, value, comment]; keywords longer than 8 become HIERARCH. */
 export type Cards = readonly (readonly [string, CardValue, string?])[];
@@ -11,7 +15,7 @@ export function headerOf(cards: Cards): Header {
 }
 
 /** A data-less primary HDU carrying `cards`. */
-export function primaryHdu(cards: Cards) {
+export function primaryHdu(cards: Cards): WritableHdu {
   const h = new Header();
   h.set('BITPIX', 8, 'array data type');
   h.set('NAXIS', 0, 'number of array dimensions');

@@ -1,4 +1,4 @@
-import { PromptlyError } from '../../core/errors.js';
+import { PromptlyError } from './errors.js';
 
 /** Where a raw sits in the object store, as its key says. */
 export interface RawKey {
