@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { subjectMatches } from './subject-filter.js';
 import { SubjectTrie } from './subject-trie.js';
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../core/seeded-random.js';
 
 describe('SubjectTrie', () => {
   it('returns the values of exact, `*` and `>` filters that match a subject', () => {
@@ -62,7 +51,7 @@ describe('SubjectTrie', () => {
   });
 
   it('agrees with subjectMatches on random filters and subjects, through inserts and removals', () => {
-    const rnd = prng(20261121);
+    const rnd = seededRandom(20261121);
     const alphabet = ['a', 'b', 'c'];
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const randomFilter = (): string => {

@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPromptlyError } from '../core/errors.js';
+import { seededRandom } from '../core/seeded-random.js';
 import {
   astropyAvailable,
   REFERENCE_PYTHON,
   runAstropy,
-  seededRandom,
   separationDeg,
 } from '../wcs/testing/astropy-reference.js';
 import { randomHeader } from '../wcs/testing/random-headers.js';

@@ -1,9 +1,9 @@
+import { seededRandom } from '../core/seeded-random.js';
 import { describe, expect, it } from 'vitest';
 import { isPromptlyError } from '../core/errors.js';
 import { keywordSourceFrom, type KeywordValue } from './keyword-source.js';
 import { readWcs } from './read-wcs.js';
 import { sipCoefficient } from './sip-polynomial.js';
-import { seededRandom } from './testing/astropy-reference.js';
 import { randomHeader } from './testing/random-headers.js';
 import { toKeywords } from './to-keywords.js';
 

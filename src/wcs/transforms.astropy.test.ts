@@ -1,3 +1,4 @@
+import { seededRandom } from '../core/seeded-random.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CelestialWcs } from './celestial-wcs.js';
 import { footprint } from './footprint.js';
@@ -7,7 +8,6 @@ import { readWcs } from './read-wcs.js';
 import {
   astropyAvailable,
   runAstropy,
-  seededRandom,
   separationDeg,
   type HeaderRecord,
   type ReferenceResult,

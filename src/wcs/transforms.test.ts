@@ -1,10 +1,10 @@
+import { seededRandom } from '../core/seeded-random.js';
 import { describe, expect, it } from 'vitest';
 import { isPromptlyError } from '../core/errors.js';
 import { keywordSourceFrom } from './keyword-source.js';
 import { makeTanWcs } from './make-tan-wcs.js';
 import { readWcs } from './read-wcs.js';
 import { makeSipPolynomial } from './sip-polynomial.js';
-import { seededRandom } from './testing/astropy-reference.js';
 import { IMAGE_SIZE, randomHeader } from './testing/random-headers.js';
 import { pixToSky, pixToSkyPoint, skyToPix, skyToPixPoint } from './transforms.js';
 

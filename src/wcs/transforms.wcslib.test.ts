@@ -1,3 +1,4 @@
+import { seededRandom } from '../core/seeded-random.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keywordSourceFrom } from './keyword-source.js';
 import { readWcs } from './read-wcs.js';
-import { astropyAvailable, REFERENCE_PYTHON, seededRandom } from './testing/astropy-reference.js';
+import { astropyAvailable, REFERENCE_PYTHON } from './testing/astropy-reference.js';
 import { IMAGE_SIZE, randomHeader } from './testing/random-headers.js';
 import { pixToSky, skyToPix } from './transforms.js';
 

@@ -15,6 +15,7 @@ import { compressImage, type CompressImageOptions } from './tiled-image-write.js
 import { readCompressedImage, readCompressedRegion } from './tiled-image.js';
 import { Header } from '../header/header.js';
 import { bitpixOf, type ImagePixels } from './pixels.js';
+import { seededRandom } from '../../core/seeded-random.js';
 
 /** How one fuzz case ended. */
 export type FuzzOutcome = 'data' | 'coded' | 'failed';
@@ -56,19 +57,8 @@ export interface FuzzOptions {
 /** Largest image a fuzz case may decode: lying headers must fail, not allocate. */
 const FUZZ_MAX_IMAGE_BYTES = 4 * 1024 * 1024;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sky(n: number, seed: number, scale: number): Float64Array {
-  const r = mulberry32(seed);
+  const r = seededRandom(seed);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++)
     out[i] = 1000 + scale * (r() + r() + r() - 1.5) + (r() < 0.01 ? 5000 * r() : 0);
@@ -264,7 +254,7 @@ export async function runFitsFuzz(options: FuzzOptions = {}): Promise<FuzzReport
   const cases = options.cases ?? 300;
   const bound = options.timeBoundMs ?? 200;
   const bases = [...(await fuzzBases()), ...(options.extraBases ?? [])];
-  const rnd = mulberry32(options.seed ?? 1);
+  const rnd = seededRandom(options.seed ?? 1);
   let data = 0;
   let coded = 0;
   let maxMs = 0;

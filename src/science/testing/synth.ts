@@ -1,19 +1,11 @@
+import { seededRandom } from '../../core/seeded-random.js';
 /**
  * Deterministic synthetic images for tests: seeded PRNG, sky with a gradient, Gaussian read
  * noise, and pixel-integrated Gaussian stars of known position and flux.
  */
 
 /** mulberry32: small, fast, seeded uniform PRNG in [0, 1). */
-export function makeRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const makeRng = seededRandom;
 
 /** Standard normal deviates from a uniform PRNG (Box–Muller, one value per call). */
 export function makeGauss(rng: () => number): () => number {

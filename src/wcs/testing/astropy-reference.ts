@@ -74,15 +74,3 @@ export function separationDeg(ra1: number, dec1: number, ra2: number, dec2: numb
   const den = Math.sin(p1) * Math.sin(p2) + Math.cos(p1) * Math.cos(p2) * Math.cos(dra);
   return Math.atan2(Math.hypot(num1, num2), den) / d2r;
 }
-
-/** Deterministic PRNG (mulberry32) so a failing case can be reproduced. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

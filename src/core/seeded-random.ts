@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small, fast, seeded uniform generator in [0, 1), for tests, fuzzing and
+ * synthetic data that must reproduce exactly from a seed. (The simulator's own streams use
+ * `src/sim/prng.ts`, which forks independent sub-streams.)
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
