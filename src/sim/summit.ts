@@ -35,6 +35,13 @@ export interface SummitDeps {
 export const WRITE_DELAY_MS = 500;
 
 /**
+ * Real ms by which next_visit goes out earlier than the lead time: a timer that fires a little
+ * late (a busy process, a fast clock multiplies it) must not make the notice short of its
+ * promised lead.
+ */
+const ANNOUNCE_SLACK_REAL_MS = 100;
+
+/**
  * The live summit: follows the night plan on the summit clock. For each visit it publishes
  * next_visit `leadTimeMs` ahead on `ocs.next_visit.<instrument>`, the camera's
  * startIntegration / startReadout / endReadout on `ocs.<instrument>.<event>`, and after each
@@ -69,9 +76,8 @@ export class Summit {
   async run(stop: AbortSignal, abort?: AbortSignal): Promise<void> {
     const signal = stop;
     const observing = abort ?? new AbortController().signal;
-    // 50 real ms of slack for the work before the first publish.
-    const slackMs = 50 * this.deps.clock.speed;
-    const earliest = this.deps.clock.now() + this.deps.sim.leadTimeMs + slackMs;
+    const leadTimeMs = this.deps.sim.leadTimeMs + ANNOUNCE_SLACK_REAL_MS * this.deps.clock.speed;
+    const earliest = this.deps.clock.now() + leadTimeMs;
     if (this.#plan.firstStartMs < earliest) this.#plan = { ...this.#plan, firstStartMs: earliest };
     const visits: Promise<void>[] = [];
     try {
@@ -83,7 +89,7 @@ export class Summit {
           this.#seq,
           {
             instrument: this.deps.instrument,
-            leadTimeMs: this.deps.sim.leadTimeMs,
+            leadTimeMs,
             readoutS: this.deps.sim.readoutS,
             writeDelayMs: WRITE_DELAY_MS,
           },
