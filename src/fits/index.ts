@@ -44,6 +44,7 @@ export {
 } from './hdu/hdu-info.js';
 export { iterateHdus, readDataUnit, readHduAt, scanHdus } from './hdu/scan.js';
 export { FitsFile } from './hdu/fits-file.js';
+export { quickScan, type HduBounds, type QuickScan } from './hdu/quick-scan.js';
 
 // Images
 export {

@@ -26,7 +26,7 @@ export async function ingestRaw(options: {
   const key = parseRawKey(arrival.key);
   const bytes = await store.get(arrival.key, { signal });
   try {
-    await inspectRaw(bytes, key);
+    inspectRaw(bytes, key);
   } catch (err) {
     if (!isPromptlyError(err, 'PROMPTLY_E_RAW_CORRUPT')) throw err;
     const aside = `${QUARANTINE_PREFIX}${arrival.key}`;

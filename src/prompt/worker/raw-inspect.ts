@@ -1,7 +1,6 @@
 import { PromptlyError, isPromptlyError } from '../../core/errors.js';
 import { getDetector, getInstrument } from '../../core/instruments.js';
-import { bytesSource } from '../../fits/io/byte-source.js';
-import { scanHdus } from '../../fits/hdu/scan.js';
+import { quickScan, type QuickScan } from '../../fits/index.js';
 import type { RawKey } from '../../core/raw-key.js';
 
 /** What ingest learns from a raw's headers. */
@@ -20,14 +19,14 @@ function mismatch(what: string, got: unknown, want: unknown): PromptlyError {
 
 /**
  * Checks that a raw is a readable FITS file whose headers agree with its key: every HDU
- * complete, at least one image extension, and INSTRUME, RAFTBAY/CCDSLOT, GROUPID, CURINDEX
+ * complete (structure checked with quickScan), at least one image extension, and INSTRUME, RAFTBAY/CCDSLOT, GROUPID, CURINDEX
  * (when present) matching instrument, detector, group and snap + 1. Anything else is
  * PROMPTLY_E_RAW_CORRUPT with the FITS error as its cause. Reads headers only.
  */
-export async function inspectRaw(bytes: Uint8Array, key: RawKey): Promise<RawSummary> {
-  let hdus;
+export function inspectRaw(bytes: Uint8Array, key: RawKey): RawSummary {
+  let scan: QuickScan;
   try {
-    hdus = await scanHdus(bytesSource(bytes));
+    scan = quickScan(bytes);
   } catch (err) {
     if (!isPromptlyError(err)) throw err;
     throw new PromptlyError(
@@ -38,8 +37,7 @@ export async function inspectRaw(bytes: Uint8Array, key: RawKey): Promise<RawSum
       },
     );
   }
-  const primary = hdus[0]?.header;
-  if (!primary) throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `raw ${key.file} has no HDU`);
+  const primary = scan.primary;
   const instrument = primary.get('INSTRUME');
   if (instrument !== undefined && instrument !== key.instrument)
     throw mismatch('INSTRUME', instrument, key.instrument);
@@ -55,7 +53,7 @@ export async function inspectRaw(bytes: Uint8Array, key: RawKey): Promise<RawSum
   const index = primary.get('CURINDEX');
   if (index !== undefined && index !== key.snap + 1)
     throw mismatch('CURINDEX', index, key.snap + 1);
-  const amplifiers = hdus.filter(
+  const amplifiers = scan.hdus.filter(
     (h) => h.index > 0 && (h.kind === 'image' || h.kind === 'compressed-image') && h.dataSize > 0,
   ).length;
   if (amplifiers === 0)
