@@ -1,3 +1,4 @@
+import { REFERENCE_PYTHON } from '../testing/reference-python.js';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { interpolateMesh } from './mesh-spline.js';
 import { makeRng } from './testing/synth.js';
 
-const PYTHON = '/usr/bin/python3';
+const PYTHON = REFERENCE_PYTHON;
 const SCRIPT = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
   'testing',

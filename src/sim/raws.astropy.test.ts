@@ -1,3 +1,4 @@
+import { REFERENCE_PYTHON } from '../testing/reference-python.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config.js';
 import { simulateDataset, type DatasetManifest } from './simulate-dataset.js';
 
-const PYTHON = '/usr/bin/python3';
+const PYTHON = REFERENCE_PYTHON;
 const CHECK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing', 'check-raws.py');
 
 function haveAstropy(): boolean {

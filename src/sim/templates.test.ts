@@ -1,3 +1,4 @@
+import { REFERENCE_PYTHON } from '../testing/reference-python.js';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import { SimCamera } from './sim-camera.js';
 import { starsInBox, boundingBox } from './sky-catalog.js';
 import { patchesForImage, renderTemplate, templateFits, templateGrid } from './templates.js';
 
-const PYTHON = '/usr/bin/python3';
+const PYTHON = REFERENCE_PYTHON;
 const PEAKS = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
   'testing',

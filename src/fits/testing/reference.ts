@@ -1,3 +1,4 @@
+import { REFERENCE_PYTHON, pythonHas } from '../../testing/reference-python.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,20 +6,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Debian's Python with astropy and numpy (not the python3 first on PATH). */
-export const PYTHON = '/usr/bin/python3';
+export const PYTHON = REFERENCE_PYTHON;
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** True when the reference Python with astropy can be run. */
-export const HAVE_ASTROPY: boolean = (() => {
-  if (!existsSync(PYTHON)) return false;
-  try {
-    execFileSync(PYTHON, ['-c', 'import astropy.io.fits, numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+export const HAVE_ASTROPY: boolean = pythonHas('astropy.io.fits', 'numpy');
 
 /** Runs a reference script from this folder and returns its stdout. */
 export function runReference(script: string, args: readonly string[]): string {

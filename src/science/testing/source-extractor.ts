@@ -1,3 +1,4 @@
+import { REFERENCE_PYTHON } from '../../testing/reference-python.js';
 /**
  * Runs Debian's `source-extractor` on a float32 image (test helper). The image goes through a
  * small astropy script to become FITS; config, parameter list and convolution kernel are
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const SOURCE_EXTRACTOR = '/usr/bin/source-extractor';
-export const SYSTEM_PYTHON = '/usr/bin/python3';
+export const SYSTEM_PYTHON = REFERENCE_PYTHON;
 const RAW_TO_FITS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'raw-to-fits.py');
 
 /** True when source-extractor and Debian's python (with astropy) are both present. */

@@ -1,3 +1,4 @@
+import { REFERENCE_PYTHON, pythonHas } from '../../testing/reference-python.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,17 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Debian's Python, which has astropy (the python3 first on PATH may not). */
-export const REFERENCE_PYTHON = '/usr/bin/python3';
+export { REFERENCE_PYTHON };
 const SCRIPT = fileURLToPath(new URL('./astropy-wcs.py', import.meta.url));
 
 /** True when /usr/bin/python3 can import astropy.wcs. */
 export function astropyAvailable(): boolean {
-  try {
-    execFileSync(REFERENCE_PYTHON, ['-c', 'import astropy.wcs'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return pythonHas('astropy.wcs');
 }
 
 export type HeaderRecord = Record<string, string | number>;

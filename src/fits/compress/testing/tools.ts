@@ -1,3 +1,4 @@
+import { REFERENCE_PYTHON } from '../../../testing/reference-python.js';
 /**
  * Test helpers: temp dirs, the numpy image generator, and the cfitsio command-line tools
  * (fpack, funpack) used as the independent reference.
@@ -13,7 +14,7 @@ import { pixelsFromBigEndian, type ImageBitpix, type ImagePixels } from '../pixe
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Python with numpy and astropy (Debian's, not the first on PATH). */
-export const PYTHON = '/usr/bin/python3';
+export const PYTHON = REFERENCE_PYTHON;
 
 /** True when fpack, funpack and numpy/astropy are all installed. */
 export const haveTools =
