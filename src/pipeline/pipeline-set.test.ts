@@ -72,9 +72,13 @@ describe('pipeline selection', () => {
 
   it('falls back to the next pipeline whose inputs are present', () => {
     const candidates = candidatePipelines(set, visit());
-    expect(candidates.map((p) => p.requires)).toEqual([['bias', 'flat'], ['bias']]);
-    expect(chooseRunnable(candidates, new Set(['bias', 'flat']))?.name).toBe('Full');
-    expect(chooseRunnable(candidates, new Set(['bias']))?.name).toBe('NoFlat');
+    expect(candidates.map((p) => p.requires)).toEqual([
+      ['bias', 'dark', 'flat'],
+      ['bias', 'dark'],
+    ]);
+    expect(chooseRunnable(candidates, new Set(['bias', 'dark', 'flat']))?.name).toBe('Full');
+    expect(chooseRunnable(candidates, new Set(['bias', 'dark']))?.name).toBe('NoFlat');
+    expect(chooseRunnable(candidates, new Set(['bias', 'flat']))).toBeUndefined();
     expect(chooseRunnable(candidates, new Set())).toBeUndefined();
   });
 

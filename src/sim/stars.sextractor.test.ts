@@ -63,7 +63,7 @@ describe.skipIf(!haveTools)('a simulated detector against source-extractor and a
     const g = camera.focalPlane.placement(detector).geometry;
     const model = camera.model(detector);
     const isr = runIsr({
-      amps: await readRawAmps(raw.bytes),
+      amps: (await readRawAmps(raw.bytes)).amps,
       bias: imageFrom(g.width, g.height, model.masterBiasE),
       flat: imageFrom(g.width, g.height, model.flat(visit.band)),
     });

@@ -21,12 +21,21 @@ function isImage2d(hdu: HduInfo): boolean {
   return hdu.kind === 'image' && hdu.axes.length === 2;
 }
 
+/** A raw's amplifiers, and its dark time (DARKTIME, else EXPTIME, else 0), seconds. */
+export interface RawAmps {
+  readonly amps: IsrAmp[];
+  readonly darkTimeS: number;
+}
+
 /** Reads the amplifier HDUs of a raw (every image extension with DATASEC/BIASSEC/DETSEC). */
-export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Promise<IsrAmp[]> {
+export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Promise<RawAmps> {
   try {
     const file = FitsFile.fromBytes(bytes);
     const amps: IsrAmp[] = [];
-    for (const hdu of await file.hdus(signal)) {
+    const hdus = await file.hdus(signal);
+    const primary = hdus[0]?.header;
+    const dark = primary?.get('DARKTIME') ?? primary?.get('EXPTIME');
+    for (const hdu of hdus) {
       if (hdu.index === 0 || !isImage2d(hdu)) continue;
       const h = hdu.header;
       const image = await readAnyImage(file.source, hdu, signal ? { signal } : {});
@@ -42,7 +51,7 @@ export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Prom
         ...(typeof gain === 'number' && gain > 0 ? { gain } : {}),
       });
     }
-    return amps;
+    return { amps, darkTimeS: typeof dark === 'number' && dark > 0 ? dark : 0 };
   } catch (err) {
     if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
     throw corrupt('cannot read raw amplifiers', err);

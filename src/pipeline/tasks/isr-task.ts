@@ -12,6 +12,8 @@ const configSchema = z.strictObject({
   /** Overscan model per amplifier. */
   overscan: z.enum(['row', 'constant']).default('row'),
   doBias: z.boolean().default(true),
+  /** Subtract the master dark (e⁻/s) scaled by each snap's DARKTIME. */
+  doDark: z.boolean().default(true),
   doFlat: z.boolean().default(true),
   /** Write the corrected exposure as the `postISRCCD` dataset (float32 FITS). */
   writeExposure: z.boolean().default(false),
@@ -19,15 +21,30 @@ const configSchema = z.strictObject({
 
 export type IsrTaskConfig = z.output<typeof configSchema>;
 
+/** bias + dark × darkTimeS, electrons (bias may be absent). */
+function biasPlusDark(bias: Image | undefined, dark: Image, darkTimeS: number): Image {
+  if (bias && (bias.width !== dark.width || bias.height !== dark.height)) {
+    throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'bias and dark differ in size');
+  }
+  const out = new Float32Array(dark.data.length);
+  const b = bias?.data;
+  for (let i = 0; i < out.length; i++) out[i] = (b ? b[i]! : 0) + dark.data[i]! * darkTimeS;
+  return { width: dark.width, height: dark.height, data: out };
+}
+
 /**
  * Instrument signature removal of every snap (overscan per amplifier, gain, assembly, bias,
- * flat), then the snaps summed into one exposure, in electrons.
+ * dark, flat), then the snaps summed into one exposure, in electrons.
  */
 export const isrTask: TaskDefinition<IsrTaskConfig> = {
   kind: 'isr',
   summary: 'Overscan per amp, gain, assembly, bias subtraction, flat division; snaps summed.',
   configSchema,
-  requires: (c) => [...(c.doBias ? ['bias'] : []), ...(c.doFlat ? ['flat'] : [])],
+  requires: (c) => [
+    ...(c.doBias ? ['bias'] : []),
+    ...(c.doDark ? ['dark'] : []),
+    ...(c.doFlat ? ['flat'] : []),
+  ],
   produces: (c) => (c.writeExposure ? ['postISRCCD'] : []),
   async run(context, config) {
     const load = async (type: string): Promise<Image | undefined> => {
@@ -40,13 +57,16 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
       return readImageFile(bytes, type, context.signal);
     };
     const bias = config.doBias ? await load('bias') : undefined;
+    const dark = config.doDark ? await load('dark') : undefined;
     const flat = config.doFlat ? await load('flat') : undefined;
     let sum: Image | undefined;
     for (const snap of context.snaps) {
-      const amps = await readRawAmps(await snap.read(), context.signal);
+      const { amps, darkTimeS } = await readRawAmps(await snap.read(), context.signal);
+      // Bias and dark are both subtracted before the flat: one combined frame does both.
+      const offset = dark ? biasPlusDark(bias, dark, darkTimeS) : bias;
       const result = runIsr({
         amps,
-        ...(bias ? { bias } : {}),
+        ...(offset ? { bias: offset } : {}),
         ...(flat ? { flat } : {}),
         options: { overscan: { fit: config.overscan }, signal: context.signal },
       });

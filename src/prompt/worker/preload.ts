@@ -5,6 +5,7 @@ import type { Repo } from '../../registry/repo.js';
 /** Calibration types promptly knows how to look up, and the data ID each needs. */
 const CALIBRATION_DATA_ID: Record<string, (base: DataId) => DataId> = {
   [DATASET_TYPES.bias.name]: ({ instrument, detector }) => ({ instrument, detector }),
+  [DATASET_TYPES.dark.name]: ({ instrument, detector }) => ({ instrument, detector }),
   [DATASET_TYPES.flat.name]: ({ instrument, detector, band }) => ({ instrument, detector, band }),
 };
 
