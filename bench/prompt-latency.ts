@@ -1,7 +1,8 @@
+import { followOutcomes } from '../src/prompt/outcomes/outcome-feed.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeJson, encodeJson } from '../src/bus/codec.js';
+import { encodeJson } from '../src/bus/codec.js';
 import { openBackends } from '../src/cli/embedded-backends.js';
 import { scaledClock } from '../src/core/clock.js';
 import { loadConfig } from '../src/core/config.js';
@@ -9,13 +10,11 @@ import { activeDetectors, getInstrument } from '../src/core/instruments.js';
 import type { Outcome } from '../src/core/outcome.js';
 import { subjects } from '../src/core/subjects.js';
 import { percentile } from '../src/observe/night-summary.js';
-import { createStatusEmitter } from '../src/observe/status-emitter.js';
 import { parsePipelineSet } from '../src/pipeline/pipeline-set.js';
 import { builtinTaskRegistry } from '../src/pipeline/tasks/builtin-tasks.js';
-import { createArrivalRouter } from '../src/prompt/arrivals/arrival-router.js';
 import { formatRawKey } from '../src/core/raw-key.js';
 import { startPromptService } from '../src/prompt/prompt-service.js';
-import { ensureTopology, topologyNames } from '../src/prompt/topology.js';
+import { ensureTopology } from '../src/prompt/topology.js';
 import { detectorGeometry } from '../src/sim/amp-layout.js';
 import { readOut } from '../src/sim/camera.js';
 import { detectorModel } from '../src/sim/detector-model.js';
@@ -80,24 +79,17 @@ async function runScenario(instrumentName: string, visits: number): Promise<Scen
   const instrument = getInstrument(instrumentName);
   const detectors = activeDetectors(instrument).map((d) => d.id);
   const clock = scaledClock(1);
-  const backends = await openBackends(config, (bus) =>
-    createArrivalRouter({ bus, clock, status: createStatusEmitter(bus, clock, 'router') }),
-  );
+  const backends = await openBackends(config, clock);
   const outcomes: Outcome[] = [];
   try {
     const { bus } = backends;
     await ensureTopology(bus, instrument.name, config.worker);
     let resolveAll: () => void = () => {};
     const allIn = new Promise<void>((r) => (resolveAll = r));
-    const feed = await bus.readStream(topologyNames(instrument.name).outcomesStream, {
-      deliver: { kind: 'new' },
+    const feed = await followOutcomes(bus, instrument.name, (outcome) => {
+      outcomes.push(outcome);
+      if (outcomes.length === visits * detectors.length) resolveAll();
     });
-    const collecting = (async () => {
-      for await (const m of feed) {
-        outcomes.push(decodeJson(m.data) as Outcome);
-        if (outcomes.length === visits * detectors.length) resolveAll();
-      }
-    })();
     const pipelines = parsePipelineSet(PIPELINES, 'bench-pipelines.yaml', builtinTaskRegistry());
     const service = await startPromptService({ config, clock, ...backends, pipelines });
 
@@ -192,7 +184,6 @@ async function runScenario(instrumentName: string, visits: number): Promise<Scen
     await allIn;
     await service.drain();
     await feed.close();
-    await collecting;
   } finally {
     await backends.close();
     await rm(dir, { recursive: true, force: true });

@@ -2,12 +2,15 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Bus } from '../bus/bus.js';
 import { createMemoryBus } from '../bus/memory/memory-bus.js';
+import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
+import { createStatusEmitter } from '../observe/status-emitter.js';
+import { createArrivalRouter } from '../prompt/arrivals/arrival-router.js';
 import { ALL_DATASET_TYPES } from '../registry/dataset-types.js';
 import { createRepo, type Repo } from '../registry/repo.js';
 import { createSqliteRegistry } from '../registry/sqlite/sqlite-registry.js';
 import { createFsObjectStore } from '../store/fs/fs-object-store.js';
-import type { NoticeSink, ObjectStore } from '../store/object-store.js';
+import type { ObjectStore } from '../store/object-store.js';
 
 /** The backends one process runs on, chosen from the config once at start-up. */
 export interface Backends {
@@ -40,17 +43,21 @@ export async function openRepo(
   return repo;
 }
 
-/** Opens the embedded backends: memory bus, filesystem store, SQLite repos. */
-export async function openBackends(
-  config: Config,
-  makeNoticeSink: (bus: Bus) => NoticeSink,
-): Promise<Backends> {
+/**
+ * Opens the embedded backends: memory bus, filesystem store (its arrival notices routed to
+ * `raw.arrived.…` by the arrival router), SQLite repos.
+ */
+export async function openBackends(config: Config, clock: Clock): Promise<Backends> {
   const bus = config.bus.kind === 'memory' ? createMemoryBus() : assertNever(config.bus.kind);
   const rawStore = await createFsObjectStore({
     root: config.store.root,
     bucket: 'raw',
     durable: config.store.durable,
-    onNotice: makeNoticeSink(bus),
+    onNotice: createArrivalRouter({
+      bus,
+      clock,
+      status: createStatusEmitter(bus, clock, 'router'),
+    }),
   });
   const central = await openRepo(
     config.centralRepo.root,

@@ -1,18 +1,16 @@
+import { followOutcomes } from '../prompt/outcomes/outcome-feed.js';
 import { writeFile } from 'node:fs/promises';
-import { decodeJson } from '../bus/codec.js';
 import { scaledClock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { activeDetectors, getInstrument } from '../core/instruments.js';
 import type { Outcome } from '../core/outcome.js';
-import { subjects } from '../core/subjects.js';
 import { summarizeNight, type NightSummary } from '../observe/night-summary.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
 import { defaultPipelinesFile } from '../pipeline/default-pipelines.js';
 import { loadPipelineSet } from '../pipeline/pipeline-set.js';
 import { builtinTaskRegistry } from '../pipeline/tasks/builtin-tasks.js';
-import { createArrivalRouter } from '../prompt/arrivals/arrival-router.js';
 import { startPromptService } from '../prompt/prompt-service.js';
-import { ensureTopology, topologyNames } from '../prompt/topology.js';
+import { ensureTopology } from '../prompt/topology.js';
 import { ensureCalibrations } from '../sim/calibrations.js';
 import { SimCamera } from '../sim/sim-camera.js';
 import { simCameraOptions } from '../sim/sim-options.js';
@@ -44,9 +42,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
   const instrument = getInstrument(config.instrument);
   const detectors = activeDetectors(instrument, config.fanout.detectorPurposes).map((d) => d.id);
   const clock = scaledClock(config.sim.speed);
-  const backends = await openBackends(config, (bus) =>
-    createArrivalRouter({ bus, clock, status: createStatusEmitter(bus, clock, 'router') }),
-  );
+  const backends = await openBackends(config, clock);
   const { bus } = backends;
   try {
     const pipelines = loadPipelineSet(
@@ -72,18 +68,11 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
     const everyOutcomeIn = (): boolean =>
       announced.every((g) => detectors.every((d) => outcomes.has(`${g}/${d}`)));
     await ensureTopology(bus, instrument.name, config.worker);
-    const outcomeFeed = await bus.readStream(topologyNames(instrument.name).outcomesStream, {
-      deliver: { kind: 'new' },
-      filter: subjects.outcome(instrument.name),
+    const outcomeFeed = await followOutcomes(bus, instrument.name, (outcome) => {
+      outcomes.set(`${outcome.group}/${outcome.detector}`, outcome);
+      display?.outcome(outcome);
+      if (everyOutcomeIn()) allIn();
     });
-    const collecting = (async () => {
-      for await (const message of outcomeFeed) {
-        const outcome = decodeJson(message.data) as Outcome;
-        outcomes.set(`${outcome.group}/${outcome.detector}`, outcome);
-        display?.outcome(outcome);
-        if (everyOutcomeIn()) allIn();
-      }
-    })();
 
     const service = await startPromptService({ config, clock, ...backends, pipelines });
     log(`fan-out listening on ${service.url ?? '(bus only)'}`);
@@ -116,7 +105,6 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
     if (options.hardSignal?.aborted) await service.close();
     else await service.drain();
     await outcomeFeed.close();
-    await collecting;
     display?.finish();
 
     const summary = summarizeNight({

@@ -27,11 +27,11 @@ export class OutcomeRecorder {
 
   /**
    * Records `outcome` unless the visit-detector already has one; returns the outcome that
-   * stands (the earlier one when there was one).
+   * stands (the earlier one when there was one). The repo's put is the existence check: a
+   * different outcome is a conflict, the same one again (a retry) is published again, as
+   * delivery is at-least-once.
    */
   async record(outcome: Outcome): Promise<Outcome> {
-    const existing = await this.find(outcome.instrument, outcome.detector, outcome.group);
-    if (existing) return existing;
     try {
       await this.deps.central.put(
         DATASET_TYPES.outcome.name,

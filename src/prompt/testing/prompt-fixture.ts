@@ -1,7 +1,7 @@
+import { followOutcomes } from '../outcomes/outcome-feed.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { StreamMessage, Subscription } from '../../bus/bus.js';
 import { decodeJson } from '../../bus/codec.js';
 import { openBackends, type Backends } from '../../cli/embedded-backends.js';
 import { scaledClock, type Clock } from '../../core/clock.js';
@@ -11,7 +11,6 @@ import type { Outcome } from '../../core/outcome.js';
 import { subjects } from '../../core/subjects.js';
 import { utcMsToTaiSeconds } from '../../core/time.js';
 import type { StatusEvent } from '../../observe/status-event.js';
-import { createStatusEmitter } from '../../observe/status-emitter.js';
 import { parsePipelineSet } from '../../pipeline/pipeline-set.js';
 import { builtinTaskRegistry } from '../../pipeline/tasks/builtin-tasks.js';
 import { detectorGeometry, type DetectorGeometry } from '../../sim/amp-layout.js';
@@ -23,10 +22,9 @@ import { physicalFilterOf, type PlannedVisit } from '../../sim/night-plan.js';
 import { Prng } from '../../sim/prng.js';
 import { rawFits } from '../../sim/raw-fits.js';
 import { getInstrument } from '../../core/instruments.js';
-import { createArrivalRouter } from '../arrivals/arrival-router.js';
 import { formatRawKey } from '../../core/raw-key.js';
 import { startPromptService, type PromptService } from '../prompt-service.js';
-import { ensureTopology, topologyNames } from '../topology.js';
+import { ensureTopology } from '../topology.js';
 
 /** Pipelines for tests: the no-op pipeline for every visit, nothing for survey SKIP. */
 export const NOOP_PIPELINES = `
@@ -88,9 +86,7 @@ export async function startPromptFixture(
     },
   });
   const clock = scaledClock(1);
-  const backends = await openBackends(config, (bus) =>
-    createArrivalRouter({ bus, clock, status: createStatusEmitter(bus, clock, 'router') }),
-  );
+  const backends = await openBackends(config, clock);
   const pipelines = parsePipelineSet(
     options.pipelinesYaml ?? NOOP_PIPELINES,
     'test-pipelines.yaml',
@@ -113,20 +109,16 @@ export async function startPromptFixture(
   await ensureTopology(backends.bus, instrument.name, config.worker);
   const outcomes = new Map<string, Outcome>();
   const waiters = new Map<string, (o: Outcome) => void>();
-  const feed: Subscription<StreamMessage> = await backends.bus.readStream(
-    topologyNames(instrument.name).outcomesStream,
-    {
-      deliver: { kind: 'all' },
-    },
-  );
-  const collecting = (async () => {
-    for await (const m of feed) {
-      const o = decodeJson(m.data) as Outcome;
+  const feed = await followOutcomes(
+    backends.bus,
+    instrument.name,
+    (o) => {
       const key = `${o.group}/${o.detector}`;
       outcomes.set(key, o);
       waiters.get(key)?.(o);
-    }
-  })();
+    },
+    'all',
+  );
   const statusEvents: StatusEvent[] = [];
   const statusSub = await backends.bus.subscribe(subjects.statusAll);
   const statusLoop = (async () => {
@@ -241,7 +233,6 @@ export async function startPromptFixture(
       await service.close();
       await feed.close();
       await statusSub.close();
-      await collecting;
       await statusLoop;
       await backends.close();
       await rm(workDir, { recursive: true, force: true });
