@@ -74,21 +74,25 @@ export async function calibrationProducts(options: {
   return out;
 }
 
+/** Where calibrations go and what they are made from. */
+export interface CalibrationTarget {
+  readonly central: Repo;
+  readonly instrument: Instrument;
+  readonly detectors: readonly number[];
+  readonly bands: readonly string[];
+  /** A geometry, or one per detector (wavefront sensors are half-size). */
+  readonly geometry: DetectorGeometry | ((detector: number) => DetectorGeometry);
+  readonly model: (detector: number) => DetectorModel;
+}
+
 /**
  * Writes master bias and dark (per detector) and flat (per detector and band) into the
  * central repo and certifies them in the instrument's calibration collection for `validity`.
  * `geometry` may be a function of the detector (wavefront sensors are half-size).
  */
-export async function writeCalibrations(options: {
-  readonly central: Repo;
-  readonly instrument: Instrument;
-  readonly detectors: readonly number[];
-  readonly bands: readonly string[];
-  readonly geometry: DetectorGeometry | ((detector: number) => DetectorGeometry);
-  readonly model: (detector: number) => DetectorModel;
-  readonly validity: Timespan;
-  readonly signal?: AbortSignal;
-}): Promise<DatasetRef[]> {
+export async function writeCalibrations(
+  options: CalibrationTarget & { readonly validity: Timespan; readonly signal?: AbortSignal },
+): Promise<DatasetRef[]> {
   const { central, instrument } = options;
   const run = collections.calibRun(instrument.name);
   const refs: DatasetRef[] = [];
@@ -126,15 +130,9 @@ export function calibrationValidity(timeMs: number): Timespan {
  * band valid at `timeMs` (a second night in the same work dir reuses them). Returns how many
  * it wrote.
  */
-export async function ensureCalibrations(options: {
-  readonly central: Repo;
-  readonly instrument: Instrument;
-  readonly detectors: readonly number[];
-  readonly bands: readonly string[];
-  readonly geometry: DetectorGeometry | ((detector: number) => DetectorGeometry);
-  readonly model: (detector: number) => DetectorModel;
-  readonly timeMs: number;
-}): Promise<number> {
+export async function ensureCalibrations(
+  options: CalibrationTarget & { readonly timeMs: number },
+): Promise<number> {
   const { central, instrument, timeMs } = options;
   const calib = [collections.calib(instrument.name)];
   const missing: number[] = [];

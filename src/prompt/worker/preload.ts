@@ -3,11 +3,19 @@ import type { DataId, DatasetRef } from '../../registry/registry.js';
 import type { Repo } from '../../registry/repo.js';
 
 /** Calibration types promptly knows how to look up, and the data ID each needs. */
-const CALIBRATION_DATA_ID: Record<string, (base: DataId) => DataId> = {
+const CALIBRATION_DATA_ID: Readonly<Record<string, (base: DataId) => DataId>> = {
   [DATASET_TYPES.bias.name]: ({ instrument, detector }) => ({ instrument, detector }),
   [DATASET_TYPES.dark.name]: ({ instrument, detector }) => ({ instrument, detector }),
   [DATASET_TYPES.flat.name]: ({ instrument, detector, band }) => ({ instrument, detector, band }),
 };
+
+/**
+ * The data ID of a calibration of `datasetType` for a visit-detector (`base`), or undefined
+ * when promptly does not know that calibration type.
+ */
+export function calibrationDataId(datasetType: string, base: DataId): DataId | undefined {
+  return CALIBRATION_DATA_ID[datasetType]?.(base);
+}
 
 /** What preload found: calibration types now in the local repo, with their refs. */
 export interface PreloadResult {
@@ -36,9 +44,8 @@ export async function preloadCalibrations(options: {
   let copied = 0;
   await Promise.all(
     options.types.map(async (type) => {
-      const idOf = CALIBRATION_DATA_ID[type];
-      if (!idOf) return;
-      const id = idOf(dataId);
+      const id = calibrationDataId(type, dataId);
+      if (!id) return;
       const ref = await central.findCalibration(type, id, [calib], timeMs);
       if (!ref) return;
       const already = await local.findCalibration(type, id, [calib], timeMs);

@@ -3,6 +3,7 @@ import { collections } from '../../registry/dataset-types.js';
 import type { DataId, DatasetRef } from '../../registry/registry.js';
 import type { Repo } from '../../registry/repo.js';
 import type { TaskContext } from '../../pipeline/task.js';
+import { calibrationDataId } from './preload.js';
 
 /** The TaskContext of one visit-detector run, backed by the handler-local repo. */
 export function createTaskContext(options: {
@@ -31,10 +32,8 @@ export function createTaskContext(options: {
       .sort((a, b) => a.snap - b.snap)
       .map(({ snap, ref }) => ({ snap, read: () => local.get(ref, { signal }) })),
     async readInput(datasetType) {
-      const id: DataId =
-        datasetType === 'flat'
-          ? { instrument: dataId.instrument, detector: dataId.detector, band: dataId.band }
-          : { instrument: dataId.instrument, detector: dataId.detector };
+      const id = calibrationDataId(datasetType, dataId);
+      if (!id) return undefined;
       const ref = await local.findCalibration(
         datasetType,
         id,
