@@ -4,6 +4,8 @@ import type { Bus } from '../bus/bus.js';
 import { createMemoryBus } from '../bus/memory/memory-bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
+import { createSqliteVisitLedger } from '../ledger/sqlite/sqlite-visit-ledger.js';
+import type { VisitLedger } from '../ledger/visit-ledger.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
 import { createArrivalRouter } from '../prompt/arrivals/arrival-router.js';
 import { ALL_DATASET_TYPES } from '../registry/dataset-types.js';
@@ -20,6 +22,8 @@ export interface Backends {
   readonly central: Repo;
   /** This process's handler-local repo. */
   readonly local: Repo;
+  /** Accepted visits and the outcomes they owe (zero-loss accounting). */
+  readonly ledger: VisitLedger;
   close(): Promise<void>;
 }
 
@@ -66,12 +70,17 @@ export async function openBackends(config: Config, clock: Clock): Promise<Backen
   );
   // The handler-local repo is scratch by design: losing it costs a re-preload, never data.
   const local = await openRepo(config.worker.localRepoRoot, { kind: 'sqlite' }, false);
+  const ledger = await createSqliteVisitLedger({
+    filename: path.join(config.centralRepo.root, 'ledger.sqlite3'),
+  });
   return {
     bus,
     rawStore,
     central,
     local,
+    ledger,
     async close() {
+      await ledger.dispose();
       await bus.close();
       await rawStore.close();
       await central.close();

@@ -16,6 +16,14 @@ interface UpOptions {
   keep: boolean;
 }
 
+/** After a second Ctrl-C, the process exits by force if it has not ended within this. */
+const FORCE_EXIT_AFTER_MS = 3000;
+
+function forceExit(why: string): void {
+  process.stderr.write(`promptly: exiting now (${why})\n`);
+  process.exit(130);
+}
+
 function numberOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -75,7 +83,18 @@ export function registerUpCommand(program: Command): void {
             '\nstopping: no new visits; finishing those announced (Ctrl-C again to abort)\n',
           );
           soft.abort();
-        } else hard.abort();
+          return;
+        }
+        if (!hard.signal.aborted) {
+          // Aborting loses nothing: accepted visits are in the ledger and a later run's
+          // reconciler finishes them. So a second Ctrl-C always ends the process, at once if
+          // the orderly abort does not finish within a few seconds.
+          process.stderr.write('\naborting; work in flight resumes on the next run\n');
+          hard.abort();
+          setTimeout(() => forceExit('abort did not finish'), FORCE_EXIT_AFTER_MS).unref();
+          return;
+        }
+        forceExit('third interrupt');
       };
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigint);

@@ -27,7 +27,10 @@ export function scaledClock(speed = 1, startMs: number = Date.now()): Clock {
   };
 }
 
-/** Real-time sleep that honours an AbortSignal. */
+/** Longest delay setTimeout honours, ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Real-time sleep that honours an AbortSignal; any length (NaN counts as 0). */
 export function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -38,10 +41,19 @@ export function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(new PromptlyError('PROMPTLY_E_ABORTED', 'sleep aborted', { cause: signal?.reason }));
     };
-    const timer = setTimeout(() => {
+    // setTimeout fires at once past 2^31-1 ms (~24.8 days): longer waits go in steps.
+    const end = performance.now() + Math.max(0, ms);
+    let timer: ReturnType<typeof setTimeout>;
+    const step = (): void => {
+      const left = end - performance.now();
+      if (left > 0) {
+        timer = setTimeout(step, Math.min(left, MAX_TIMER_MS));
+        return;
+      }
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    };
+    timer = setTimeout(step, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

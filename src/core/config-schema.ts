@@ -7,7 +7,10 @@ import { z } from 'zod';
  */
 
 const positiveInt = z.number().int().positive();
-const nonNegativeMs = z.number().nonnegative();
+/** A day: no duration promptly reads from outside may exceed it (timers overflow past ~24.8 days). */
+const MAX_MS = 86_400_000;
+const nonNegativeMs = z.number().nonnegative().max(MAX_MS);
+const positiveMs = z.number().int().positive().max(MAX_MS);
 
 /** Message bus backend. Only the embedded backend exists so far; distributed ones add members. */
 export const busConfigSchema = z.discriminatedUnion('kind', [
@@ -66,14 +69,33 @@ export const workerConfigSchema = z.strictObject({
   slots: positiveInt.optional(),
   /** Added to 2 × duration to make a visit's deadline (summit time). */
   imageTimeoutMs: nonNegativeMs.default(20_000),
+  /**
+   * Longest a slot waits for a visit's snaps after the visit's start (summit ms), whatever
+   * the next_visit's `duration` says: no visit holds a slot beyond it.
+   */
+  maxSnapWaitMs: positiveMs.default(600_000),
   /** Visibility timeout of a work item (real time); the slot heartbeats well within it. */
-  ackWaitMs: positiveInt.default(30_000),
+  ackWaitMs: positiveMs.default(30_000),
   /** Deliveries of one item before it is dead-lettered. */
-  maxDeliveries: positiveInt.default(3),
+  maxDeliveries: positiveInt.max(100).default(3),
   /** Handler-local repo directory; default `<workDir>/local`. */
   localRepoRoot: z.string().optional(),
   /** Output runs kept in the handler-local repo; older ones are removed. */
   keepRuns: positiveInt.default(4),
+});
+
+/** Zero-loss accounting: the reconciler and the orphan tracker (the recorder role). */
+export const reconcileConfigSchema = z.strictObject({
+  /** Real ms between passes of a running deployment's reconciler. */
+  intervalMs: positiveMs.min(100).default(5_000),
+  /** Real ms added to a work item's life before its missing outcome counts as overdue. */
+  graceMs: nonNegativeMs.default(60_000),
+  /** Re-enqueues of one visit-detector before it is recorded as failed (lost). */
+  maxRequeues: z.number().int().min(0).max(10).default(2),
+  /** Visits older than this (real ms) are not re-enqueued, only recorded as failed. */
+  maxAgeMs: positiveMs.default(86_400_000),
+  /** A raw with no accepted visit after this long (real ms) is recorded as an orphan. */
+  orphanGraceMs: nonNegativeMs.default(120_000),
 });
 
 export const pipelinesConfigSchema = z.strictObject({
@@ -160,6 +182,7 @@ export const configSchema = z.strictObject({
   centralRepo: repoConfigSchema.prefault({}),
   fanout: fanoutConfigSchema.prefault({}),
   worker: workerConfigSchema.prefault({}),
+  reconcile: reconcileConfigSchema.prefault({}),
   pipelines: pipelinesConfigSchema.prefault({}),
   sim: simConfigSchema.prefault({}),
 });

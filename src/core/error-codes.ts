@@ -84,6 +84,29 @@ export const ERROR_CODES = {
     httpStatus: 503,
     summary: 'The object store was closed before or while the operation ran.',
   },
+  PROMPTLY_E_LEDGER_INVALID: {
+    httpStatus: 422,
+    summary: 'A value given to the visit ledger (time, limit) is out of range.',
+  },
+  PROMPTLY_E_LEDGER_CLOSED: {
+    httpStatus: 500,
+    summary: 'The visit ledger was used after it was disposed.',
+  },
+  PROMPTLY_E_LEDGER_UNAVAILABLE: {
+    httpStatus: 503,
+    summary:
+      "The visit ledger's database cannot be reached or refused the write; the next_visit was not accepted.",
+  },
+  PROMPTLY_E_INSTRUMENT_NOT_SERVED: {
+    httpStatus: 422,
+    summary:
+      'The next_visit names an instrument promptly knows but this deployment does not process.',
+  },
+  PROMPTLY_E_OUTCOME_LOST: {
+    httpStatus: 500,
+    summary:
+      'A visit-detector had no outcome long after its work item was due and could not be re-enqueued again; the reconciler recorded it as failed.',
+  },
   PROMPTLY_E_REGISTRY_CONFLICT: {
     httpStatus: 409,
     summary: 'A dataset with the same type and data ID but different content already exists.',
@@ -131,6 +154,19 @@ export const ERROR_CODES = {
   PROMPTLY_E_RAW_CORRUPT: {
     httpStatus: 422,
     summary: 'A raw image could not be read or does not match its key; it was moved aside.',
+  },
+  PROMPTLY_E_NOTICE_INVALID: {
+    httpStatus: 400,
+    summary:
+      'An S3 event notification is not JSON of the S3 event shape (Records with bucket and object key), or a key is not validly URL-encoded.',
+  },
+  PROMPTLY_E_NOTICE_UNAUTHORIZED: {
+    httpStatus: 401,
+    summary: 'An S3 event notification came without the configured bearer token.',
+  },
+  PROMPTLY_E_ARRIVALS_CLOSED: {
+    httpStatus: 503,
+    summary: 'The arrivals source was closed before the notice was handed on.',
   },
   PROMPTLY_E_PIPELINE_CONFIG: {
     httpStatus: 500,

@@ -20,6 +20,9 @@ export const subjects = {
   /** Other OCS events (startIntegration, startReadout, endReadout…). */
   ocsEvent: (instrument: string, event: string) =>
     `ocs.${subjectToken(event)}.${subjectToken(instrument)}`,
+  /** A next_visit was accepted and recorded in the ledger (AcceptedVisit). */
+  visitAccepted: (instrument: string) => `visit.accepted.${subjectToken(instrument)}`,
+  visitAcceptedAll: 'visit.accepted.>',
   /** Work items, one per visit-detector. */
   work: (instrument: string) => `work.visit.${subjectToken(instrument)}`,
   /** Dead letters of the work queue. */

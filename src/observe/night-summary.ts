@@ -29,6 +29,8 @@ export interface NightSummary {
   /** Summit clock speed the night ran at (latencies are real ms whatever it was). */
   readonly clockSpeed: number;
   readonly visits: readonly VisitSummary[];
+  /** Keys of raws that arrived for no accepted visit. */
+  readonly orphans: readonly string[];
   /** Percentiles over every visit-detector that has the measure. */
   readonly latencyPercentilesMs: Readonly<
     Record<string, { p50: number; p95: number; max: number; n: number }>
@@ -74,6 +76,7 @@ export function summarizeNight(options: {
   groups: readonly string[];
   detectorsPerVisit: number;
   outcomes: readonly Outcome[];
+  orphans?: readonly string[];
 }): NightSummary {
   const byGroup = new Map<string, Outcome[]>();
   for (const o of options.outcomes) byGroup.set(o.group, [...(byGroup.get(o.group) ?? []), o]);
@@ -114,6 +117,7 @@ export function summarizeNight(options: {
     instrument: options.instrument,
     clockSpeed: options.clockSpeed,
     visits,
+    orphans: options.orphans ?? [],
     latencyPercentilesMs,
   };
 }
@@ -134,6 +138,8 @@ export function formatNightSummary(summary: NightSummary): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  if (summary.orphans.length > 0)
+    lines.push('', `orphan raws (no next_visit): ${summary.orphans.length}`);
   lines.push('', 'latency (real ms)                p50        p95        max      n');
   for (const [name, p] of Object.entries(summary.latencyPercentilesMs)) {
     lines.push(

@@ -9,6 +9,7 @@ export function topologyNames(instrument: string) {
     ocsStream: 'OCS',
     arrivalsStream: 'RAW_ARRIVALS',
     outcomesStream: 'OUTCOMES',
+    visitsStream: 'VISITS',
     workQueue: `WORK_${token}`,
     deadQueue: `DEAD_${token}`,
   } as const;
@@ -36,6 +37,12 @@ export async function ensureTopology(
     subjects: [subjects.rawArrivedAll],
     maxMsgs: 100_000,
     maxAgeMs: 3600_000,
+  });
+  await bus.ensureStream({
+    name: names.visitsStream,
+    subjects: [subjects.visitAcceptedAll],
+    maxMsgs: 100_000,
+    maxAgeMs: 7 * 24 * 3600_000,
   });
   await bus.ensureStream({
     name: names.outcomesStream,

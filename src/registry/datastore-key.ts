@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PromptlyError } from '../core/errors.js';
 import { dataIdEntries } from './data-id.js';
 import type { DataId, DatasetType } from './registry.js';
@@ -38,6 +39,20 @@ export function encodeKeySegment(value: string | number): string {
   return /^\.+$/.test(out) ? out.replaceAll('.', '%2E') : out;
 }
 
+/** File systems refuse names over 255 bytes; segments past this many are shortened. */
+export const MAX_SEGMENT_BYTES = 200;
+
+/**
+ * A segment no longer than {@link MAX_SEGMENT_BYTES}: a longer one keeps its first 100
+ * characters and appends `~` and the SHA-256 of the whole (then `extension`). `~` never
+ * occurs in an escaped segment, so a shortened name cannot equal a plain one.
+ */
+function boundSegment(segment: string, extension = ''): string {
+  if (Buffer.byteLength(segment + extension) <= MAX_SEGMENT_BYTES) return segment + extension;
+  const digest = createHash('sha256').update(segment).digest('hex');
+  return `${segment.slice(0, 100)}~${digest}${extension}`;
+}
+
 /** A key segment in which `_` is escaped too, so `_` can join segments unambiguously. */
 function fileNamePart(value: string | number): string {
   return encodeKeySegment(value).replaceAll('_', '%5F');
@@ -52,7 +67,8 @@ function fileNamePart(value: string | number): string {
  * directories. E.g. run `u/me/run1`, a bias of LSSTCam detector 94 →
  * `u/me/run1/bias/bias_LSSTCam_94.fits`. The layout is shallow on purpose: a put that must
  * create directories costs several times one that does not, and a worker's handler-local repo
- * makes a new run for every visit-detector. Throws PROMPTLY_E_REGISTRY_INVALID for a bad data
+ * makes a new run for every visit-detector. A segment longer than {@link MAX_SEGMENT_BYTES}
+ * (a long group id, escaped) is shortened with a hash, so every key is a valid path. Throws PROMPTLY_E_REGISTRY_INVALID for a bad data
  * ID or a run with an empty segment.
  */
 export function datastoreKey(type: DatasetType, dataId: DataId, run: string): string {
@@ -66,8 +82,13 @@ export function datastoreKey(type: DatasetType, dataId: DataId, run: string): st
   }
   const instrument = entries.find(([n]) => n === 'instrument')?.[1] ?? '';
   const others = entries.filter(([n]) => n !== 'instrument').map(([, v]) => fileNamePart(v));
-  const fileName =
-    [fileNamePart(type.name), fileNamePart(instrument), ...others].join('_') +
-    `.${extensionFor(type.storageClass)}`;
-  return [...runSegments.map(encodeKeySegment), encodeKeySegment(type.name), fileName].join('/');
+  const fileName = boundSegment(
+    [fileNamePart(type.name), fileNamePart(instrument), ...others].join('_'),
+    `.${extensionFor(type.storageClass)}`,
+  );
+  return [
+    ...runSegments.map((segment) => boundSegment(encodeKeySegment(segment))),
+    boundSegment(encodeKeySegment(type.name)),
+    fileName,
+  ].join('/');
 }

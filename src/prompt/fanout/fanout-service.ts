@@ -3,13 +3,26 @@ import { decodeJson, encodeJson } from '../../bus/codec.js';
 import { realNowMs, type Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import { PromptlyError, isPromptlyError } from '../../core/errors.js';
-import { parseNextVisit, type NextVisit } from '../../core/next-visit.js';
+import { bandOf, parseNextVisit, type NextVisit } from '../../core/next-visit.js';
 import { subjects } from '../../core/subjects.js';
 import { taiSecondsToUtcMs } from '../../core/time.js';
 import type { StatusEmitter } from '../../observe/status-emitter.js';
+import type { VisitLedger } from '../../ledger/visit-ledger.js';
+import { itemDueMs, type ItemLifetimeLimits } from '../reconcile/item-lifetime.js';
 import { expandVisit } from './expand-visit.js';
 import { RecentSet } from './recent-set.js';
 import { RECEIVED_HEADER } from './work-item.js';
+
+/** The event on `visit.accepted.<instrument>`: a visit the ledger now owes outcomes for. */
+export interface AcceptedVisit {
+  readonly instrument: string;
+  readonly group: string;
+  readonly detectors: readonly number[];
+  readonly band: string;
+  readonly survey: string;
+  /** Real ms the fan-out accepted it. */
+  readonly acceptedMs: number;
+}
 
 /** What happened to one next_visit. */
 export type FanoutResult =
@@ -21,11 +34,20 @@ export interface FanoutDeps {
   readonly clock: Clock;
   readonly config: Config['fanout'];
   readonly status: StatusEmitter;
+  /** Where each accepted visit is recorded, with the visit-detectors it owes, before the answer. */
+  readonly ledger: VisitLedger;
+  /** Instruments this deployment processes; a next_visit for another is refused. */
+  readonly served: readonly string[];
+  /** Bounds of a work item's life, to know when a missing outcome is overdue. */
+  readonly lifetime: ItemLifetimeLimits;
 }
 
 /**
  * Accepts next_visit events (over HTTP or from the bus), validates them, drops expired and
- * repeated ones, and enqueues one work item per active detector.
+ * repeated ones, records each accepted visit durably in the ledger with the visit-detectors
+ * it expects, then enqueues one work item per active detector and announces the visit on
+ * `visit.accepted.<instrument>`. "Accepted" is answered only after the ledger write: a crash
+ * after it loses nothing, as the reconciler re-enqueues what has no outcome.
  */
 export class FanoutService {
   readonly #recent: RecentSet;
@@ -38,7 +60,8 @@ export class FanoutService {
 
   /**
    * Validates and fans out one next_visit. Throws PROMPTLY_E_NEXT_VISIT_MALFORMED / _INVALID /
-   * _EXPIRED or PROMPTLY_E_INSTRUMENT_UNKNOWN; nothing is enqueued then.
+   * _EXPIRED, PROMPTLY_E_INSTRUMENT_UNKNOWN or _NOT_SERVED (nothing recorded or enqueued then),
+   * or PROMPTLY_E_LEDGER_UNAVAILABLE (not accepted: the caller may retry).
    */
   async accept(input: unknown): Promise<FanoutResult> {
     const receivedMs = realNowMs();
@@ -47,18 +70,53 @@ export class FanoutService {
       visit = parseNextVisit(input);
       this.#checkExpiry(visit, this.deps.clock.now());
       const items = expandVisit(visit, this.deps.config.detectorPurposes);
-      if (!this.#recent.add(`${visit.instrument}/${visit.groupId}/${visit.salIndex}`)) {
+      if (!this.deps.served.includes(visit.instrument)) {
+        throw new PromptlyError(
+          'PROMPTLY_E_INSTRUMENT_NOT_SERVED',
+          `this deployment processes ${this.deps.served.join(', ')}, not ${visit.instrument}`,
+        );
+      }
+      const duplicate = (): FanoutResult => {
         this.deps.status.emit({
           activity: 'next_visit.duplicate',
           instrument: visit.instrument,
           group: visit.groupId,
         });
         return { status: 'duplicate', group: visit.groupId, items: 0 };
-      }
+      };
+      if (!this.#recent.add(`${visit.instrument}/${visit.groupId}/${visit.salIndex}`))
+        return duplicate();
+      const detectors = items.map((i) => i.detector);
+      const recorded = await this.deps.ledger.expect({
+        instrument: visit.instrument,
+        group: visit.groupId,
+        detectors,
+        visit,
+        acceptedMs: receivedMs,
+        dueMs: itemDueMs(
+          visit,
+          receivedMs,
+          this.deps.clock.now(),
+          this.deps.clock.speed,
+          this.deps.lifetime,
+        ),
+      });
+      if (!recorded) return duplicate();
       const headers = { [RECEIVED_HEADER]: String(receivedMs) };
       const subject = subjects.work(visit.instrument);
       await Promise.all(
         items.map((item) => this.deps.bus.publish(subject, encodeJson(item), { headers })),
+      );
+      await this.deps.bus.publish(
+        subjects.visitAccepted(visit.instrument),
+        encodeJson({
+          instrument: visit.instrument,
+          group: visit.groupId,
+          detectors,
+          band: bandOf(visit.filters),
+          survey: visit.survey,
+          acceptedMs: receivedMs,
+        } satisfies AcceptedVisit),
       );
       this.deps.status.emit({
         activity: 'next_visit.accepted',

@@ -4,6 +4,11 @@ export class RecentSet {
 
   constructor(private readonly capacity: number) {}
 
+  /** Whether the key is remembered. */
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+
   /** Adds the key; false when it was already there. */
   add(key: string): boolean {
     if (this.#keys.has(key)) return false;

@@ -43,6 +43,7 @@ export interface PromptFixture {
   readonly config: Config;
   readonly clock: Clock;
   readonly backends: Backends;
+  /** The running service (throws when started with `service: false`). */
   readonly service: PromptService;
   readonly geometry: DetectorGeometry;
   /** A next_visit starting now, for the fixture's instrument, with `overrides`. */
@@ -55,6 +56,8 @@ export interface PromptFixture {
   outcome(group: string, detector: number, timeoutMs?: number): Promise<Outcome>;
   /** Status events seen so far. */
   readonly statusEvents: StatusEvent[];
+  /** Resolves with the first status event (seen so far or later) that `match` accepts. */
+  statusEvent(match: (event: StatusEvent) => boolean): Promise<StatusEvent>;
   close(): Promise<void>;
 }
 
@@ -70,10 +73,16 @@ export async function startPromptFixture(
     pipelinesYaml?: string;
     worker?: Record<string, unknown>;
     fanout?: Record<string, unknown>;
+    reconcile?: Record<string, unknown>;
     withCalibrations?: boolean;
+    /** Work dir to use (kept on close, as after a crash); default a fresh temp dir, removed. */
+    workDir?: string;
+    /** Start the prompt service (default true); false gives the backends only. */
+    service?: boolean;
   } = {},
 ): Promise<PromptFixture> {
-  const workDir = await mkdtemp(path.join(os.tmpdir(), 'promptly-fixture-'));
+  const ownDir = options.workDir === undefined;
+  const workDir = options.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'promptly-fixture-')));
   const config = loadConfig({
     cwd: workDir,
     overrides: {
@@ -82,6 +91,7 @@ export async function startPromptFixture(
       store: { kind: 'fs', durable: false },
       fanout: { http: { enabled: true, port: 0 }, ...options.fanout },
       worker: { imageTimeoutMs: 400, ackWaitMs: 2000, maxDeliveries: 3, ...options.worker },
+      ...(options.reconcile ? { reconcile: options.reconcile } : {}),
       sim: { ampWidth: 16, ampHeight: 16, serialOverscan: 4, parallelOverscan: 2, bands: ['r'] },
     },
   });
@@ -121,10 +131,18 @@ export async function startPromptFixture(
   );
   const statusEvents: StatusEvent[] = [];
   const statusSub = await backends.bus.subscribe(subjects.statusAll);
+  const statusWaiters = new Set<(event: StatusEvent) => void>();
   const statusLoop = (async () => {
-    for await (const m of statusSub) statusEvents.push(decodeJson(m.data) as StatusEvent);
+    for await (const m of statusSub) {
+      const event = decodeJson(m.data) as StatusEvent;
+      statusEvents.push(event);
+      for (const w of [...statusWaiters]) w(event);
+    }
   })();
-  const service = await startPromptService({ config, clock, ...backends, pipelines });
+  const service =
+    options.service === false
+      ? undefined
+      : await startPromptService({ config, clock, ...backends, pipelines });
 
   const rawBytes = async (
     visit: NextVisit,
@@ -178,7 +196,10 @@ export async function startPromptFixture(
     config,
     clock,
     backends,
-    service,
+    get service(): PromptService {
+      if (!service) throw new Error('this fixture was started with service: false');
+      return service;
+    },
     geometry,
     statusEvents,
     nextVisit(overrides = {}) {
@@ -202,6 +223,18 @@ export async function startPromptFixture(
         private_sndStamp: utcMsToTaiSeconds(now),
         ...overrides,
       };
+    },
+    statusEvent(match) {
+      const seen = statusEvents.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => {
+        const waiter = (event: StatusEvent): void => {
+          if (!match(event)) return;
+          statusWaiters.delete(waiter);
+          resolve(event);
+        };
+        statusWaiters.add(waiter);
+      });
     },
     rawBytes,
     async writeRaw(visit, detector, snap) {
@@ -230,12 +263,12 @@ export async function startPromptFixture(
       });
     },
     async close() {
-      await service.close();
+      await service?.close();
       await feed.close();
       await statusSub.close();
       await statusLoop;
       await backends.close();
-      await rm(workDir, { recursive: true, force: true });
+      if (ownDir) await rm(workDir, { recursive: true, force: true });
     },
   };
 }

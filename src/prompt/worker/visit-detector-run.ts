@@ -16,6 +16,7 @@ import type { DataId, DatasetRef } from '../../registry/registry.js';
 import type { Repo } from '../../registry/repo.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import type { OutcomeRecorder } from '../outcomes/outcome-recorder.js';
+import { snapDeadlineMs } from '../reconcile/item-lifetime.js';
 import { preloadCalibrations } from './preload.js';
 import { ingestRaw } from './raw-ingest.js';
 import type { RunJanitor } from './run-janitor.js';
@@ -34,6 +35,8 @@ export interface VisitDetectorDeps {
   readonly janitor: RunJanitor;
   /** Added to 2 × duration to make the deadline for snaps (summit ms). */
   readonly imageTimeoutMs: number;
+  /** Longest wait for snaps after the visit's start, whatever its duration (summit ms). */
+  readonly maxSnapWaitMs: number;
   /** Directory for per-run scratch directories. */
   readonly scratchRoot: string;
 }
@@ -110,8 +113,7 @@ export async function processVisitDetector(
     day_obs: dayObsOf(startUtcMs),
     band: bandOf(visit.filters),
   };
-  const deadlineMs =
-    Math.max(clock.now(), startUtcMs) + 2 * visit.duration * 1000 + deps.imageTimeoutMs;
+  const deadlineMs = snapDeadlineMs(visit, clock.now(), deps);
 
   const arrivals = await deps.bus.subscribe(subjects.rawArrived(instrument, detector, group), {
     signal,
