@@ -11,6 +11,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'prompt-latency': () => runPromptLatencyBench(),
   'sim-raw': () => runSimBench(),
   'fits-codec': () => runFitsCodecBench(),
+  'lease-failover': async () => (await import('./lease-failover.js')).runLeaseFailoverBench(),
 };
 
 const onlyIndex = process.argv.indexOf('--only');

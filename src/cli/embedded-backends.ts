@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Arrivals } from '../arrivals/arrivals.js';
+import { createFsArrivals } from '../arrivals/fs/fs-arrivals.js';
 import type { Bus } from '../bus/bus.js';
 import { createMemoryBus } from '../bus/memory/memory-bus.js';
 import type { Clock } from '../core/clock.js';
@@ -7,9 +9,10 @@ import type { Config } from '../core/config.js';
 import { createSqliteVisitLedger } from '../ledger/sqlite/sqlite-visit-ledger.js';
 import type { VisitLedger } from '../ledger/visit-ledger.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
-import { createArrivalRouter } from '../prompt/arrivals/arrival-router.js';
+import { startArrivalRouter } from '../prompt/arrivals/arrival-router.js';
 import { ALL_DATASET_TYPES } from '../registry/dataset-types.js';
 import { createRepo, type Repo } from '../registry/repo.js';
+import { createPostgresRegistry } from '../registry/postgres/postgres-registry.js';
 import { createSqliteRegistry } from '../registry/sqlite/sqlite-registry.js';
 import { createFsObjectStore } from '../store/fs/fs-object-store.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -19,6 +22,8 @@ export interface Backends {
   readonly bus: Bus;
   /** Where raws land; every put emits an arrival notice. */
   readonly rawStore: ObjectStore;
+  /** Arrival notices of the raw store, consumed by the arrival router these backends run. */
+  readonly arrivals: Arrivals;
   readonly central: Repo;
   /** This process's handler-local repo. */
   readonly local: Repo;
@@ -27,16 +32,27 @@ export interface Backends {
   close(): Promise<void>;
 }
 
-/** A repo in `root`: `registry.sqlite3` (or the configured file) and `datastore/`. */
+/**
+ * A repo in `root`: its registry (`registry.sqlite3`, the configured SQLite file, or a
+ * PostgreSQL schema) and `datastore/`.
+ */
 export async function openRepo(
   root: string,
   registry: Config['centralRepo']['registry'],
   durable: boolean,
 ): Promise<Repo> {
   await mkdir(root, { recursive: true });
-  const filename = registry.filename ?? path.join(root, 'registry.sqlite3');
   const repo = createRepo({
-    registry: await createSqliteRegistry({ filename }),
+    registry:
+      registry.kind === 'postgres'
+        ? await createPostgresRegistry({
+            url: registry.url,
+            schema: registry.schema,
+            poolSize: registry.poolSize,
+          })
+        : await createSqliteRegistry({
+            filename: registry.filename ?? path.join(root, 'registry.sqlite3'),
+          }),
     datastore: await createFsObjectStore({
       root: path.join(root, 'datastore'),
       bucket: 'repo',
@@ -53,15 +69,20 @@ export async function openRepo(
  */
 export async function openBackends(config: Config, clock: Clock): Promise<Backends> {
   const bus = config.bus.kind === 'memory' ? createMemoryBus() : assertNever(config.bus.kind);
+  // A put resolves once the router has published its notice, as when the router was the
+  // store's sink: a resolved put is routed, even if the process stops right after.
+  const arrivals = createFsArrivals({ awaitHandedOn: true });
   const rawStore = await createFsObjectStore({
     root: config.store.root,
     bucket: 'raw',
     durable: config.store.durable,
-    onNotice: createArrivalRouter({
-      bus,
-      clock,
-      status: createStatusEmitter(bus, clock, 'router'),
-    }),
+    onNotice: arrivals.sink,
+  });
+  const router = startArrivalRouter({
+    arrivals,
+    bus,
+    clock,
+    status: createStatusEmitter(bus, clock, 'router'),
   });
   const central = await openRepo(
     config.centralRepo.root,
@@ -76,10 +97,13 @@ export async function openBackends(config: Config, clock: Clock): Promise<Backen
   return {
     bus,
     rawStore,
+    arrivals,
     central,
     local,
     ledger,
     async close() {
+      await router.close();
+      await arrivals.close();
       await ledger.dispose();
       await bus.close();
       await rawStore.close();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isPromptlyError } from './errors.js';
-import { sleepReal } from './clock.js';
+import { epochClock, realNowMs, sleepReal } from './clock.js';
 
 describe('sleepReal', () => {
   afterEach(() => {
@@ -30,5 +30,21 @@ describe('sleepReal', () => {
 
   it('treats a NaN delay as no delay', async () => {
     await expect(sleepReal(Number.NaN)).resolves.toBeUndefined();
+  });
+});
+
+describe('epochClock', () => {
+  it('gives two clocks made at different moments with one epoch and speed the same summit time', async () => {
+    const epoch = realNowMs() - 5000;
+    const a = epochClock(10, epoch);
+    await sleepReal(20);
+    const b = epochClock(10, epoch);
+    const before = realNowMs();
+    const ta = a.now();
+    const tb = b.now();
+    const after = realNowMs();
+    // They differ only by the real time between the two reads, × speed (however slow the machine).
+    expect(Math.abs(tb - ta)).toBeLessThanOrEqual((after - before) * 10 + 1);
+    expect(ta).toBeGreaterThan(epoch + 10 * 5000 - 1);
   });
 });

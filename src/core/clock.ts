@@ -30,6 +30,25 @@ export function scaledClock(speed = 1, startMs: number = Date.now()): Clock {
 /** Longest delay setTimeout honours, ms. */
 const MAX_TIMER_MS = 2_147_483_647;
 
+/**
+ * A clock that several processes can share: summit time equals real time at `epochMs` (real
+ * ms since the Unix epoch) and runs `speed`× from there, so every process given the same
+ * epoch and speed reads the same summit time.
+ */
+export function epochClock(speed: number, epochMs: number): Clock {
+  return scaledClock(speed, epochMs + (realNowMs() - epochMs) * speed);
+}
+
+/** The summit clock of a deployment from its `sim` settings. */
+export function deploymentClock(sim: {
+  readonly speed: number;
+  readonly clockEpochMs?: number | undefined;
+}): Clock {
+  return sim.clockEpochMs === undefined
+    ? scaledClock(sim.speed)
+    : epochClock(sim.speed, sim.clockEpochMs);
+}
+
 /** Real-time sleep that honours an AbortSignal; any length (NaN counts as 0). */
 export function sleepReal(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -33,6 +33,18 @@ export const registryConfigSchema = z.discriminatedUnion('kind', [
     /** SQLite file; default `<dir>/registry.sqlite3`. `:memory:` keeps it in process. */
     filename: z.string().optional(),
   }),
+  z.strictObject({
+    kind: z.literal('postgres'),
+    /** Connection URL, `postgres://` or `postgresql://` (user, password, host, port, database). */
+    url: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL'),
+    /** Schema holding the registry tables (created if missing); default `public`. */
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+      .optional(),
+    /** Connections in this process's pool. Default 10. */
+    poolSize: z.number().int().min(1).max(100).optional(),
+  }),
 ]);
 
 export const repoConfigSchema = z.strictObject({
@@ -119,7 +131,13 @@ export const SIM_FAULT_PATTERN =
 
 export const simConfigSchema = z.strictObject({
   /** Summit clock speed: summit seconds per real second. */
-  speed: z.number().positive().default(10),
+  speed: z.number().positive().max(1000).default(10),
+  /**
+   * Real time (ms since the Unix epoch) at which the summit clock equals real time, shared by
+   * every process of a deployment so their summit clocks agree when `speed` is not 1.
+   * Default: when the process starts (right for one process, or for speed 1).
+   */
+  clockEpochMs: z.number().int().min(0).max(8.64e15).optional(),
   /** Visits in the night; 0 = until stopped. */
   visits: z.number().int().nonnegative().default(3),
   /** next_visit is published this long before the first exposure (summit time). */

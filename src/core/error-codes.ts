@@ -31,6 +31,20 @@ export const ERROR_CODES = {
     httpStatus: 422,
     summary: 'A next_visit arrived later than the configured expiration after its send stamp.',
   },
+  PROMPTLY_E_NEXT_VISIT_SCHEMA_MISMATCH: {
+    httpStatus: 422,
+    summary:
+      'The Avro value_schema of a Kafka REST proxy body differs from nextVisit in field names or types.',
+  },
+  PROMPTLY_E_NEXT_VISIT_SCHEMA_UNKNOWN: {
+    httpStatus: 422,
+    summary:
+      'An Avro next_visit names a schema id promptly has not registered, or an Avro REST proxy body names no schema.',
+  },
+  PROMPTLY_E_FANOUT_UNREACHABLE: {
+    httpStatus: 503,
+    summary: "The fan-out's HTTP endpoint could not be reached or did not answer in time.",
+  },
   PROMPTLY_E_INSTRUMENT_UNKNOWN: {
     httpStatus: 422,
     summary: 'The named instrument is not one promptly knows.',
@@ -118,6 +132,11 @@ export const ERROR_CODES = {
   PROMPTLY_E_REGISTRY_INVALID: {
     httpStatus: 422,
     summary: 'A data ID, collection or validity range given to the registry is malformed.',
+  },
+  PROMPTLY_E_REGISTRY_UNAVAILABLE: {
+    httpStatus: 503,
+    summary:
+      "The registry's database cannot be reached, did not answer within its timeouts, or stayed too contended to commit.",
   },
   PROMPTLY_E_FITS_TRUNCATED: {
     httpStatus: 422,
@@ -211,6 +230,24 @@ export const ERROR_CODES = {
   PROMPTLY_E_SCIENCE_OPTION_INVALID: {
     httpStatus: 422,
     summary: 'A pixel-algorithm option (mesh size, threshold, radius, FWHM) is out of range.',
+  },
+  PROMPTLY_E_LEASE_FENCED: {
+    httpStatus: 409,
+    summary:
+      'A write or token check used a fencing token that is no longer the current holder of its lease.',
+  },
+  PROMPTLY_E_LEASE_LOST: {
+    httpStatus: 409,
+    summary: 'This process lost a lease it held (released, expired, superseded or disconnected).',
+  },
+  PROMPTLY_E_LEASE_INVALID: {
+    httpStatus: 400,
+    summary: 'A lease name, holder id, TTL or state is empty, malformed or out of range.',
+  },
+  PROMPTLY_E_LEASE_CLOSED: {
+    httpStatus: 503,
+    summary:
+      'The lease manager was closed or lost its connection before or while the operation ran.',
   },
   PROMPTLY_E_ABORTED: {
     httpStatus: 499,

@@ -112,13 +112,27 @@ const provider: MigrationProvider = {
   getMigrations: () => Promise.resolve(MIGRATIONS),
 };
 
+export interface MigrateRegistryOptions {
+  /**
+   * Schema of the migration bookkeeping tables, where the database has schemas
+   * (PostgreSQL): it must be the schema the registry tables go to (the first of the
+   * connection's search_path). Without it, Kysely looks for its tables in every schema
+   * and would take another registry's for this one's. Default: none (SQLite).
+   */
+  readonly schema?: string;
+}
+
 /** Brings the schema up to date; throws PROMPTLY_E_INTERNAL with the cause if a migration fails. */
-export async function migrateRegistry(db: Kysely<unknown>): Promise<void> {
+export async function migrateRegistry(
+  db: Kysely<unknown>,
+  options: MigrateRegistryOptions = {},
+): Promise<void> {
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: 'registry_migration',
     migrationLockTableName: 'registry_migration_lock',
+    ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

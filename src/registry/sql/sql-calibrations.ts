@@ -11,7 +11,7 @@ import { decodeTimespan, encodeTimespan, lookupTimeMs } from '../timespan.js';
 import type { RegistryDb } from './registry-db.js';
 import { checkCollectionName, expandCollections } from './sql-collections.js';
 import { keyFor, requireDatasetType, whereConditions } from './sql-datasets.js';
-import { refOfRow } from './sql-rows.js';
+import { compareText, refOfRow } from './sql-rows.js';
 
 /**
  * Certifies datasets in a calibration collection (created if missing), inside the caller's
@@ -164,9 +164,12 @@ export async function queryAssociations(
       .where('calibration.collection', '=', leaf.name)
       .where('calibration.dataset_type', '=', type.name)
       .where((eb) => eb.and(conditions))
-      .orderBy('calibration.data_id_key')
-      .orderBy('calibration.begin_ms')
       .execute();
+    // The dataset's data_id_key is the certification's (denormalised there).
+    rows.sort(
+      (a, b) =>
+        compareText(a.data_id_key, b.data_id_key) || Number(a.begin_ms) - Number(b.begin_ms),
+    );
     for (const row of rows) {
       out.push({
         collection: leaf.name,

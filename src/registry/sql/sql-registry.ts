@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { PromptlyError } from '../../core/errors.js';
 import { canonicalDataIdKey, checkDimensionName, dataIdEntries } from '../data-id.js';
 import { checkDatasetType, sameDatasetType } from '../dataset-type.js';
@@ -25,12 +25,30 @@ import {
   writeCollection,
 } from './sql-collections.js';
 import { ingestBatch, keyFor, requireDatasetType, whereConditions } from './sql-datasets.js';
-import { datasetTypeOfRow, refOfRow } from './sql-rows.js';
+import { compareText, datasetTypeOfRow, refOfRow } from './sql-rows.js';
+
+/** Runs `work` in one write transaction of `db` and returns its result. */
+export type RunTransaction = <T>(
+  db: Kysely<RegistryDb>,
+  work: (trx: Transaction<RegistryDb>) => Promise<T>,
+) => Promise<T>;
 
 export interface SqlRegistryOptions {
   /** Called by close(); default: `db.destroy()`. */
   readonly onClose?: () => Promise<void>;
+  /**
+   * How every write transaction runs. Default: `db.transaction().execute(work)`, which is
+   * enough where the dialect makes write transactions exclusive (SQLite's BEGIN IMMEDIATE):
+   * each one then sees every check it makes (does this dataset exist? does this validity
+   * range overlap?) still true when it commits. A backend whose write transactions run
+   * side by side (PostgreSQL) must give the same guarantee, e.g. SERIALIZABLE isolation,
+   * running `work` again after a serialization failure. `work` is safe to run again: it
+   * only touches the database through `trx`.
+   */
+  readonly runTransaction?: RunTransaction;
 }
+
+const runPlainTransaction: RunTransaction = (db, work) => db.transaction().execute(work);
 
 function checkRecord(record: DimensionRecord): {
   element: DimensionName;
@@ -69,9 +87,11 @@ function checkRecord(record: DimensionRecord): {
 }
 
 /**
- * The Registry over any Kysely dialect (SQLite today, PostgreSQL later): every query is
- * built with Kysely, none is dialect-specific. Writes that touch several rows run in one
- * transaction. The caller creates the Kysely instance and runs `migrateRegistry` first.
+ * The Registry over any Kysely dialect (SQLite, PostgreSQL): every query is built with
+ * Kysely, none is dialect-specific, and text is ordered in JS (binary order) rather than by
+ * the database's collation. Every write runs in one transaction through `runTransaction`
+ * (see SqlRegistryOptions). The caller creates the Kysely instance and runs
+ * `migrateRegistry` first.
  *
  * Semantics beyond the contract's: ingest creates missing run collections and certify missing calibration collections;
  * search paths skip collections that do not exist; findDataset
@@ -83,42 +103,42 @@ function checkRecord(record: DimensionRecord): {
 export class SqlRegistry implements Registry {
   readonly #db: Kysely<RegistryDb>;
   readonly #onClose: () => Promise<void>;
+  readonly #runTransaction: RunTransaction;
   #closed = false;
 
   constructor(db: Kysely<RegistryDb>, options: SqlRegistryOptions = {}) {
     this.#db = db;
     this.#onClose = options.onClose ?? (() => db.destroy());
+    this.#runTransaction = options.runTransaction ?? runPlainTransaction;
   }
 
   async registerDatasetType(type: DatasetType): Promise<void> {
     const clean = checkDatasetType(type);
-    await this.#open()
-      .transaction()
-      .execute(async (trx) => {
-        const row = await trx
-          .selectFrom('dataset_type')
-          .selectAll()
-          .where('name', '=', clean.name)
-          .executeTakeFirst();
-        if (row !== undefined) {
-          if (!sameDatasetType(datasetTypeOfRow(row), clean)) {
-            throw new PromptlyError(
-              'PROMPTLY_E_REGISTRY_CONFLICT',
-              `dataset type ${clean.name} exists with another definition`,
-            );
-          }
-          return;
+    await this.#transact(async (trx) => {
+      const row = await trx
+        .selectFrom('dataset_type')
+        .selectAll()
+        .where('name', '=', clean.name)
+        .executeTakeFirst();
+      if (row !== undefined) {
+        if (!sameDatasetType(datasetTypeOfRow(row), clean)) {
+          throw new PromptlyError(
+            'PROMPTLY_E_REGISTRY_CONFLICT',
+            `dataset type ${clean.name} exists with another definition`,
+          );
         }
-        await trx
-          .insertInto('dataset_type')
-          .values({
-            name: clean.name,
-            dimensions: JSON.stringify(clean.dimensions),
-            storage_class: clean.storageClass,
-            is_calibration: clean.isCalibration ? 1 : 0,
-          })
-          .execute();
-      });
+        return;
+      }
+      await trx
+        .insertInto('dataset_type')
+        .values({
+          name: clean.name,
+          dimensions: JSON.stringify(clean.dimensions),
+          storage_class: clean.storageClass,
+          is_calibration: clean.isCalibration ? 1 : 0,
+        })
+        .execute();
+    });
   }
 
   async getDatasetType(name: string): Promise<DatasetType | undefined> {
@@ -131,9 +151,7 @@ export class SqlRegistry implements Registry {
   }
 
   async registerCollection(collection: Collection): Promise<void> {
-    await this.#open()
-      .transaction()
-      .execute((trx) => writeCollection(trx, collection));
+    await this.#transact((trx) => writeCollection(trx, collection));
   }
 
   getCollection(name: string): Promise<Collection | undefined> {
@@ -143,7 +161,9 @@ export class SqlRegistry implements Registry {
   /** Every collection, by name. */
   async listCollections(): Promise<Collection[]> {
     const db = this.#open();
-    const rows = await db.selectFrom('collection').selectAll().orderBy('name').execute();
+    const rows = (await db.selectFrom('collection').selectAll().execute()).sort((a, b) =>
+      compareText(a.name, b.name),
+    );
     const links = await db
       .selectFrom('collection_chain')
       .selectAll()
@@ -166,19 +186,17 @@ export class SqlRegistry implements Registry {
   async insertDimensionRecords(records: readonly DimensionRecord[]): Promise<void> {
     const checked = records.map(checkRecord);
     if (checked.length === 0) return;
-    await this.#open()
-      .transaction()
-      .execute(async (trx) => {
-        for (const r of checked) {
-          await trx
-            .insertInto('dimension_record')
-            .values({ element: r.element, data_id_key: r.key, values_json: r.valuesJson })
-            .onConflict((oc) =>
-              oc.columns(['element', 'data_id_key']).doUpdateSet({ values_json: r.valuesJson }),
-            )
-            .execute();
-        }
-      });
+    await this.#transact(async (trx) => {
+      for (const r of checked) {
+        await trx
+          .insertInto('dimension_record')
+          .values({ element: r.element, data_id_key: r.key, values_json: r.valuesJson })
+          .onConflict((oc) =>
+            oc.columns(['element', 'data_id_key']).doUpdateSet({ values_json: r.valuesJson }),
+          )
+          .execute();
+      }
+    });
   }
 
   async getDimensionRecord(
@@ -203,9 +221,7 @@ export class SqlRegistry implements Registry {
 
   async ingest(requests: readonly IngestRequest[]): Promise<DatasetRef[]> {
     if (requests.length === 0) return [];
-    return this.#open()
-      .transaction()
-      .execute((trx) => ingestBatch(trx, requests));
+    return this.#transact((trx) => ingestBatch(trx, requests));
   }
 
   async findDataset(
@@ -287,9 +303,7 @@ export class SqlRegistry implements Registry {
     refs: readonly DatasetRef[],
     validity: Timespan,
   ): Promise<void> {
-    await this.#open()
-      .transaction()
-      .execute((trx) => certifyBatch(trx, collection, refs, validity));
+    await this.#transact((trx) => certifyBatch(trx, collection, refs, validity));
   }
 
   findCalibration(
@@ -310,39 +324,36 @@ export class SqlRegistry implements Registry {
 
   async removeRun(run: string): Promise<DatasetRef[]> {
     const name = checkCollectionName(run);
-    return this.#open()
-      .transaction()
-      .execute(async (trx) => {
-        const coll = await trx
-          .selectFrom('collection')
-          .select('type')
-          .where('name', '=', name)
-          .executeTakeFirst();
-        if (coll === undefined) return [];
-        if (coll.type !== 'run') {
-          throw new PromptlyError(
-            'PROMPTLY_E_REGISTRY_INVALID',
-            `${name} is a ${coll.type} collection, not a run`,
-          );
-        }
-        const rows = await trx
-          .selectFrom('dataset')
-          .selectAll()
-          .where('run', '=', name)
-          .orderBy('dataset_type')
-          .orderBy('data_id_key')
-          .execute();
-        await trx
-          .deleteFrom('calibration')
-          .where('dataset_id', 'in', (eb) =>
-            eb.selectFrom('dataset').select('id').where('run', '=', name),
-          )
-          .execute();
-        await trx.deleteFrom('dataset').where('run', '=', name).execute();
-        await trx.deleteFrom('collection_chain').where('child', '=', name).execute();
-        await trx.deleteFrom('collection').where('name', '=', name).execute();
-        return rows.map(refOfRow);
-      });
+    return this.#transact(async (trx) => {
+      const coll = await trx
+        .selectFrom('collection')
+        .select('type')
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (coll === undefined) return [];
+      if (coll.type !== 'run') {
+        throw new PromptlyError(
+          'PROMPTLY_E_REGISTRY_INVALID',
+          `${name} is a ${coll.type} collection, not a run`,
+        );
+      }
+      const rows = (
+        await trx.selectFrom('dataset').selectAll().where('run', '=', name).execute()
+      ).sort(
+        (a, b) =>
+          compareText(a.dataset_type, b.dataset_type) || compareText(a.data_id_key, b.data_id_key),
+      );
+      await trx
+        .deleteFrom('calibration')
+        .where('dataset_id', 'in', (eb) =>
+          eb.selectFrom('dataset').select('id').where('run', '=', name),
+        )
+        .execute();
+      await trx.deleteFrom('dataset').where('run', '=', name).execute();
+      await trx.deleteFrom('collection_chain').where('child', '=', name).execute();
+      await trx.deleteFrom('collection').where('name', '=', name).execute();
+      return rows.map(refOfRow);
+    });
   }
 
   /** Closes the database; later calls throw PROMPTLY_E_INTERNAL. Idempotent. */
@@ -350,6 +361,10 @@ export class SqlRegistry implements Registry {
     if (this.#closed) return;
     this.#closed = true;
     await this.#onClose();
+  }
+
+  #transact<T>(work: (trx: Transaction<RegistryDb>) => Promise<T>): Promise<T> {
+    return this.#runTransaction(this.#open(), work);
   }
 
   #open(): Kysely<RegistryDb> {

@@ -7,6 +7,14 @@ import {
   type DimensionColumns,
 } from './registry-db.js';
 
+/**
+ * Binary (UTF-16 code unit) order of two strings: the same on every database, whatever its
+ * collation (PostgreSQL's `ORDER BY` on text follows the database locale, SQLite's is binary).
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The dimension columns of a dataset row for validated data-ID entries (absent → null). */
 export function dimensionColumns(
   entries: readonly [DimensionName, string | number][],

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { Client, type ClientConfig } from 'pg';
+import type { RegistryDb } from '../sql/registry-db.js';
+import { migrateRegistry } from '../sql/registry-schema.js';
+import { isConnectionFailure, unavailable } from './pg-errors.js';
+
+/** The advisory-lock key of one schema's migrations: 64 bits of a hash of its name. */
+export function migrationLockKey(schema: string): string {
+  const digest = createHash('sha256').update(`promptly.registry.migrate:${schema}`).digest();
+  return digest.readBigInt64BE(0).toString();
+}
+
+/**
+ * Creates `schema` if missing and migrates the registry in it, holding a session advisory
+ * lock on the schema meanwhile, so that processes opening one registry at the same time
+ * take turns: one creates and migrates, the others then find it up to date. (Kysely's own
+ * migration lock is taken only after it has created its bookkeeping tables, and
+ * `CREATE SCHEMA IF NOT EXISTS` itself races.) The lock is held by a connection of its
+ * own, outside `db`'s pool, so that the migrator can still get one even with a pool of
+ * size 1; waiting for it is bounded by the statement timeout in `config`.
+ *
+ * `schema` must already be a validated identifier: it is spliced into `create schema`.
+ */
+export async function prepareSchema(
+  config: ClientConfig,
+  schema: string,
+  db: Kysely<RegistryDb>,
+): Promise<void> {
+  const client = new Client(config);
+  // Failures reach us as rejected queries; the event would otherwise be unhandled.
+  client.on('error', () => undefined);
+  const query = async (text: string, values: unknown[] = []): Promise<number> => {
+    try {
+      return (await client.query(text, values)).rowCount ?? 0;
+    } catch (err) {
+      throw isConnectionFailure(err) ? unavailable(err) : err;
+    }
+  };
+  try {
+    await client.connect();
+  } catch (err) {
+    throw isConnectionFailure(err) ? unavailable(err) : err;
+  }
+  let ok = false;
+  try {
+    await query('select pg_advisory_lock($1::bigint)', [migrationLockKey(schema)]);
+    // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the
+    // schema exists, and a deployment may get its schema from a DBA.
+    const found = await query('select 1 from pg_namespace where nspname = $1', [schema]);
+    if (found === 0) await query(`create schema ${schema}`);
+    await migrateRegistry(db as Kysely<unknown>, { schema });
+    await query('select pg_advisory_unlock($1::bigint)', [migrationLockKey(schema)]);
+    ok = true;
+  } finally {
+    // Ending the session releases the lock in any case. After a failure the server may be
+    // unreachable, and a clean end would wait for it: let that finish in the background.
+    const ending = client.end().catch(() => undefined);
+    if (ok) await ending;
+  }
+}
