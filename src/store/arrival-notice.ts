@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ArrivalNotice } from './object-store.js';
+import type { ArrivalNotice } from '../arrivals/arrival-notice.js';
 
 /** `eventSource` of notices promptly's own stores emit. */
 export const PROMPTLY_EVENT_SOURCE = 'promptly:store';

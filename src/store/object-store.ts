@@ -16,38 +16,8 @@ export interface ObjectInfo {
   readonly lastModifiedMs: number;
 }
 
-/** One record of an S3 event notification (the subset promptly reads and writes). */
-export interface ArrivalRecord {
-  readonly eventVersion: string;
-  readonly eventSource: string;
-  /** ISO-8601 UTC time of the put. */
-  readonly eventTime: string;
-  /** `ObjectCreated:Put`. */
-  readonly eventName: string;
-  readonly s3: {
-    readonly bucket: { readonly name: string };
-    readonly object: {
-      /**
-       * The object key as given to put, NOT URL-encoded. (Raw S3/MinIO notifications
-       * URL-encode it; an S3 backend decodes before handing a notice on.)
-       */
-      readonly key: string;
-      readonly size: number;
-      /** eTag without quotes, as S3 notifications carry it. */
-      readonly eTag: string;
-      /** Hex string that orders puts to the same key. */
-      readonly sequencer: string;
-    };
-  };
-}
-
-/** An arrival notice, shaped like an S3 event notification. */
-export interface ArrivalNotice {
-  readonly Records: readonly ArrivalRecord[];
-}
-
-/** Receives arrival notices; the put resolves after the sink does. */
-export type NoticeSink = (notice: ArrivalNotice) => void | Promise<void>;
+// Arrival notices belong to the Arrivals contract; re-exported for the stores that emit them.
+export type { ArrivalNotice, ArrivalRecord, NoticeSink } from '../arrivals/arrival-notice.js';
 
 export interface StoreCallOptions {
   readonly signal?: AbortSignal;
