@@ -78,12 +78,19 @@ const MIGRATIONS: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
 
 /** Brings the ledger schema up to date (Kysely serialises concurrent migrators). */
-export async function migrateLedger(db: Kysely<unknown>): Promise<void> {
+export async function migrateLedger(
+  db: Kysely<unknown>,
+  options: {
+    /** Schema of the bookkeeping tables on PostgreSQL: the one the ledger's tables go to. */
+    readonly schema?: string;
+  } = {},
+): Promise<void> {
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: 'ledger_migration',
     migrationLockTableName: 'ledger_migration_lock',
+    ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

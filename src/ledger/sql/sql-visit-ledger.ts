@@ -1,5 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import { PromptlyError, throwIfAborted, toPromptlyError } from '../../core/errors.js';
+import {
+  PromptlyError,
+  isPromptlyError,
+  throwIfAborted,
+  toPromptlyError,
+} from '../../core/errors.js';
 import type {
   ExpectedVisit,
   LedgerCallOptions,
@@ -223,6 +228,9 @@ export class SqlVisitLedger implements VisitLedger {
     try {
       return await query();
     } catch (err) {
+      // The PostgreSQL plumbing is shared with the registry, whose code it raises.
+      if (isPromptlyError(err, 'PROMPTLY_E_REGISTRY_UNAVAILABLE'))
+        throw new PromptlyError('PROMPTLY_E_LEDGER_UNAVAILABLE', err.message, { cause: err });
       throw toPromptlyError(err, 'PROMPTLY_E_LEDGER_UNAVAILABLE');
     }
   }

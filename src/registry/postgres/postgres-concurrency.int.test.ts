@@ -4,7 +4,11 @@ import { TEST_POSTGRES_URL, postgresSkipReason } from '../../testing/servers.js'
 import type { DatasetRef, Registry } from '../registry.js';
 import { BIAS, RAW, biasReq, rawReq } from '../testing/registry-fixtures.js';
 import { createPostgresRegistry } from './postgres-registry.js';
-import { dropSchemas, randomSchemaName, withAdminClient } from './test-schemas.js';
+import {
+  dropSchemas,
+  randomSchemaName,
+  withAdminClient,
+} from '../../db/postgres/testing/test-schemas.js';
 
 const skipReason = await postgresSkipReason();
 const url = TEST_POSTGRES_URL;

@@ -5,8 +5,12 @@ import type { DatasetType } from '../registry.js';
 import { runRegistryConformance } from '../testing/registry-conformance.js';
 import { expectCode, rawReq, RAW } from '../testing/registry-fixtures.js';
 import { createPostgresRegistry } from './postgres-registry.js';
-import { dropSchemas, randomSchemaName, withAdminClient } from './test-schemas.js';
-import { startTcpProxy } from './tcp-proxy.js';
+import {
+  dropSchemas,
+  randomSchemaName,
+  withAdminClient,
+} from '../../db/postgres/testing/test-schemas.js';
+import { startTcpProxy } from '../../db/postgres/testing/tcp-proxy.js';
 
 const skipReason = await postgresSkipReason();
 const url = TEST_POSTGRES_URL;

@@ -1,8 +1,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { expectCode } from '../testing/registry-fixtures.js';
-import { parseInt8 } from './int8.js';
-import { isConnectionFailure, isRetryable } from './pg-errors.js';
+import { parseInt8 } from '../../db/postgres/int8.js';
+import { isConnectionFailure, isRetryable } from '../../db/postgres/pg-errors.js';
 import { createPostgresRegistry } from './postgres-registry.js';
 
 /** A TCP server on 127.0.0.1 that accepts connections and never says a word. */

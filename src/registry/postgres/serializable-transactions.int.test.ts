@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_POSTGRES_URL, postgresSkipReason } from '../../testing/servers.js';
 import type { RegistryDb } from '../sql/registry-db.js';
 import { expectCode } from '../testing/registry-fixtures.js';
-import { guardPool } from './guarded-pool.js';
+import { guardPool } from '../../db/postgres/guarded-pool.js';
 import { serializableTransactions } from './serializable-transactions.js';
 
 const skipReason = await postgresSkipReason();

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PromptlyError, toPromptlyError } from '../../core/errors.js';
 import type { RunTransaction } from '../sql/sql-registry.js';
-import { errorCode, isRetryable } from './pg-errors.js';
+import { errorCode, isRetryable } from '../../db/postgres/pg-errors.js';
 
 export interface SerializableRetryOptions {
   /** Runs of one transaction before giving up with PROMPTLY_E_REGISTRY_UNAVAILABLE. Default 30. */

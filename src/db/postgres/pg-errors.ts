@@ -74,7 +74,7 @@ export function unavailable(err: unknown): PromptlyError {
   const message = err instanceof Error ? err.message : String(err);
   return new PromptlyError(
     'PROMPTLY_E_REGISTRY_UNAVAILABLE',
-    `PostgreSQL registry unavailable: ${message}`,
+    `PostgreSQL unavailable: ${message}`,
     { cause: err },
   );
 }

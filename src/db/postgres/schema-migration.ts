@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { Client, type ClientConfig } from 'pg';
-import type { RegistryDb } from '../sql/registry-db.js';
-import { migrateRegistry } from '../sql/registry-schema.js';
 import { isConnectionFailure, unavailable } from './pg-errors.js';
 
 /** The advisory-lock key of one schema's migrations: 64 bits of a hash of its name. */
-export function migrationLockKey(schema: string): string {
-  const digest = createHash('sha256').update(`promptly.registry.migrate:${schema}`).digest();
+export function migrationLockKey(schema: string, what = 'registry'): string {
+  const digest = createHash('sha256').update(`promptly.${what}.migrate:${schema}`).digest();
   return digest.readBigInt64BE(0).toString();
 }
 
@@ -25,7 +22,8 @@ export function migrationLockKey(schema: string): string {
 export async function prepareSchema(
   config: ClientConfig,
   schema: string,
-  db: Kysely<RegistryDb>,
+  migrate: () => Promise<void>,
+  what = 'registry',
 ): Promise<void> {
   const client = new Client(config);
   // Failures reach us as rejected queries; the event would otherwise be unhandled.
@@ -44,13 +42,13 @@ export async function prepareSchema(
   }
   let ok = false;
   try {
-    await query('select pg_advisory_lock($1::bigint)', [migrationLockKey(schema)]);
+    await query('select pg_advisory_lock($1::bigint)', [migrationLockKey(schema, what)]);
     // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the
     // schema exists, and a deployment may get its schema from a DBA.
     const found = await query('select 1 from pg_namespace where nspname = $1', [schema]);
     if (found === 0) await query(`create schema ${schema}`);
-    await migrateRegistry(db as Kysely<unknown>, { schema });
-    await query('select pg_advisory_unlock($1::bigint)', [migrationLockKey(schema)]);
+    await migrate();
+    await query('select pg_advisory_unlock($1::bigint)', [migrationLockKey(schema, what)]);
     ok = true;
   } finally {
     // Ending the session releases the lock in any case. After a failure the server may be

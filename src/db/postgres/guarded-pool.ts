@@ -24,7 +24,7 @@ class GuardedClient implements PostgresPoolClient {
     parameters: ReadonlyArray<unknown> = [],
   ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
     if (typeof sqlOrCursor !== 'string') {
-      throw new PromptlyError('PROMPTLY_E_INTERNAL', 'the registry does not stream with cursors');
+      throw new PromptlyError('PROMPTLY_E_INTERNAL', 'promptly does not stream with cursors');
     }
     return this.#run<R>(sqlOrCursor, parameters);
   }
