@@ -21,7 +21,8 @@ export const ERROR_CODES = {
   },
   PROMPTLY_E_NEXT_VISIT_MALFORMED: {
     httpStatus: 400,
-    summary: 'A next_visit body is not JSON, or not a JSON object.',
+    summary:
+      'A next_visit message decodes to no object: not JSON, not Avro of a known nextVisit schema, or not a JSON object.',
   },
   PROMPTLY_E_NEXT_VISIT_INVALID: {
     httpStatus: 422,

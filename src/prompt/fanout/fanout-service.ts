@@ -1,5 +1,5 @@
 import type { Bus, Subscription, StreamMessage } from '../../bus/bus.js';
-import { decodeJson, encodeJson } from '../../bus/codec.js';
+import { encodeJson } from '../../bus/codec.js';
 import { realNowMs, type Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import { PromptlyError, isPromptlyError } from '../../core/errors.js';
@@ -12,6 +12,8 @@ import { itemDueMs, type ItemLifetimeLimits } from '../reconcile/item-lifetime.j
 import { expandVisit } from './expand-visit.js';
 import { RecentSet } from './recent-set.js';
 import { RECEIVED_HEADER } from './work-item.js';
+import { latencyTrace } from './intake/latency-trace.js';
+import { decodeNextVisitBytes } from './intake/next-visit-decoder.js';
 
 /** The event on `visit.accepted.<instrument>`: a visit the ledger now owes outcomes for. */
 export interface AcceptedVisit {
@@ -127,6 +129,7 @@ export class FanoutService {
           nimages: visit.nimages,
           survey: visit.survey,
           filters: visit.filters,
+          latency: latencyTrace(visit, receivedMs, this.deps.clock),
         },
       });
       return { status: 'enqueued', group: visit.groupId, items: items.length };
@@ -153,7 +156,9 @@ export class FanoutService {
 
   /**
    * Also takes next_visit events from the bus (`ocs.next_visit.<instrument>` in stream
-   * `stream`), new ones only. Bad events are reported and skipped; the loop keeps serving.
+   * `stream`), new ones only: JSON, plain Avro or Confluent-framed Avro
+   * (`intake/next-visit-decoder.ts`). Bad events are reported and skipped; the loop keeps
+   * serving.
    */
   async start(stream: string): Promise<void> {
     this.#subscription = await this.deps.bus.readStream(stream, {
@@ -163,8 +168,19 @@ export class FanoutService {
     const sub = this.#subscription;
     this.#loop = (async () => {
       for await (const message of sub) {
+        let input: unknown;
         try {
-          await this.accept(decodeJsonOrMalformed(message.data));
+          input = decodeNextVisitBytes(message.data).value;
+        } catch (err) {
+          if (!isPromptlyError(err)) throw err;
+          this.deps.status.emit({
+            activity: 'next_visit.rejected',
+            detail: { code: err.code, message: err.message, subject: message.subject },
+          });
+          continue;
+        }
+        try {
+          await this.accept(input);
         } catch (err) {
           if (!isPromptlyError(err)) throw err;
           // Already reported as a status event by accept(); the bus path has no caller to answer.
@@ -173,19 +189,15 @@ export class FanoutService {
     })();
   }
 
-  async close(): Promise<void> {
+  /** Stops the bus reader (another fan-out's takes over); HTTP intake goes on. */
+  async stopReading(): Promise<void> {
     await this.#subscription?.close();
     await this.#loop;
+    this.#subscription = undefined;
+    this.#loop = undefined;
   }
-}
 
-/** JSON bytes → value; malformed JSON is PROMPTLY_E_NEXT_VISIT_MALFORMED. */
-export function decodeJsonOrMalformed(data: Uint8Array): unknown {
-  try {
-    return decodeJson(data);
-  } catch (err) {
-    throw new PromptlyError('PROMPTLY_E_NEXT_VISIT_MALFORMED', 'next_visit is not valid JSON', {
-      cause: err,
-    });
+  async close(): Promise<void> {
+    await this.stopReading();
   }
 }
