@@ -1,19 +1,13 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Arrivals } from '../arrivals/arrivals.js';
 import { createFsArrivals } from '../arrivals/fs/fs-arrivals.js';
 import type { Bus } from '../bus/bus.js';
-import { createMemoryBus } from '../bus/memory/memory-bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
-import { createSqliteVisitLedger } from '../ledger/sqlite/sqlite-visit-ledger.js';
+import { openBus, openLedger, openRepo } from './backends.js';
 import type { VisitLedger } from '../ledger/visit-ledger.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
 import { startArrivalRouter } from '../prompt/arrivals/arrival-router.js';
-import { ALL_DATASET_TYPES } from '../registry/dataset-types.js';
-import { createRepo, type Repo } from '../registry/repo.js';
-import { createPostgresRegistry } from '../registry/postgres/postgres-registry.js';
-import { createSqliteRegistry } from '../registry/sqlite/sqlite-registry.js';
+import type { Repo } from '../registry/repo.js';
 import { createFsObjectStore } from '../store/fs/fs-object-store.js';
 import type { ObjectStore } from '../store/object-store.js';
 
@@ -33,42 +27,11 @@ export interface Backends {
 }
 
 /**
- * A repo in `root`: its registry (`registry.sqlite3`, the configured SQLite file, or a
- * PostgreSQL schema) and `datastore/`.
- */
-export async function openRepo(
-  root: string,
-  registry: Config['centralRepo']['registry'],
-  durable: boolean,
-): Promise<Repo> {
-  await mkdir(root, { recursive: true });
-  const repo = createRepo({
-    registry:
-      registry.kind === 'postgres'
-        ? await createPostgresRegistry({
-            url: registry.url,
-            schema: registry.schema,
-            poolSize: registry.poolSize,
-          })
-        : await createSqliteRegistry({
-            filename: registry.filename ?? path.join(root, 'registry.sqlite3'),
-          }),
-    datastore: await createFsObjectStore({
-      root: path.join(root, 'datastore'),
-      bucket: 'repo',
-      durable,
-    }),
-  });
-  for (const type of ALL_DATASET_TYPES) await repo.registry.registerDatasetType(type);
-  return repo;
-}
-
-/**
  * Opens the embedded backends: memory bus, filesystem store (its arrival notices routed to
  * `raw.arrived.…` by the arrival router), SQLite repos.
  */
 export async function openBackends(config: Config, clock: Clock): Promise<Backends> {
-  const bus = config.bus.kind === 'memory' ? createMemoryBus() : assertNever(config.bus.kind);
+  const bus = await openBus(config);
   // A put resolves once the router has published its notice, as when the router was the
   // store's sink: a resolved put is routed, even if the process stops right after.
   const arrivals = createFsArrivals({ awaitHandedOn: true });
@@ -91,9 +54,7 @@ export async function openBackends(config: Config, clock: Clock): Promise<Backen
   );
   // The handler-local repo is scratch by design: losing it costs a re-preload, never data.
   const local = await openRepo(config.worker.localRepoRoot, { kind: 'sqlite' }, false);
-  const ledger = await createSqliteVisitLedger({
-    filename: path.join(config.centralRepo.root, 'ledger.sqlite3'),
-  });
+  const ledger = await openLedger(config);
   return {
     bus,
     rawStore,
@@ -111,8 +72,4 @@ export async function openBackends(config: Config, clock: Clock): Promise<Backen
       await local.close();
     },
   };
-}
-
-function assertNever(kind: never): never {
-  throw new Error(`unsupported backend kind ${String(kind)}`);
 }

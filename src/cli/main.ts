@@ -17,6 +17,17 @@ const groups: Record<string, () => Promise<(p: Command) => void>> = {
   fits: async () => (await import('./fits-command.js')).registerFitsCommands,
   wcs: async () => (await import('./wcs-command.js')).registerWcsCommands,
   simulate: async () => (await import('./simulate-command.js')).registerSimulateCommand,
+  status: async () => (await import('./status-command.js')).registerStatusCommand,
+  'next-visit': async () => (await import('./next-visit-command.js')).registerNextVisitCommands,
+  ...Object.fromEntries(
+    ['fanout', 'router', 'worker', 'recorder', 'summit'].map((role) => [
+      role,
+      async () => {
+        const { registerRoleCommand } = await import('./role-commands.js');
+        return (p: Command) => registerRoleCommand(p, role);
+      },
+    ]),
+  ),
 };
 
 const wanted = process.argv[2];

@@ -1,10 +1,8 @@
-import { followAcceptedVisits, followOutcomes } from '../prompt/outcomes/outcome-feed.js';
 import { writeFile } from 'node:fs/promises';
-import { realNowMs, scaledClock } from '../core/clock.js';
+import { deploymentClock, realNowMs } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { activeDetectors, getInstrument } from '../core/instruments.js';
-import type { Outcome } from '../core/outcome.js';
-import { summarizeNight, type NightSummary } from '../observe/night-summary.js';
+import type { NightSummary } from '../observe/night-summary.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
 import { defaultPipelinesFile } from '../pipeline/default-pipelines.js';
 import { loadPipelineSet } from '../pipeline/pipeline-set.js';
@@ -16,7 +14,7 @@ import { SimCamera } from '../sim/sim-camera.js';
 import { simCameraOptions } from '../sim/sim-options.js';
 import { Summit } from '../sim/summit.js';
 import { openBackends } from './embedded-backends.js';
-import { ProgressDisplay } from './progress-display.js';
+import { NightWatch } from './night-watch.js';
 
 export interface RunNightOptions {
   readonly config: Config;
@@ -41,7 +39,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
   const log = options.log ?? (() => {});
   const instrument = getInstrument(config.instrument);
   const detectors = activeDetectors(instrument, config.fanout.detectorPurposes).map((d) => d.id);
-  const clock = scaledClock(config.sim.speed);
+  const clock = deploymentClock(config.sim);
   const nightStartMs = realNowMs();
   const backends = await openBackends(config, clock);
   const { bus } = backends;
@@ -62,42 +60,16 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
     });
     log(`calibrations: ${written} written to the central repo`);
 
-    const display = options.display === false ? undefined : new ProgressDisplay(detectors.length);
-    const outcomes = new Map<string, Outcome>();
-    // Every visit the fan-out accepted (from the summit or posted over HTTP), and those an
-    // earlier run left open in the ledger: the night ends when each has all its outcomes.
-    const expected = new Map<string, readonly number[]>();
-    let allIn: () => void = () => {};
-    const everyOutcomeIn = (): boolean =>
-      [...expected].every(([g, ds]) => ds.every((d) => outcomes.has(`${g}/${d}`)));
-    const expect = (group: string, ds: readonly number[], band: string): void => {
-      if (expected.has(group)) return;
-      expected.set(group, ds);
-      display?.visitAnnounced(group, band);
-    };
     await ensureTopology(bus, instrument.name, config.worker);
-    const recovered = await backends.ledger.openVisits({
+    const watch = await NightWatch.start({
+      bus,
+      ledger: backends.ledger,
+      outcomes: createOutcomeRecorder({ central: backends.central, bus, clock }),
       instrument: instrument.name,
-      limit: 10_000,
+      detectorsPerVisit: detectors.length,
+      display: options.display !== false,
+      log,
     });
-    const recorded = createOutcomeRecorder({ central: backends.central, bus, clock });
-    for (const v of recovered) {
-      expect(v.group, v.detectors, '?');
-      for (const d of v.detectors) {
-        const earlier = await recorded.find(instrument.name, d, v.group);
-        if (earlier) outcomes.set(`${v.group}/${d}`, earlier);
-      }
-    }
-    if (recovered.length > 0)
-      log(`recovering ${recovered.length} visit(s) an earlier run left without every outcome`);
-    const outcomeFeed = await followOutcomes(bus, instrument.name, (outcome) => {
-      outcomes.set(`${outcome.group}/${outcome.detector}`, outcome);
-      display?.outcome(outcome);
-      if (everyOutcomeIn()) allIn();
-    });
-    const visitFeed = await followAcceptedVisits(bus, instrument.name, (visit) =>
-      expect(visit.group, visit.detectors, visit.band),
-    );
 
     const service = await startPromptService({ config, clock, ...backends, pipelines });
     log(`fan-out listening on ${service.url ?? '(bus only)'}`);
@@ -117,30 +89,17 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
     await summit.run(stopSummit.signal, options.hardSignal);
     options.signal?.removeEventListener('abort', onStop);
 
-    if (!everyOutcomeIn()) {
-      await new Promise<void>((resolve) => {
-        allIn = resolve;
-        options.hardSignal?.addEventListener('abort', () => resolve(), { once: true });
-      });
-    }
+    await watch.allOutcomes(options.hardSignal);
     // Every visit of the night is in: a raw no visit claimed by now is an orphan.
     if (!options.hardSignal?.aborted)
       await service.recorder.orphans.sweep(Number.POSITIVE_INFINITY);
     if (options.hardSignal?.aborted) await service.close();
     else await service.drain();
-    await outcomeFeed.close();
-    await visitFeed.close();
-    display?.finish();
-
     const orphans = await backends.ledger.orphans(instrument.name, nightStartMs, 10_000);
-    const summary = summarizeNight({
-      instrument: instrument.name,
-      clockSpeed: clock.speed,
-      groups: [...expected.keys()],
-      detectorsPerVisit: detectors.length,
-      outcomes: [...outcomes.values()],
-      orphans: orphans.map((o) => o.key),
-    });
+    const summary = await watch.finish(
+      clock.speed,
+      orphans.map((o) => o.key),
+    );
     if (options.summaryFile)
       await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
     return summary;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { collections, DATASET_TYPES } from '../registry/dataset-types.js';
-import { openRepo } from './embedded-backends.js';
+import { openRepo } from './backends.js';
 import { registerSimulateCommand, runSimulate } from './simulate-command.js';
 
 describe('promptly simulate', () => {

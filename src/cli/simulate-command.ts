@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
 import { PromptlyError } from '../core/errors.js';
 import { simulateDataset, type DatasetManifest } from '../sim/simulate-dataset.js';
-import { openRepo } from './embedded-backends.js';
+import { openRepo } from './backends.js';
 
 /** Options of `promptly simulate`, as commander parses them. */
 export interface SimulateOptions {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../core/config.js';
+import { createHash } from 'node:crypto';
+import { loadConfig, mergeConfig } from '../core/config.js';
+import { resetDistributedState } from './distributed-reset.js';
 import { formatNightSummary } from '../observe/night-summary.js';
 import { runNight } from './run-night.js';
 import { resetWorkDir } from './work-dir.js';
@@ -14,6 +16,8 @@ interface UpOptions {
   workDir?: string;
   display: boolean;
   keep: boolean;
+  distributed: boolean;
+  workerProcesses?: string;
 }
 
 /** After a second Ctrl-C, the process exits by force if it has not ended within this. */
@@ -29,6 +33,47 @@ function numberOption(name: string, value: string | undefined): number | undefin
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${value}"`);
   return n;
+}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  const n = numberOption(name, value);
+  if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 64))
+    throw new Error(`--${name} must be an integer in 1..64, got "${value}"`);
+  return n;
+}
+
+/** Local servers `up --distributed` uses when the config names none. */
+const LOCAL_NATS = process.env.PROMPTLY_NATS_URL ?? 'nats://127.0.0.1:4222';
+const LOCAL_POSTGRES =
+  process.env.PROMPTLY_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * The night's configuration: file < env < options. With `--distributed`, a config that keeps
+ * the in-process bus or a SQLite registry gets the local NATS server and PostgreSQL instead
+ * (a schema named after the work dir, so `--keep` finds it again); without `--keep` the
+ * work dir, that schema and the bus's streams start empty.
+ */
+async function upConfig(o: UpOptions) {
+  const base = { ...(o.config ? { file: o.config } : {}), env: process.env };
+  let config = loadConfig({ ...base, overrides: upOverrides(o) });
+  if (o.distributed) {
+    const extra: Record<string, unknown> = {};
+    if (config.bus.kind === 'memory') extra.bus = { kind: 'nats', servers: [LOCAL_NATS] };
+    if (config.centralRepo.registry.kind === 'sqlite') {
+      const schema = `promptly_${createHash('sha256').update(config.workDir).digest('hex').slice(0, 16)}`;
+      extra.centralRepo = { registry: { kind: 'postgres', url: LOCAL_POSTGRES, schema } };
+    }
+    if (Object.keys(extra).length > 0)
+      config = loadConfig({
+        ...base,
+        overrides: mergeConfig(upOverrides(o), extra) as Record<string, unknown>,
+      });
+  }
+  if (!o.keep) {
+    await resetWorkDir(config.workDir);
+    if (o.distributed) await resetDistributedState(config);
+  }
+  return config;
 }
 
 /** Command-line options as config overrides (they win over file and environment). */
@@ -68,13 +113,14 @@ export function registerUpCommand(program: Command): void {
       'keep what the work dir holds from an earlier night (default: start clean)',
       false,
     )
+    .option(
+      '--distributed',
+      'every role in its own process, on NATS JetStream and PostgreSQL (the config names them; default the local servers)',
+      false,
+    )
+    .option('--worker-processes <n>', 'worker processes with --distributed (default 2)')
     .action(async (o: UpOptions) => {
-      const config = loadConfig({
-        ...(o.config ? { file: o.config } : {}),
-        env: process.env,
-        overrides: upOverrides(o),
-      });
-      if (!o.keep) await resetWorkDir(config.workDir);
+      const config = await upConfig(o);
       const soft = new AbortController();
       const hard = new AbortController();
       const onSigint = (): void => {
@@ -99,14 +145,22 @@ export function registerUpCommand(program: Command): void {
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigint);
       try {
-        const summary = await runNight({
+        const night = {
           config,
           ...(o.summary ? { summaryFile: o.summary } : {}),
           display: o.display,
           signal: soft.signal,
           hardSignal: hard.signal,
-          log: (line) => process.stderr.write(`${line}\n`),
-        });
+          log: (line: string) => process.stderr.write(`${line}\n`),
+        };
+        const summary = o.distributed
+          ? await (
+              await import('./distributed-night.js')
+            ).runDistributedNight({
+              ...night,
+              workers: positiveInt('worker-processes', o.workerProcesses) ?? 2,
+            })
+          : await runNight(night);
         process.stdout.write(`\n${formatNightSummary(summary)}\n`);
         const lost = summary.visits.reduce(
           (n, v) => n + v.detectorsExpected - (v.processed + v.failed + v.timedOut + v.skipped),

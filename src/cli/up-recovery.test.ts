@@ -10,7 +10,6 @@ const bin = path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 const built = existsSync(bin);
 if (!built) console.log('promptly up recovery tests skipped: dist/ missing (run `npm run build`)');
 
-
 interface Running {
   /** Resolves with the first stdout line that `match` accepts. */
   line(match: (line: string) => boolean): Promise<string>;

@@ -12,9 +12,20 @@ const MAX_MS = 86_400_000;
 const nonNegativeMs = z.number().nonnegative().max(MAX_MS);
 const positiveMs = z.number().int().positive().max(MAX_MS);
 
-/** Message bus backend. Only the embedded backend exists so far; distributed ones add members. */
+/** Message bus backend: in process (embedded default) or NATS JetStream (distributed). */
 export const busConfigSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('memory') }),
+  z.strictObject({
+    kind: z.literal('nats'),
+    /** NATS server URLs with JetStream, e.g. `nats://nats.promptly.svc:4222`. */
+    servers: z
+      .array(z.string().regex(/^(nats|tls):\/\/\S+$/, 'must be a nats:// or tls:// URL'))
+      .min(1),
+    /** Connection name the server shows; default `promptly`. */
+    name: z.string().min(1).max(128).optional(),
+    /** Replicas of the streams promptly creates (1, 3 or 5). */
+    streamReplicas: z.union([z.literal(1), z.literal(3), z.literal(5)]).default(1),
+  }),
 ]);
 
 export const storeConfigSchema = z.discriminatedUnion('kind', [
@@ -110,6 +121,27 @@ export const reconcileConfigSchema = z.strictObject({
   orphanGraceMs: nonNegativeMs.default(120_000),
 });
 
+/** How raws' arrival notices reach the router role (distributed mode). */
+export const arrivalsConfigSchema = z.strictObject({
+  /** HTTP endpoint for S3 bucket notifications (`POST /notifications`, MinIO / Ceph RGW shape). */
+  webhook: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      host: z.string().default('0.0.0.0'),
+      port: z.number().int().min(0).max(65535).default(8081),
+      /** Name of an environment variable holding a bearer token senders must present. */
+      bearerTokenEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/)
+        .optional(),
+    })
+    .prefault({}),
+  /** Real ms between listings of the raw store that find what a notification missed. */
+  listingIntervalMs: positiveMs.min(1000).max(3_600_000).default(30_000),
+  /** Objects modified longer ago than this (real ms) are not listed again. */
+  listingLookbackMs: positiveMs.default(6 * 3_600_000),
+});
+
 export const pipelinesConfigSchema = z.strictObject({
   /** YAML file of pipeline definitions and selection rules; default: the built-in set. */
   file: z.string().optional(),
@@ -201,6 +233,7 @@ export const configSchema = z.strictObject({
   fanout: fanoutConfigSchema.prefault({}),
   worker: workerConfigSchema.prefault({}),
   reconcile: reconcileConfigSchema.prefault({}),
+  arrivals: arrivalsConfigSchema.prefault({}),
   pipelines: pipelinesConfigSchema.prefault({}),
   sim: simConfigSchema.prefault({}),
 });

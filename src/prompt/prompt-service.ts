@@ -85,12 +85,17 @@ export function createWorker(
   );
 }
 
-/** The fan-out of a deployment: validation, ledger, work items; the bus reader is started. */
+/**
+ * The fan-out of a deployment: validation, ledger, work items, and its HTTP face when
+ * enabled. The bus reader (next_visit events on the OCS stream) is started too unless
+ * `busReader` is false: a distributed deployment runs it in one fan-out only, under a lease.
+ */
 export async function startFanout(deps: {
   config: Config;
   bus: Bus;
   clock: Clock;
   ledger: VisitLedger;
+  busReader?: boolean;
 }): Promise<{
   fanout: FanoutService;
   http?: FastifyInstance;
@@ -107,7 +112,7 @@ export async function startFanout(deps: {
     served: [config.instrument],
     lifetime: lifetimeLimits(config),
   });
-  await fanout.start(topologyNames(config.instrument).ocsStream);
+  if (deps.busReader !== false) await fanout.start(topologyNames(config.instrument).ocsStream);
   if (!config.fanout.http.enabled) return { fanout, close: () => fanout.close() };
   const http = createFanoutHttp(fanout);
   const url = await http.listen({ host: config.fanout.http.host, port: config.fanout.http.port });

@@ -10,6 +10,7 @@ export function topologyNames(instrument: string) {
     arrivalsStream: 'RAW_ARRIVALS',
     outcomesStream: 'OUTCOMES',
     visitsStream: 'VISITS',
+    s3EventsStream: 'S3_EVENTS',
     workQueue: `WORK_${token}`,
     deadQueue: `DEAD_${token}`,
   } as const;
@@ -36,6 +37,12 @@ export async function ensureTopology(
     name: names.arrivalsStream,
     subjects: [subjects.rawArrivedAll],
     maxMsgs: 100_000,
+    maxAgeMs: 3600_000,
+  });
+  await bus.ensureStream({
+    name: names.s3EventsStream,
+    subjects: ['s3.events.>'],
+    maxMsgs: 1_000_000,
     maxAgeMs: 3600_000,
   });
   await bus.ensureStream({

@@ -9,6 +9,17 @@ import {
 } from '../arrival-notice.js';
 
 /**
+ * A key encoded as senders do: Go's `url.QueryEscape` (MinIO) — everything but
+ * `A-Za-z0-9-_.~` as UTF-8 `%XX`, space as `+`; with `keepSlash` (S3, Ceph RGW) `/` stays.
+ */
+export function encodeS3Key(key: string, keepSlash = false): string {
+  const encoded = encodeURIComponent(key)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+  return keepSlash ? encoded.replace(/%2F/g, '/') : encoded;
+}
+
+/**
  * Decodes an object key as S3, MinIO and Ceph RGW put it in event notifications: form
  * URL-encoding, `+` for a space, `%XX` for UTF-8 bytes (`%2B` is a literal `+`). This is
  * the one place promptly decodes a key (see `arrival-notice.ts`). A malformed escape is

@@ -1,21 +1,13 @@
 import type { ArrivalRecord } from '../arrival-notice.js';
+import { encodeS3Key } from '../s3/s3-event.js';
+
+export { encodeS3Key };
 
 /**
  * S3 event notification bodies shaped as MinIO and Ceph RGW send them (fixtures of our own
  * making, field for field after the senders' documented output): keys URL-encoded, MinIO's
  * `s3:` event-name prefix, sender-specific extra members the intake must tolerate.
  */
-
-/**
- * A key encoded as senders do: Go's `url.QueryEscape` (MinIO) — everything but
- * `A-Za-z0-9-_.~` as UTF-8 `%XX`, space as `+`; with `keepSlash` (S3, Ceph RGW) `/` stays.
- */
-export function encodeS3Key(key: string, keepSlash = false): string {
-  const encoded = encodeURIComponent(key)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+');
-  return keepSlash ? encoded.replace(/%2F/g, '/') : encoded;
-}
 
 /** What one fixture record announces; `key` is the raw key (the fixture encodes it). */
 export interface FixtureObject {

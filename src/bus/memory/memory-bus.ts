@@ -23,7 +23,7 @@ import {
 } from '../config-validation.js';
 import { compileFilter, tokenizeFilter, tokenizeSubject } from '../subject-filter.js';
 import { SubjectTrie } from '../subject-trie.js';
-import { Channel } from './channel.js';
+import { Channel } from '../channel.js';
 import { StreamReader } from './stream-reader.js';
 import { StreamStore } from './stream-store.js';
 import { WorkQueue } from './work-queue.js';

@@ -1,6 +1,6 @@
 import type { Delivery, QueueConfig, QueueInfo } from '../bus.js';
 import { PromptlyError } from '../../core/errors.js';
-import { Channel } from './channel.js';
+import { Channel } from '../channel.js';
 import { Deque } from './deque.js';
 
 /** Dead-letter reason used when a message runs out of deliveries. */

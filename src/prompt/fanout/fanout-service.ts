@@ -1,8 +1,8 @@
-import type { Bus, Subscription, StreamMessage } from '../../bus/bus.js';
+import type { Bus, DeliverPolicy, StreamMessage, Subscription } from '../../bus/bus.js';
 import { encodeJson } from '../../bus/codec.js';
-import { realNowMs, type Clock } from '../../core/clock.js';
+import { realNowMs, sleepReal, type Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
-import { PromptlyError, isPromptlyError } from '../../core/errors.js';
+import { PromptlyError, isPromptlyError, toPromptlyError } from '../../core/errors.js';
 import { bandOf, parseNextVisit, type NextVisit } from '../../core/next-visit.js';
 import { subjects } from '../../core/subjects.js';
 import { taiSecondsToUtcMs } from '../../core/time.js';
@@ -14,6 +14,24 @@ import { RecentSet } from './recent-set.js';
 import { RECEIVED_HEADER } from './work-item.js';
 import { latencyTrace } from './intake/latency-trace.js';
 import { decodeNextVisitBytes } from './intake/next-visit-decoder.js';
+
+/** Failures of a server the fan-out needs, not of the event: worth another try. */
+const TRANSIENT: ReadonlySet<string> = new Set([
+  'PROMPTLY_E_LEDGER_UNAVAILABLE',
+  'PROMPTLY_E_REGISTRY_UNAVAILABLE',
+  'PROMPTLY_E_BUS_UNAVAILABLE',
+]);
+
+/** Where the bus reader starts, and who hears that an event was dealt with. */
+export interface FanoutReaderOptions {
+  /** Default `new`: a reader resuming from a checkpoint passes `from-seq`. */
+  readonly deliver?: DeliverPolicy;
+  /**
+   * Called with each event's stream sequence once it is accepted, refused or found a
+   * duplicate (never for one whose handling was cut short), in order: a checkpoint.
+   */
+  readonly onHandled?: (seq: number) => void | Promise<void>;
+}
 
 /** The event on `visit.accepted.<instrument>`: a visit the ledger now owes outcomes for. */
 export interface AcceptedVisit {
@@ -55,6 +73,7 @@ export class FanoutService {
   readonly #recent: RecentSet;
   #subscription: Subscription<StreamMessage> | undefined;
   #loop: Promise<void> | undefined;
+  #stopRetries: AbortController | undefined;
 
   constructor(private readonly deps: FanoutDeps) {
     this.#recent = new RecentSet(deps.config.dedupeWindow);
@@ -86,8 +105,8 @@ export class FanoutService {
         });
         return { status: 'duplicate', group: visit.groupId, items: 0 };
       };
-      if (!this.#recent.add(`${visit.instrument}/${visit.groupId}/${visit.salIndex}`))
-        return duplicate();
+      const key = `${visit.instrument}/${visit.groupId}/${visit.salIndex}`;
+      if (this.#recent.has(key)) return duplicate();
       const detectors = items.map((i) => i.detector);
       const recorded = await this.deps.ledger.expect({
         instrument: visit.instrument,
@@ -103,6 +122,8 @@ export class FanoutService {
           this.deps.lifetime,
         ),
       });
+      // Remembered only once the ledger has it: a retry after a failed write is no duplicate.
+      this.#recent.add(key);
       if (!recorded) return duplicate();
       const headers = { [RECEIVED_HEADER]: String(receivedMs) };
       const subject = subjects.work(visit.instrument);
@@ -160,9 +181,11 @@ export class FanoutService {
    * (`intake/next-visit-decoder.ts`). Bad events are reported and skipped; the loop keeps
    * serving.
    */
-  async start(stream: string): Promise<void> {
+  async start(stream: string, options: FanoutReaderOptions = {}): Promise<void> {
+    const stop = new AbortController();
+    this.#stopRetries = stop;
     this.#subscription = await this.deps.bus.readStream(stream, {
-      deliver: { kind: 'new' },
+      deliver: options.deliver ?? { kind: 'new' },
       filter: subjects.nextVisitAll,
     });
     const sub = this.#subscription;
@@ -177,20 +200,53 @@ export class FanoutService {
             activity: 'next_visit.rejected',
             detail: { code: err.code, message: err.message, subject: message.subject },
           });
+          if (!(await this.#checkpoint(options, message.seq))) return;
           continue;
         }
-        try {
-          await this.accept(input);
-        } catch (err) {
-          if (!isPromptlyError(err)) throw err;
-          // Already reported as a status event by accept(); the bus path has no caller to answer.
+        // A refusal (invalid, expired, not served) is final and already reported by accept();
+        // an infrastructure failure (ledger or bus away) is retried until it succeeds or the
+        // reader stops, so an event taken from the bus is never dropped for want of a server.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await this.accept(input);
+            break;
+          } catch (err) {
+            const e = toPromptlyError(err);
+            if (!TRANSIENT.has(e.code)) break;
+            this.deps.status.emit({
+              activity: 'next_visit.retry',
+              detail: { code: e.code, message: e.message, attempt },
+            });
+            try {
+              await sleepReal(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)), stop.signal);
+            } catch {
+              return; // stopped: the event stays unhandled, so a successor reads it again
+            }
+          }
         }
+        if (!(await this.#checkpoint(options, message.seq))) return;
       }
     })();
   }
 
+  /** Tells `onHandled`; false (reader stops) when it fails, e.g. a lost lease's fenced write. */
+  async #checkpoint(options: FanoutReaderOptions, seq: number): Promise<boolean> {
+    try {
+      await options.onHandled?.(seq);
+      return true;
+    } catch (err) {
+      const e = toPromptlyError(err);
+      this.deps.status.emit({
+        activity: 'reader.stopped',
+        detail: { code: e.code, message: e.message, seq },
+      });
+      return false;
+    }
+  }
+
   /** Stops the bus reader (another fan-out's takes over); HTTP intake goes on. */
   async stopReading(): Promise<void> {
+    this.#stopRetries?.abort();
     await this.#subscription?.close();
     await this.#loop;
     this.#subscription = undefined;

@@ -1,4 +1,4 @@
-import type { Subscription } from '../bus.js';
+import type { Subscription } from './bus.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 

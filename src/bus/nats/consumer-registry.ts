@@ -1,0 +1,67 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+
+/** KV bucket where live queue consumers register (entries expire unless refreshed). */
+export const CONSUMERS_BUCKET = 'PROMPTLY_CONSUMERS';
+const TTL_MS = 30_000;
+const REFRESH_MS = 10_000;
+
+/** One registered consumer. */
+export interface RegisteredConsumer {
+  /** Records how many unsettled deliveries it holds; resolves once stored. */
+  update(inFlight: number): Promise<void>;
+  unregister(): Promise<void>;
+}
+
+/**
+ * Who consumes which queue, across processes: each `consume()` puts `<queue>.<id>` in a KV
+ * bucket whose entries live 30 s, refreshes it every 10 s and deletes it on close, so a
+ * crashed process drops out within 30 s. The value is the unsettled deliveries it holds:
+ * JetStream counts a message nak'ed with a delay as still pending acknowledgement, while the
+ * Bus contract counts it as waiting, so `queueInfo` takes in-flight numbers from here.
+ */
+export class ConsumerRegistry {
+  private constructor(private readonly kv: KV) {}
+
+  static async open(nc: NatsConnection): Promise<ConsumerRegistry> {
+    const kv = await new Kvm(nc).create(CONSUMERS_BUCKET, { history: 1, ttl: TTL_MS });
+    return new ConsumerRegistry(kv);
+  }
+
+  /** Registers one consumer of `queue`, holding `inFlight` unsettled deliveries. */
+  async register(queue: string): Promise<RegisteredConsumer> {
+    const key = `${queue}.${randomUUID().replace(/-/g, '')}`;
+    let inFlight = 0;
+    let gone = false;
+    const put = (): Promise<unknown> =>
+      gone ? Promise.resolve() : this.kv.put(key, String(inFlight)).catch(() => undefined);
+    await put();
+    const timer = setInterval(() => void put(), REFRESH_MS);
+    timer.unref();
+    return {
+      update: (n) => {
+        inFlight = n;
+        return put().then(() => undefined);
+      },
+      unregister: async () => {
+        gone = true;
+        clearInterval(timer);
+        await this.kv.delete(key).catch(() => undefined);
+      },
+    };
+  }
+
+  /** Live consumers of `queue` and the unsettled deliveries they hold. */
+  async census(queue: string): Promise<{ consumers: number; inFlight: number }> {
+    let consumers = 0;
+    let inFlight = 0;
+    for await (const key of await this.kv.keys(`${queue}.*`)) {
+      const entry = await this.kv.get(key);
+      if (!entry || entry.operation !== 'PUT') continue;
+      consumers++;
+      inFlight += Number(entry.string()) || 0;
+    }
+    return { consumers, inFlight };
+  }
+}

@@ -1,0 +1,100 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Bus } from '../bus/bus.js';
+import { createMemoryBus } from '../bus/memory/memory-bus.js';
+import { createNatsBus } from '../bus/nats/nats-bus.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import { createPostgresVisitLedger } from '../ledger/postgres/postgres-visit-ledger.js';
+import { createSqliteVisitLedger } from '../ledger/sqlite/sqlite-visit-ledger.js';
+import type { VisitLedger } from '../ledger/visit-ledger.js';
+import type { LeaseManager } from '../lease/lease.js';
+import { MemoryLeaseStore } from '../lease/memory/memory-lease.js';
+import { ALL_DATASET_TYPES } from '../registry/dataset-types.js';
+import { createPostgresRegistry } from '../registry/postgres/postgres-registry.js';
+import { createRepo, type Repo } from '../registry/repo.js';
+import { createSqliteRegistry } from '../registry/sqlite/sqlite-registry.js';
+import { connectNatsKvLeases } from '../lease/nats/nats-kv-lease.js';
+import { createFsObjectStore } from '../store/fs/fs-object-store.js';
+import type { NoticeSink, ObjectStore } from '../store/object-store.js';
+
+/**
+ * The one place backends are chosen: each opener reads the tagged config once and returns
+ * the contract, never a client. A role process opens only what it uses.
+ */
+
+/** The bus of the config: in process (`memory`) or NATS JetStream (`nats`). */
+export async function openBus(config: Config): Promise<Bus> {
+  const bus = config.bus;
+  if (bus.kind === 'memory') return createMemoryBus();
+  return createNatsBus({
+    servers: [...bus.servers],
+    streamReplicas: bus.streamReplicas,
+    ...(bus.name !== undefined ? { name: bus.name } : {}),
+  });
+}
+
+/** The raw object store; `onNotice` receives the fs store's arrival notices. */
+export async function openRawStore(config: Config, onNotice?: NoticeSink): Promise<ObjectStore> {
+  return createFsObjectStore({
+    root: config.store.root,
+    bucket: 'raw',
+    durable: config.store.durable,
+    ...(onNotice ? { onNotice } : {}),
+  });
+}
+
+/**
+ * The visit ledger, beside the central registry: a SQLite file of its own in the central
+ * repo's directory, or the same PostgreSQL database and schema.
+ */
+export async function openLedger(config: Config): Promise<VisitLedger> {
+  const registry = config.centralRepo.registry;
+  if (registry.kind === 'postgres')
+    return createPostgresVisitLedger({
+      url: registry.url,
+      ...(registry.schema !== undefined ? { schema: registry.schema } : {}),
+      ...(registry.poolSize !== undefined ? { poolSize: registry.poolSize } : {}),
+    });
+  return createSqliteVisitLedger({
+    filename: path.join(config.centralRepo.root, 'ledger.sqlite3'),
+  });
+}
+
+/** Leases for singleton roles: in process with the memory bus, NATS KV with NATS. */
+export async function openLeases(config: Config, clock: Clock): Promise<LeaseManager> {
+  const bus = config.bus;
+  if (bus.kind === 'memory') return new MemoryLeaseStore({ clock }).manager();
+  return connectNatsKvLeases({ servers: [...bus.servers] });
+}
+
+/**
+ * A repo in `root`: its registry (`registry.sqlite3`, the configured SQLite file, or a
+ * PostgreSQL schema) and `datastore/`.
+ */
+export async function openRepo(
+  root: string,
+  registry: Config['centralRepo']['registry'],
+  durable: boolean,
+): Promise<Repo> {
+  await mkdir(root, { recursive: true });
+  const repo = createRepo({
+    registry:
+      registry.kind === 'postgres'
+        ? await createPostgresRegistry({
+            url: registry.url,
+            schema: registry.schema,
+            poolSize: registry.poolSize,
+          })
+        : await createSqliteRegistry({
+            filename: registry.filename ?? path.join(root, 'registry.sqlite3'),
+          }),
+    datastore: await createFsObjectStore({
+      root: path.join(root, 'datastore'),
+      bucket: 'repo',
+      durable,
+    }),
+  });
+  for (const type of ALL_DATASET_TYPES) await repo.registry.registerDatasetType(type);
+  return repo;
+}

@@ -1,0 +1,142 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { deploymentClock, realNowMs } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import { PromptlyError } from '../core/errors.js';
+import { activeDetectors, getInstrument } from '../core/instruments.js';
+import type { NightSummary } from '../observe/night-summary.js';
+import { createOutcomeRecorder } from '../prompt/prompt-service.js';
+import { ensureTopology } from '../prompt/topology.js';
+import { openBus, openLedger } from './backends.js';
+import { openRepo } from './backends.js';
+import { NightWatch } from './night-watch.js';
+import { spawnRole, type RoleProcess } from './role-process.js';
+import type { RunNightOptions } from './run-night.js';
+
+export interface DistributedNightOptions extends RunNightOptions {
+  /** Worker processes (each with `worker.slots / workers` slots, at least 1). */
+  readonly workers: number;
+}
+
+/** After SIGTERM, a role that has not exited within this is killed. */
+const KILL_AFTER_MS = 30_000;
+
+/**
+ * A night on this machine in distributed mode: every role is its own process (recorder,
+ * router, fan-out, `workers` workers, then the summit) against the servers the config names
+ * (NATS JetStream, PostgreSQL, S3 or a shared file system), all reading one generated config
+ * file with a shared summit clock. This process only watches: the same live display and
+ * summary as the embedded night, from the bus and the ledger. A first stop signal ends the
+ * summit's announcing (announced visits finish); a second stops every role at once — the
+ * ledger and the durable queues keep what was in flight for the next run.
+ */
+export async function runDistributedNight(options: DistributedNightOptions): Promise<NightSummary> {
+  const { config } = options;
+  const log = options.log ?? (() => {});
+  if (config.bus.kind === 'memory')
+    throw new PromptlyError(
+      'PROMPTLY_E_CONFIG_INVALID',
+      'up --distributed needs a bus the processes share (bus.kind: nats), not the in-process bus',
+    );
+  const instrument = getInstrument(config.instrument);
+  const detectors = activeDetectors(instrument, config.fanout.detectorPurposes).map((d) => d.id);
+  const nightStartMs = realNowMs();
+  const shared: Config = {
+    ...config,
+    sim: { ...config.sim, clockEpochMs: config.sim.clockEpochMs ?? Math.floor(nightStartMs) },
+  };
+  const clock = deploymentClock(shared.sim);
+  const configFile = path.join(config.workDir, 'distributed.yaml');
+  const { sources: _sources, ...file } = shared;
+  await writeFile(configFile, stringify(file));
+
+  const bus = await openBus(shared);
+  const central = await openRepo(
+    shared.centralRepo.root,
+    shared.centralRepo.registry,
+    shared.store.durable,
+  );
+  const ledger = await openLedger(shared);
+  const roles: RoleProcess[] = [];
+  try {
+    await ensureTopology(bus, instrument.name, shared.worker);
+    const watch = await NightWatch.start({
+      bus,
+      ledger,
+      outcomes: createOutcomeRecorder({ central, bus, clock }),
+      instrument: instrument.name,
+      detectorsPerVisit: detectors.length,
+      display: options.display !== false,
+      log,
+    });
+    const start = (name: string, role: string, env: Record<string, string> = {}): RoleProcess => {
+      const p = spawnRole({ name, role, configFile, env, log });
+      roles.push(p);
+      return p;
+    };
+    const slots = Math.max(1, Math.ceil(shared.worker.slots / options.workers));
+    const services = [
+      start('recorder', 'recorder'),
+      start('router', 'router'),
+      start('fanout', 'fanout'),
+    ];
+    for (let i = 0; i < options.workers; i++)
+      services.push(
+        start(`worker-${i}`, 'worker', {
+          PROMPTLY_WORKER__LOCAL_REPO_ROOT: path.join(shared.workDir, `local-${i}`),
+          PROMPTLY_WORKER__SLOTS: String(slots),
+        }),
+      );
+    await Promise.all(services.map((p) => p.ready));
+    log(`roles ready: ${services.map((p) => p.name).join(', ')}`);
+
+    const summit = start('summit', 'summit');
+    await summit.ready;
+    const onStop = (): void => summit.signal('SIGTERM');
+    options.signal?.addEventListener('abort', onStop, { once: true });
+    await Promise.race([summit.exited, abortOf(options.hardSignal)]);
+    options.signal?.removeEventListener('abort', onStop);
+    const night = await summit.exited;
+    if (night.code !== 0 && !options.signal?.aborted && !options.hardSignal?.aborted)
+      log(`summit ended with ${night.code ?? night.signal}`);
+
+    await watch.allOutcomes(options.hardSignal);
+    await stopAll(roles, options.hardSignal?.aborted === true);
+    const orphans = await ledger.orphans(instrument.name, nightStartMs, 10_000);
+    const summary = await watch.finish(
+      clock.speed,
+      orphans.map((o) => o.key),
+    );
+    if (options.summaryFile)
+      await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
+    return summary;
+  } finally {
+    await stopAll(roles, true);
+    await ledger.dispose();
+    await central.close();
+    await bus.close();
+  }
+}
+
+function abortOf(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/**
+ * SIGTERM (each role drains; `now`: a second SIGTERM, so each exits at once), then SIGKILL
+ * what is still running after KILL_AFTER_MS.
+ */
+async function stopAll(roles: readonly RoleProcess[], now: boolean): Promise<void> {
+  for (const r of roles) r.signal('SIGTERM');
+  if (now) for (const r of roles) r.signal('SIGTERM');
+  const killer = setTimeout(() => {
+    for (const r of roles) r.signal('SIGKILL');
+  }, KILL_AFTER_MS);
+  await Promise.all(roles.map((r) => r.exited));
+  clearTimeout(killer);
+}

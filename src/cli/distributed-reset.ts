@@ -1,0 +1,19 @@
+import type { Config } from '../core/config.js';
+import { topologyNames } from '../prompt/topology.js';
+import { dropPromptlySchema } from '../db/postgres/reset-schema.js';
+import { deleteNatsStreams } from '../bus/nats/reset-streams.js';
+
+/**
+ * Empties what a distributed night keeps outside its work dir, so `up --distributed`
+ * without `--keep` starts clean: the deployment's streams and queues on NATS, and its
+ * PostgreSQL schema (only a `promptly_…` one).
+ */
+export async function resetDistributedState(config: Config): Promise<void> {
+  if (config.bus.kind === 'nats') {
+    const names = topologyNames(config.instrument);
+    await deleteNatsStreams(config.bus.servers, Object.values(names));
+  }
+  const registry = config.centralRepo.registry;
+  if (registry.kind === 'postgres' && registry.schema !== undefined)
+    await dropPromptlySchema(registry.url, registry.schema);
+}

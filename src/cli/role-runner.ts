@@ -1,0 +1,114 @@
+import os from 'node:os';
+import { loadConfig, type Config } from '../core/config.js';
+import { toPromptlyError } from '../core/errors.js';
+import { DEFAULT_HEALTH_PORT, startHealthServer } from '../observe/health-server.js';
+
+/** A role started in this process. */
+export interface RunningRole {
+  /** e.g. `RUNNING`, `STANDBY`. */
+  state(): string;
+  /** Undefined when ready to serve, else why not (readiness probe). */
+  notReadyReason(): string | undefined;
+  detail?(): Record<string, unknown>;
+  /** Stops taking new work and finishes what is in hand (SIGTERM). */
+  drain(): Promise<void>;
+  /**
+   * Settles if the role stops on its own: resolved when its job is done (the summit's
+   * night is over; the process exits 0), rejected when it cannot go on (e.g. its lease
+   * backend's connection died; the process exits 1 so that its supervisor restarts it).
+   */
+  readonly ended?: Promise<void>;
+}
+
+/** Options every role command takes. */
+export interface RoleCommandOptions {
+  config?: string;
+  healthPort?: string;
+  healthHost?: string;
+}
+
+/** The id a role campaigns and reports with: `<role>@<host>:<pid>`. */
+export function holderId(role: string): string {
+  return `${role}@${os.hostname()}:${process.pid}`;
+}
+
+function portOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_HEALTH_PORT;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`--health-port must be an integer in 0..65535, got "${value}"`);
+  return n;
+}
+
+/**
+ * Runs one role as this process's whole job: loads the config (file < env), starts the role,
+ * serves its health endpoints, and on SIGTERM or SIGINT drains it (stops taking work,
+ * finishes what is in hand) and exits 0; a second signal exits at once with 130 — nothing
+ * accepted is lost by that, since the ledger and the durable queues hold it. Prints one JSON
+ * line `{ "role", "state": "ready", "health": url }` on stdout when it serves, so a parent
+ * process (`up --distributed`) can wait for the event instead of a delay.
+ */
+export async function runRole(
+  role: string,
+  options: RoleCommandOptions,
+  start: (config: Config, signal: AbortSignal) => Promise<RunningRole>,
+): Promise<void> {
+  const config = loadConfig({
+    ...(options.config ? { file: options.config } : {}),
+    env: process.env,
+  });
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = (): void => {
+    signals++;
+    if (signals === 1) stop.abort();
+    else process.exit(130);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  let running: RunningRole;
+  try {
+    running = await start(config, stop.signal);
+  } catch (err) {
+    const e = toPromptlyError(err);
+    process.stderr.write(`promptly ${role}: ${e.code}: ${e.message}\n`);
+    process.exitCode = 1;
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    return;
+  }
+  const health = await startHealthServer(
+    {
+      role,
+      state: () => (stop.signal.aborted ? 'DRAINING' : running.state()),
+      notReadyReason: () => (stop.signal.aborted ? 'draining' : running.notReadyReason()),
+      ...(running.detail ? { detail: () => running.detail?.() ?? {} } : {}),
+    },
+    { host: options.healthHost ?? '0.0.0.0', port: portOption(options.healthPort) },
+  );
+  process.stdout.write(
+    `${JSON.stringify({ role, state: 'ready', health: health.url, pid: process.pid })}\n`,
+  );
+  const stopped = new Promise<'signal'>((resolve) => {
+    if (stop.signal.aborted) resolve('signal');
+    stop.signal.addEventListener('abort', () => resolve('signal'), { once: true });
+  });
+  const ended = (running.ended ?? new Promise<never>(() => {})).then(
+    () => 'done' as const,
+    (err: unknown) => {
+      const e = toPromptlyError(err);
+      process.stderr.write(`promptly ${role}: ${e.code}: ${e.message}\n`);
+      return 'failed' as const;
+    },
+  );
+  const why = await Promise.race([stopped, ended]);
+  if (why === 'failed') process.exitCode = 1;
+  if (why === 'done') process.stdout.write(`${JSON.stringify({ role, state: 'done' })}\n`);
+  try {
+    await running.drain();
+  } finally {
+    await health.close();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}

@@ -1,0 +1,67 @@
+import { busNoticePublisher } from '../../arrivals/s3/bus-notice-publisher.js';
+import { deploymentClock } from '../../core/clock.js';
+import type { Config } from '../../core/config.js';
+import { activeDetectors, getInstrument } from '../../core/instruments.js';
+import { createStatusEmitter } from '../../observe/status-emitter.js';
+import { ensureTopology } from '../../prompt/topology.js';
+import { ensureCalibrations } from '../../sim/calibrations.js';
+import { SimCamera } from '../../sim/sim-camera.js';
+import { simCameraOptions } from '../../sim/sim-options.js';
+import { Summit } from '../../sim/summit.js';
+import { openBus, openRawStore } from '../backends.js';
+import { openRepo } from '../backends.js';
+import type { RunningRole } from '../role-runner.js';
+
+/**
+ * The summit simulator as a role: writes the night's calibrations to the central repo, then
+ * announces each visit on the bus and writes its raws, publishing each raw's S3 event on
+ * `s3.events.<bucket>` as a Ceph RGW topic would. Its job ends with the night (`sim.visits`;
+ * 0 = until SIGTERM); SIGTERM stops announcing and finishes the visits already announced.
+ */
+export async function startSummitRole(config: Config): Promise<RunningRole> {
+  const clock = deploymentClock(config.sim);
+  const instrument = getInstrument(config.instrument);
+  const detectors = activeDetectors(instrument, config.fanout.detectorPurposes).map((d) => d.id);
+  const bus = await openBus(config);
+  const rawStore = await openRawStore(config, busNoticePublisher(bus, 'raw'));
+  const central = await openRepo(
+    config.centralRepo.root,
+    config.centralRepo.registry,
+    config.store.durable,
+  );
+  await ensureTopology(bus, instrument.name, config.worker);
+  const camera = new SimCamera(simCameraOptions(instrument.name, config.sim));
+  await ensureCalibrations({
+    central,
+    instrument,
+    detectors,
+    bands: config.sim.bands,
+    geometry: (d) => camera.focalPlane.placement(d).geometry,
+    model: (d) => camera.model(d),
+    timeMs: clock.now(),
+  });
+  const summit = new Summit({
+    instrument: instrument.name,
+    detectors,
+    sim: config.sim,
+    bus,
+    clock,
+    rawStore,
+    status: createStatusEmitter(bus, clock, 'sim'),
+    camera,
+  });
+  const stop = new AbortController();
+  const night = summit.run(stop.signal);
+  return {
+    state: () => (stop.signal.aborted ? 'FINISHING' : 'OBSERVING'),
+    notReadyReason: () => undefined,
+    ended: night,
+    async drain() {
+      stop.abort();
+      await night.catch(() => undefined);
+      await central.close();
+      await rawStore.close();
+      await bus.close();
+    },
+  };
+}
