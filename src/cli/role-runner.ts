@@ -96,6 +96,8 @@ export async function runRole(
   const ended = (running.ended ?? new Promise<never>(() => {})).then(
     () => 'done' as const,
     (err: unknown) => {
+      // A role that stops because it is being drained has not failed.
+      if (stop.signal.aborted) return 'failed' as const;
       const e = toPromptlyError(err);
       process.stderr.write(`promptly ${role}: ${e.code}: ${e.message}\n`);
       return 'failed' as const;
