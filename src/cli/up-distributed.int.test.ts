@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../core/package-root.js';
+import { dropPromptlySchema } from '../db/postgres/reset-schema.js';
+import type { NightSummary } from '../observe/night-summary.js';
+import { privateNatsSkipReason, startPrivateNatsServer } from '../testing/nats-server.js';
+import { TEST_POSTGRES_URL, postgresSkipReason } from '../testing/servers.js';
+
+const run = promisify(execFile);
+const bin = path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+const skip =
+  (existsSync(bin)
+    ? undefined
+    : 'promptly up --distributed test skipped: dist/ missing (run `npm run build`)') ??
+  privateNatsSkipReason() ??
+  (await postgresSkipReason());
+if (skip) console.log(skip);
+
+describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
+  it('runs a ComCam night with every role in its own process on NATS and PostgreSQL, 27 of 27 processed', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-dist-'));
+    const schema = `promptly_t${Date.now().toString(16)}`;
+    // A bus of its own: up --distributed starts by deleting the deployment's streams.
+    const nats = await startPrivateNatsServer();
+    try {
+      const summaryFile = path.join(dir, 's.json');
+      await run(
+        process.execPath,
+        [
+          bin,
+          'up',
+          '--distributed',
+          '--instrument',
+          'LSSTComCam',
+          '--visits',
+          '3',
+          '--summary',
+          summaryFile,
+          '--no-display',
+        ],
+        {
+          cwd: dir,
+          env: {
+            ...process.env,
+            PROMPTLY_BUS__KIND: 'nats',
+            PROMPTLY_BUS__SERVERS: JSON.stringify([nats.url]),
+            PROMPTLY_CENTRAL_REPO__REGISTRY__KIND: 'postgres',
+            PROMPTLY_CENTRAL_REPO__REGISTRY__URL: TEST_POSTGRES_URL,
+            PROMPTLY_CENTRAL_REPO__REGISTRY__SCHEMA: schema,
+            // Raws may land late on a loaded machine: the deadline must not decide this test.
+            PROMPTLY_WORKER__IMAGE_TIMEOUT_MS: '600000',
+          },
+        },
+      );
+      const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary;
+      expect(summary.visits).toHaveLength(3);
+      for (const v of summary.visits)
+        expect(v).toMatchObject({ detectorsExpected: 9, processed: 9, failed: 0, timedOut: 0 });
+    } finally {
+      await nats.dispose();
+      await dropPromptlySchema(TEST_POSTGRES_URL, schema).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
