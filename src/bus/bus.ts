@@ -147,6 +147,19 @@ export interface ConsumeOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A command received by a responder; answer it once with `reply`. */
+export interface Request extends BusMessage {
+  /** Sends the answer to the requester (a second reply is a no-op). */
+  reply(data: Uint8Array, headers?: Readonly<Record<string, string>>): Promise<void>;
+}
+
+export interface RequestOptions {
+  /** How long to wait for the answer, ms (integer 1..600 000). */
+  readonly timeoutMs: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+}
+
 /** Health of a queue, for the bus health view. */
 export interface QueueInfo {
   readonly name: string;
@@ -183,6 +196,17 @@ export interface Bus {
    */
   consume(queue: string, options?: ConsumeOptions): Promise<Subscription<Delivery>>;
   queueInfo(queue: string): Promise<QueueInfo>;
+  /**
+   * Command: sends `data` to ONE responder serving `subject` (a concrete subject) and resolves
+   * with its answer. No responder: PROMPTLY_E_BUS_NO_RESPONDER at once; no answer within
+   * `timeoutMs`: PROMPTLY_E_BUS_TIMEOUT. Volatile: nothing is stored.
+   */
+  request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage>;
+  /**
+   * Serves commands on `subject` (a concrete subject). Several responders may serve one
+   * subject, in this process or others: each command goes to exactly one of them.
+   */
+  serve(subject: string, options?: SubscribeOptions): Promise<Subscription<Request>>;
   /**
    * Closes every subscription and clears every timer; later calls fail with
    * PROMPTLY_E_BUS_CLOSED. Idempotent: closing again resolves.

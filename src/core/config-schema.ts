@@ -208,6 +208,11 @@ export const simConfigSchema = z.strictObject({
   cosmicRatePerCm2S: z.number().nonnegative().default(0.03),
   /** Rice-compress raws (as the camera writes them); false writes plain int32 HDUs. */
   compress: z.boolean().default(true),
+  /**
+   * Worker threads that render raws, off the event loop the summit shares with other roles;
+   * default: available cores − 1, at least 1.
+   */
+  renderThreads: z.number().int().min(1).max(256).optional(),
   /** Faults to inject, e.g. `dropped-snap@1`, `detector-no-readout@0:4`. */
   faults: z.array(z.string().regex(SIM_FAULT_PATTERN)).default([]),
   /** Seed of every random choice; the same seed gives the same night. */

@@ -122,6 +122,14 @@ export const ERROR_CODES = {
     summary:
       'A visit-detector had no outcome long after its work item was due and could not be re-enqueued again; the reconciler recorded it as failed.',
   },
+  PROMPTLY_E_BUS_TIMEOUT: {
+    httpStatus: 504,
+    summary: 'A command sent on the bus got no answer within its timeout.',
+  },
+  PROMPTLY_E_BUS_NO_RESPONDER: {
+    httpStatus: 503,
+    summary: 'A command was sent on the bus to a subject no responder serves.',
+  },
   PROMPTLY_E_REGISTRY_CONFLICT: {
     httpStatus: 409,
     summary: 'A dataset with the same type and data ID but different content already exists.',
@@ -166,6 +174,11 @@ export const ERROR_CODES = {
   PROMPTLY_E_WCS_INVALID: {
     httpStatus: 422,
     summary: 'A header does not describe a supported celestial WCS, or a transform diverged.',
+  },
+  PROMPTLY_E_SIM_RENDER_CRASHED: {
+    httpStatus: 500,
+    summary:
+      'A summit simulator render thread died while rendering a raw; the raw is rendered again once, and not written if that thread dies too.',
   },
   PROMPTLY_E_RAW_KEY_INVALID: {
     httpStatus: 422,

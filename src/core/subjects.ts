@@ -36,6 +36,9 @@ export const subjects = {
   /** Outcomes, one per visit-detector. */
   outcome: (instrument: string) => `outcome.${subjectToken(instrument)}`,
   outcomeAll: 'outcome.>',
+  /** Commands to a component: `cmd.<component>.<verb>.<instrument>` (one responder answers). */
+  command: (component: string, verb: string, instrument: string) =>
+    `cmd.${subjectToken(component)}.${subjectToken(verb)}.${subjectToken(instrument)}`,
   /** Telemetry: status events of one component. */
   status: (component: string) => `status.${subjectToken(component)}`,
   statusAll: 'status.>',

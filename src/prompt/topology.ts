@@ -2,6 +2,38 @@ import type { Bus } from '../bus/bus.js';
 import type { Config } from '../core/config.js';
 import { subjectToken, subjects } from '../core/subjects.js';
 
+/** The kinds of subject and the quality of service each gets (DESIGN.md, the DDS seed). */
+export type SubjectKind = 'command' | 'event' | 'work' | 'telemetry';
+
+/**
+ * Every subject family promptly uses, by kind: a command has one responder and a reply
+ * within a timeout (volatile); an event is kept in a stream with bounded history, so a late
+ * joiner reads the last N or last-per-subject without blocking its start-up; work is a queue
+ * acked after done; telemetry is volatile and lossy by design (`promptly status` and the
+ * live display read the latest). A participant subscribes only to the families it needs.
+ */
+export const SUBJECT_KINDS: readonly { subjects: string; kind: SubjectKind; carriedBy: string }[] =
+  [
+    {
+      subjects: 'cmd.<component>.<verb>.<instr>',
+      kind: 'command',
+      carriedBy: 'request/reply, one responder',
+    },
+    { subjects: 'ocs.>', kind: 'event', carriedBy: 'stream OCS (per subject ≤ 1000, 24 h)' },
+    { subjects: 'visit.accepted.<instr>', kind: 'event', carriedBy: 'stream VISITS' },
+    {
+      subjects: 'raw.arrived.<instr>.<det>.<group>',
+      kind: 'event',
+      carriedBy: 'stream RAW_ARRIVALS',
+    },
+    { subjects: 's3.events.<bucket>', kind: 'event', carriedBy: 'stream S3_EVENTS' },
+    { subjects: 'outcome.<instr>', kind: 'event', carriedBy: 'stream OUTCOMES' },
+    { subjects: 'work.visit.<instr>', kind: 'work', carriedBy: 'queue WORK_<instr>' },
+    { subjects: 'work.dead.<instr>', kind: 'work', carriedBy: 'queue DEAD_<instr>' },
+    { subjects: 'work.lost.<instr>', kind: 'event', carriedBy: 'stream LOST' },
+    { subjects: 'status.<component>', kind: 'telemetry', carriedBy: 'volatile' },
+  ];
+
 /** Names of the streams and queues of one instrument's prompt processing. */
 export function topologyNames(instrument: string) {
   const token = subjectToken(instrument).replace(/[^A-Za-z0-9_-]/g, '_');
@@ -11,6 +43,7 @@ export function topologyNames(instrument: string) {
     outcomesStream: 'OUTCOMES',
     visitsStream: 'VISITS',
     s3EventsStream: 'S3_EVENTS',
+    lostStream: 'LOST',
     workQueue: `WORK_${token}`,
     deadQueue: `DEAD_${token}`,
   } as const;
@@ -38,6 +71,12 @@ export async function ensureTopology(
     subjects: [subjects.rawArrivedAll],
     maxMsgs: 100_000,
     maxAgeMs: 3600_000,
+  });
+  // Dead letters of the dead-letter queue: kept (never dropped unseen) and shown by status.
+  await bus.ensureStream({
+    name: names.lostStream,
+    subjects: ['work.lost.>'],
+    maxMsgs: 100_000,
   });
   await bus.ensureStream({
     name: names.s3EventsStream,

@@ -7,6 +7,8 @@ import type {
   QueueConfig,
   QueueInfo,
   ReadStreamOptions,
+  Request,
+  RequestOptions,
   StreamConfig,
   StreamMessage,
   SubscribeOptions,
@@ -21,7 +23,13 @@ import {
   validateQueueConfig,
   validateStreamConfig,
 } from '../config-validation.js';
-import { compileFilter, tokenizeFilter, tokenizeSubject } from '../subject-filter.js';
+import { noResponderError, timeoutError, validateRequest } from '../request-options.js';
+import {
+  compileFilter,
+  tokenizeFilter,
+  tokenizeSubject,
+  validateSubject,
+} from '../subject-filter.js';
 import { SubjectTrie } from '../subject-trie.js';
 import { Channel } from '../channel.js';
 import { StreamReader } from './stream-reader.js';
@@ -56,11 +64,14 @@ export class MemoryBus implements Bus {
   private closed = false;
   private readonly now: () => number;
   private readonly subs = new SubjectTrie<Channel<BusMessage>>();
-  private readonly channels = new Set<Channel<BusMessage>>();
+  /** Every open subscription and responder, ended on close. */
+  private readonly channels = new Set<{ end(): void }>();
   private readonly captures = new SubjectTrie<Capture>();
   private readonly streams = new Map<string, StreamStore>();
   private readonly queues = new Map<string, WorkQueue>();
   private readonly readers = new Set<StreamReader>();
+  /** Responders by subject, taken in turn. */
+  private readonly responders = new Map<string, Channel<Request>[]>();
 
   constructor(options: MemoryBusOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -204,6 +215,51 @@ export class MemoryBus implements Bus {
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await
+  async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage> {
+    this.assertOpen();
+    throwIfAborted(options.signal);
+    validateRequest(subject, options);
+    const list = this.responders.get(subject);
+    const responder = list?.shift();
+    if (!list || responder === undefined) throw noResponderError(subject);
+    list.push(responder);
+    return new Promise<BusMessage>((resolve, reject) => {
+      let answered = false;
+      const timer = setTimeout(() => {
+        answered = true;
+        reject(timeoutError(subject, options.timeoutMs));
+      }, options.timeoutMs);
+      responder.push({
+        subject,
+        data,
+        ...(options.headers ? { headers: options.headers } : {}),
+        reply: (answer, headers) => {
+          if (!answered) {
+            answered = true;
+            clearTimeout(timer);
+            resolve({ subject, data: answer, ...(headers ? { headers } : {}) });
+          }
+          return Promise.resolve();
+        },
+      });
+    });
+  }
+
+  async serve(subject: string, options?: SubscribeOptions): Promise<Subscription<Request>> {
+    this.assertOpen();
+    throwIfAborted(options?.signal);
+    validateSubject(subject);
+    const channel: Channel<Request> = new Channel<Request>(() => {
+      const list = this.responders.get(subject)?.filter((c) => c !== channel) ?? [];
+      if (list.length > 0) this.responders.set(subject, list);
+      else this.responders.delete(subject);
+      this.channels.delete(channel);
+    }, options?.signal);
+    this.responders.set(subject, [...(this.responders.get(subject) ?? []), channel]);
+    this.channels.add(channel);
+    return channel;
+  }
+
   async queueInfo(queue: string): Promise<QueueInfo> {
     this.assertOpen();
     const q = this.queues.get(queue);

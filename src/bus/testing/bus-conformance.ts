@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Bus, Subscription } from '../bus.js';
 import { Reader, type ConformanceContext } from './conformance-helpers.js';
+import { commandCases } from './conformance-commands.js';
 import { pubsubCases } from './conformance-pubsub.js';
 import { queueCases } from './conformance-queues.js';
 import { streamCases } from './conformance-streams.js';
@@ -65,5 +66,6 @@ export function runBusConformance(
     describe('subjects and live subscriptions', () => pubsubCases(ctx));
     describe('streams', () => streamCases(ctx));
     describe('work queues', () => queueCases(ctx));
+    describe('commands', () => commandCases(ctx));
   });
 }

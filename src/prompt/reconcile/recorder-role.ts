@@ -1,4 +1,6 @@
 import type { Bus } from '../../bus/bus.js';
+import { encodeJson } from '../../bus/codec.js';
+import { subjects } from '../../core/subjects.js';
 import type { Clock } from '../../core/clock.js';
 import type { Config } from '../../core/config.js';
 import { toPromptlyError } from '../../core/errors.js';
@@ -72,10 +74,25 @@ export async function startRecorderRole(deps: {
       });
     });
   });
+  // `cmd.recorder.reconcile.<instr>`: a pass now (`all` when asked), answered with its report.
+  const commands = await bus.serve(subjects.command('recorder', 'reconcile', instrument));
+  const serving = (async () => {
+    for await (const command of commands) {
+      const mode = new TextDecoder().decode(command.data) === 'all' ? 'all' : 'due';
+      try {
+        await command.reply(encodeJson(await reconciler.reconcile(mode)));
+      } catch (err) {
+        const e = toPromptlyError(err);
+        await command.reply(encodeJson({ code: e.code, message: e.message }));
+      }
+    }
+  })();
   return {
     reconciler,
     orphans,
     async close() {
+      await commands.close();
+      await serving;
       await reconciler.close();
       await dead.close();
       await orphans.close();

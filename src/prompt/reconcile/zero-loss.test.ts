@@ -8,6 +8,7 @@ import { startPromptFixture, type PromptFixture } from '../testing/prompt-fixtur
 import { topologyNames } from '../topology.js';
 import { createFanoutHttp } from '../fanout/http-server.js';
 import { snapDeadlineMs } from './item-lifetime.js';
+import { subjects } from '../../core/subjects.js';
 import { utcMsToTaiSeconds } from '../../core/time.js';
 
 const open: PromptFixture[] = [];
@@ -111,6 +112,21 @@ describe('zero-loss accounting', () => {
     await f.statusEvent((e) => e.activity === 'raw.orphan');
     const orphans = await f.backends.ledger.orphans('LATISS', 0, 10);
     expect(orphans.map((o) => o.key)).toEqual([key]);
+  });
+
+  it('answers a reconcile command on the bus with the pass it ran', async () => {
+    const f = await fixture();
+    const answer = await f.backends.bus.request(
+      subjects.command('recorder', 'reconcile', 'LATISS'),
+      new TextEncoder().encode('all'),
+      { timeoutMs: 10_000 },
+    );
+    expect(JSON.parse(new TextDecoder().decode(answer.data))).toEqual({
+      visits: 0,
+      requeued: 0,
+      lost: 0,
+      closed: 0,
+    });
   });
 
   it('never lets a next_visit hold a slot beyond the configured maximum wait', () => {
