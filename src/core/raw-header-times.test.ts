@@ -50,9 +50,7 @@ describe('readoutEndMsOf', () => {
     expect(readoutEndMsOf(header({ 'DATE-END': end, READEND: 'soon', READTIME: -1 }))).toBe(
       closeMs + 2000,
     );
-    expect(readoutEndMsOf(header({ 'DATE-END': end, READTIME: Number.NaN }))).toBe(
-      closeMs + 2000,
-    );
+    expect(readoutEndMsOf(header({ 'DATE-END': end, READTIME: Number.NaN }))).toBe(closeMs + 2000);
     expect(readoutEndMsOf(header({}))).toBeUndefined();
     expect(readoutEndMsOf(header({ 'DATE-END': 12345 }))).toBeUndefined();
     expect(readoutEndMsOf(header({ 'DATE-END': '2026-13-45T99:00:00' }))).toBeUndefined();

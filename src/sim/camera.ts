@@ -35,6 +35,8 @@ export function ampElectronics(rng: Prng): AmpElectronics[] {
  * and the detector's fixed bias pattern (ADU). Prescan and overscan pixels get bias and read
  * noise only. Values are clipped to the 18-bit ADC range. Returns int32 ADU arrays, one per
  * amp, each `rawWidth × rawHeight`. One 32-bit draw per two pixels; no per-pixel allocation.
+ * `into` (one array per amp, each of its raw size) is overwritten in full and returned instead
+ * of fresh arrays when given.
  */
 export function readOut(options: {
   geometry: DetectorGeometry;
@@ -44,8 +46,10 @@ export function readOut(options: {
   /** Fixed bias structure in ADU, detector-sized (the master bias records it). */
   biasPatternAdu: Float32Array;
   rng: Prng;
+  /** Arrays to write the amps into (reused between renders), one per amp. */
+  into?: readonly Int32Array[];
 }): Int32Array[] {
-  const { geometry: g, electronics, electrons, biasPatternAdu, rng } = options;
+  const { geometry: g, electronics, electrons, biasPatternAdu, rng, into } = options;
   const pre = g.prescan;
   const w = g.ampWidth;
   // One row of standard-normal deviates at a time (table lookups, two per 32-bit draw).
@@ -53,7 +57,8 @@ export function readOut(options: {
   return g.amps.map((amp, i) => {
     const e = electronics[i] as AmpElectronics;
     const rw = amp.rawWidth;
-    const out = new Int32Array(rw * amp.rawHeight);
+    const reuse = into?.[i];
+    const out = reuse?.length === rw * amp.rawHeight ? reuse : new Int32Array(rw * amp.rawHeight);
     const invGain = 1 / e.gain;
     const rn2 = e.readNoiseE * e.readNoiseE;
     const rnAdu = e.readNoiseE * invGain;

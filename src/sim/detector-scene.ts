@@ -88,13 +88,18 @@ function onImage(x: number, y: number, w: number, h: number, margin: number): bo
  * their current brightness) and the visit's new and moving sources through a Moffat PSF of
  * the visit's seeing, times the flat; dead columns; dark current and hot pixels over the
  * dark time; cosmic rays; then charge above full well bleeds up and down its column. Noise is
- * added at readout. Returns the image (width × height, e⁻) and the snap's truth.
+ * added at readout. Returns the image (width × height, e⁻) and the snap's truth. `into`, when
+ * given and width × height long, is overwritten and returned instead of a fresh array (a render
+ * thread reuses one: first touches of fresh pages cost more than the rendering of a small one).
  */
-export function renderScene(input: SceneInput): { electrons: Float32Array; truth: SnapTruth } {
+export function renderScene(
+  input: SceneInput,
+  into?: Float32Array,
+): { electrons: Float32Array; truth: SnapTruth } {
   const { geometry: g, model, wcs, band } = input;
   const w = g.width;
   const h = g.height;
-  const image = new Float32Array(w * h);
+  const image = into?.length === w * h ? into : new Float32Array(w * h);
   const skyE = skyElectrons(band, input.exposureTimeS, input.pixelScaleArcsec);
   image.fill(skyE);
   const psf: MoffatPsf = moffatPsf(input.seeingArcsec / input.pixelScaleArcsec);

@@ -1,4 +1,9 @@
 import { getDetector, getInstrument } from '../core/instruments.js';
+import {
+  NOMINAL_READOUT_S,
+  READOUT_END_KEYWORD,
+  READOUT_TIME_KEYWORD,
+} from '../core/raw-header-times.js';
 import { dayObsOf, isoNoZone, mjdOf } from '../core/time.js';
 import { toKeywords, type CelestialWcs } from '../wcs/index.js';
 import type { Cards } from '../fits/index.js';
@@ -18,6 +23,8 @@ export interface SnapMetadata {
   readonly startMs: number;
   /** Sequence number of the exposure in the night. */
   readonly seqNum: number;
+  /** Readout after the shutter closes, s; default {@link NOMINAL_READOUT_S}. */
+  readonly readoutS?: number;
 }
 
 /** Observation id as Rubin writes it: `<code>_O_<dayobs>_<seqnum 6 digits>`. */
@@ -60,13 +67,18 @@ export function horizontalOf(
 
 /**
  * The cards the camera itself writes into a raw's primary header: identity of the image
- * (instrument, detector, sequence, snap) and its timing.
+ * (instrument, detector, sequence, snap) and its timing — shutter open (DATE-OBS), shutter
+ * close (DATE-END, Rubin's end of integration), and the end of readout (READEND, with the
+ * readout time READTIME in seconds), which `readoutEndMsOf` in `src/core/raw-header-times.ts`
+ * reads back: the latency budget starts there.
  */
 export function cameraCards(meta: SnapMetadata): Cards {
   const instrument = getInstrument(meta.instrument);
   const detector = getDetector(instrument, meta.detector);
   const dayObs = dayObsOf(meta.startMs);
   const endMs = meta.startMs + meta.visit.exposureTimeS * 1000;
+  const readoutS = meta.readoutS ?? NOMINAL_READOUT_S;
+  const readEndMs = endMs + readoutS * 1000;
   return [
     ['ORIGIN', 'promptly-sim', 'simulated summit'],
     ['INSTRUME', meta.instrument, 'instrument'],
@@ -82,13 +94,15 @@ export function cameraCards(meta: SnapMetadata): Cards {
     ['DATE-END', new Date(endMs).toISOString(), 'shutter close (UTC)'],
     ['MJD-OBS', mjdOf(meta.startMs), 'shutter open, MJD (UTC)'],
     ['MJD-END', mjdOf(endMs)],
+    [READOUT_TIME_KEYWORD, readoutS, 'readout after shutter close, s'],
+    [READOUT_END_KEYWORD, new Date(readEndMs).toISOString(), 'end of readout (UTC)'],
     ['DETECTOR', detector.id, 'detector id'],
     ['DETNAME', detector.name],
     ['RAFTBAY', detector.raft],
     ['CCDSLOT', detector.sensor],
     ['DETSER', `SIM-${detector.name}`, 'detector serial'],
     ['CCD_MANU', detector.raft === 'RXX' ? 'ITL' : 'E2V', 'CCD manufacturer'],
-    ['DATE', isoNoZone(endMs + 2000), 'file written (UTC)'],
+    ['DATE', isoNoZone(readEndMs), 'file written (UTC)'],
   ];
 }
 

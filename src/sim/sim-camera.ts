@@ -8,6 +8,7 @@ import { darkTimeOf } from './header-service.js';
 import type { PlannedVisit } from './night-plan.js';
 import { Prng } from './prng.js';
 import { rawFits } from './raw-fits.js';
+import type { RenderBuffers } from './render-buffers.js';
 import type { SkyModel } from './sky-catalog.js';
 
 /** What a simulated camera is: instrument, size, sky and effects. */
@@ -21,6 +22,8 @@ export interface SimCameraOptions extends GeometryOptions {
   readonly cosmicRatePerCm2S: number;
   /** Rice-compress the amplifier HDUs; default true. */
   readonly compress?: boolean;
+  /** Readout after each snap, s (written to the header as READTIME/READEND); default 2. */
+  readonly readoutS?: number;
 }
 
 /** One detector's raw of one snap, with its truth. */
@@ -70,46 +73,62 @@ export class SimCamera {
     });
   }
 
-  /** Renders, reads out and writes one detector's raw of one snap. */
+  /**
+   * Renders, reads out and writes one detector's raw of one snap. With `buffers` the pixel
+   * arrays are reused from the last render (same bytes; one render at a time per `buffers`).
+   */
   async raw(
     visit: PlannedVisit,
     detector: number,
     snap: number,
     openMs: number,
     seqNum: number,
+    buffers?: RenderBuffers,
   ): Promise<SimRaw> {
     const o = this.options;
     const g = this.focalPlane.placement(detector).geometry;
     const model = this.model(detector);
     const wcs = this.wcs(visit, detector);
-    const { electrons, truth } = renderScene({
-      seed: o.seed,
-      sky: this.sky,
-      geometry: g,
-      model,
-      wcs,
-      pixelScaleArcsec: this.focalPlane.pixelScaleArcsec,
-      band: visit.band,
-      visitIndex: visit.index,
-      detector,
-      snap,
-      openMs,
-      visitStartMs: visit.startMs,
-      exposureTimeS: visit.exposureTimeS,
-      darkTimeS: darkTimeOf(visit.exposureTimeS),
-      seeingArcsec: visit.seeingArcsec ?? 0.8,
-      transientsPerDetector: o.transientsPerDetector,
-      cosmicRatePerCm2S: o.cosmicRatePerCm2S,
-    });
+    const { electrons, truth } = renderScene(
+      {
+        seed: o.seed,
+        sky: this.sky,
+        geometry: g,
+        model,
+        wcs,
+        pixelScaleArcsec: this.focalPlane.pixelScaleArcsec,
+        band: visit.band,
+        visitIndex: visit.index,
+        detector,
+        snap,
+        openMs,
+        visitStartMs: visit.startMs,
+        exposureTimeS: visit.exposureTimeS,
+        darkTimeS: darkTimeOf(visit.exposureTimeS),
+        seeingArcsec: visit.seeingArcsec ?? 0.8,
+        transientsPerDetector: o.transientsPerDetector,
+        cosmicRatePerCm2S: o.cosmicRatePerCm2S,
+      },
+      buffers?.electrons(g.width * g.height),
+    );
     const amps = readOut({
       geometry: g,
       electronics: model.electronics,
       electrons,
       biasPatternAdu: model.biasPatternAdu,
       rng: new Prng(o.seed).fork(0x4ead, visit.index, detector, snap),
+      ...(buffers ? { into: buffers.amps(g) } : {}),
     });
     const bytes = await rawFits(
-      { instrument: o.instrument, detector, visit, snap, startMs: openMs, seqNum },
+      {
+        instrument: o.instrument,
+        detector,
+        visit,
+        snap,
+        startMs: openMs,
+        seqNum,
+        ...(o.readoutS === undefined ? {} : { readoutS: o.readoutS }),
+      },
       g,
       model.electronics,
       amps,

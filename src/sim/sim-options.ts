@@ -21,6 +21,7 @@ export function simCameraOptions(instrument: string, sim: SimConfig): SimCameraO
     transientsPerDetector: sim.transientsPerDetector,
     cosmicRatePerCm2S: sim.cosmicRatePerCm2S,
     compress: sim.compress,
+    readoutS: sim.readoutS,
   };
 }
 

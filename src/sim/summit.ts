@@ -1,7 +1,7 @@
 import type { Bus } from '../bus/bus.js';
 import { encodeJson } from '../bus/codec.js';
 import type { Clock } from '../core/clock.js';
-import { isPromptlyError } from '../core/errors.js';
+import { isPromptlyError, type PromptlyError } from '../core/errors.js';
 import { subjects } from '../core/subjects.js';
 import { utcMsToTaiSeconds } from '../core/time.js';
 import type { StatusEmitter } from '../observe/status-emitter.js';
@@ -10,6 +10,8 @@ import type { ObjectStore } from '../store/object-store.js';
 import { parseFaults, type FaultSpec } from './faults.js';
 import { plannedVisit, type NightPlanOptions, type PlannedVisit } from './night-plan.js';
 import { damageRaw, visitActions, type SummitAction } from './night-script.js';
+import { RenderPool } from './render-pool.js';
+import type { RawRenderer, RenderedRaw, RenderJob } from './render-job.js';
 import { SimCamera, type SimRaw } from './sim-camera.js';
 import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
 
@@ -21,15 +23,30 @@ export interface SummitDeps {
   readonly clock: Clock;
   readonly rawStore: ObjectStore;
   readonly status: StatusEmitter;
-  /** The camera; default one built from `sim` (pass it to share detector models). */
+  /**
+   * The camera; default one built from `sim`. Its options are what the render threads build
+   * their own camera from; it renders nothing itself unless passed in a `renderer`.
+   */
   readonly camera?: SimCamera;
+  /**
+   * Renders the raws; default a {@link RenderPool} of `sim.renderThreads` threads, started by
+   * `run` and closed when it returns. One passed in is not closed by the summit.
+   */
+  readonly renderer?: RawRenderer;
   /** Told of each visit as its next_visit goes out. */
   readonly onAnnounce?: (visit: PlannedVisit) => void;
   /** Told of every action as it happens (event log). */
   readonly onAction?: (action: SummitAction) => void;
   /** Told of every raw written, with its truth. */
   readonly onRaw?: (action: SummitAction & { kind: 'raw' }, raw: SimRaw) => void;
+  /**
+   * Told of a raw that could not be rendered (its render thread died twice,
+   * PROMPTLY_E_SIM_RENDER_CRASHED): it is not written, and the night goes on.
+   */
+  readonly onRawLost?: (action: SummitAction & { kind: 'raw' }, error: PromptlyError) => void;
 }
+
+type RawAction = SummitAction & { kind: 'raw' };
 
 /** Header-service and writer latency after endReadout, summit ms. */
 export const WRITE_DELAY_MS = 500;
@@ -48,6 +65,14 @@ const ANNOUNCE_SLACK_REAL_MS = 100;
  * readout writes every detector's raw (rendered, read out, merged with the header service's
  * metadata, Rice-compressed) to the raw store — with the configured faults. Visits overlap
  * as at the telescope: the next is announced while the current one is read out.
+ *
+ * Rendering runs on worker threads (a {@link RenderPool}), never on the event loop: each
+ * snap's raws are queued in detector order when its shutter opens (their content is fixed by
+ * then), so they are ready when their write is due; the writes (`rawStore.put`) stay on this
+ * thread, at the scheduled time. Each raw's header carries its end of readout (READEND), where
+ * the latency budget starts. A render thread that dies is reported (`raw.render_crashed`
+ * status) and the raw rendered again once; a second death is reported as `raw.lost` and the
+ * raw is not written.
  */
 export class Summit {
   #plan: NightPlanOptions;
@@ -80,6 +105,7 @@ export class Summit {
     const earliest = this.deps.clock.now() + leadTimeMs;
     if (this.#plan.firstStartMs < earliest) this.#plan = { ...this.#plan, firstStartMs: earliest };
     const visits: Promise<void>[] = [];
+    const renderer = this.deps.renderer ?? this.#startPool();
     try {
       for (let i = 0; this.#plan.visits === 0 || i < this.#plan.visits; i++) {
         const visit = this.visit(i);
@@ -99,34 +125,104 @@ export class Summit {
         const first = actions[0];
         if (!first) continue;
         await this.#sleepUntil(first.atMs, signal);
-        visits.push(this.#perform(actions, observing));
+        visits.push(this.#perform(actions, renderer, observing));
       }
     } catch (err) {
-      if (!isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
+      if (!isPromptlyError(err, 'PROMPTLY_E_ABORTED')) {
+        await Promise.allSettled(visits);
+        if (renderer !== this.deps.renderer) await renderer.close();
+        throw err;
+      }
     }
     const results = await Promise.allSettled(visits);
+    if (renderer !== this.deps.renderer) await renderer.close();
     for (const r of results) {
       if (r.status === 'rejected' && !isPromptlyError(r.reason, 'PROMPTLY_E_ABORTED'))
         throw r.reason;
     }
   }
 
+  #startPool(): RenderPool {
+    const { instrument, status } = this.deps;
+    return new RenderPool({
+      camera: this.camera.options,
+      ...(this.deps.sim.renderThreads === undefined
+        ? {}
+        : { threads: this.deps.sim.renderThreads }),
+      onThreadCrash: (error, job) =>
+        status.emit({
+          activity: 'raw.render_crashed',
+          instrument,
+          group: job.visit.groupId,
+          detector: job.detector,
+          detail: { snap: job.snap, code: error.code, message: error.message, retried: true },
+        }),
+    });
+  }
+
   async #sleepUntil(ms: number, signal: AbortSignal): Promise<void> {
     await this.deps.clock.sleep(ms - this.deps.clock.now(), signal);
   }
 
-  async #perform(actions: readonly SummitAction[], signal: AbortSignal): Promise<void> {
-    for (let i = 0; i < actions.length;) {
-      const at = actions[i]!.atMs;
-      await this.#sleepUntil(at, signal);
-      // Everything due at the same instant goes out together (the DAQ lands all detectors).
-      const batch: SummitAction[] = [];
-      while (i < actions.length && actions[i]!.atMs === at) batch.push(actions[i++]!);
-      await Promise.all(batch.map((a) => this.#do(a, signal)));
+  async #perform(
+    actions: readonly SummitAction[],
+    renderer: RawRenderer,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const renders = new Map<RawAction, Promise<RenderedRaw>>();
+    const render = (a: RawAction): Promise<RenderedRaw> => {
+      let p = renders.get(a);
+      if (!p) {
+        const job: RenderJob = {
+          visit: a.visit,
+          detector: a.detector,
+          snap: a.snap,
+          openMs: a.openMs,
+          seqNum: a.seqNum,
+        };
+        p = renderer.render(job, signal);
+        p.catch(() => undefined); // awaited (and its error handled) when the write is due
+        renders.set(a, p);
+      }
+      return p;
+    };
+    const prerendering = this.#prerender(actions, render, signal).catch(() => undefined);
+    try {
+      for (let i = 0; i < actions.length;) {
+        const at = actions[i]!.atMs;
+        await this.#sleepUntil(at, signal);
+        // Everything due at the same instant goes out together (the DAQ lands all detectors).
+        const batch: SummitAction[] = [];
+        while (i < actions.length && actions[i]!.atMs === at) batch.push(actions[i++]!);
+        await Promise.all(batch.map((a) => this.#do(a, render, signal)));
+      }
+    } finally {
+      await prerendering;
     }
   }
 
-  async #do(action: SummitAction, signal: AbortSignal): Promise<void> {
+  /**
+   * Queues each snap's renders when its shutter opens, in detector order (the order of the
+   * script), so the bytes are ready by the time the write is due.
+   */
+  async #prerender(
+    actions: readonly SummitAction[],
+    render: (a: RawAction) => Promise<RenderedRaw>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const raws = actions.filter((a): a is RawAction => a.kind === 'raw');
+    const byOpen = [...raws].sort((a, b) => a.openMs - b.openMs); // stable: detector order kept
+    for (const a of byOpen) {
+      await this.#sleepUntil(a.openMs, signal);
+      void render(a);
+    }
+  }
+
+  async #do(
+    action: SummitAction,
+    render: (a: RawAction) => Promise<RenderedRaw>,
+    signal: AbortSignal,
+  ): Promise<void> {
     const { instrument, bus, clock } = this.deps;
     this.deps.onAction?.(action);
     if (action.kind === 'next_visit') {
@@ -153,14 +249,23 @@ export class Summit {
       );
       return;
     }
-    const raw = await this.camera.raw(
-      action.visit,
-      action.detector,
-      action.snap,
-      action.openMs,
-      action.seqNum,
-    );
-    this.deps.onRaw?.(action, raw);
+    let raw: RenderedRaw;
+    try {
+      raw = await render(action);
+    } catch (err) {
+      if (!isPromptlyError(err, 'PROMPTLY_E_SIM_RENDER_CRASHED')) throw err;
+      this.deps.status.emit({
+        activity: 'raw.lost',
+        instrument,
+        group: action.visit.groupId,
+        detector: action.detector,
+        detail: { snap: action.snap, code: err.code, message: err.message },
+      });
+      this.deps.onRawLost?.(action, err);
+      return;
+    }
+    if (this.deps.onRaw)
+      this.deps.onRaw(action, { ...raw, wcs: this.camera.wcs(action.visit, action.detector) });
     const bytes = action.damage ? damageRaw(raw.bytes, action.damage) : raw.bytes;
     await this.deps.rawStore.put(
       formatRawKey({

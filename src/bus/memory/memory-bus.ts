@@ -214,7 +214,6 @@ export class MemoryBus implements Bus {
     return q.consume(resolvePrefetch(options), options?.signal);
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await
   async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage> {
     this.assertOpen();
     throwIfAborted(options.signal);
@@ -245,6 +244,7 @@ export class MemoryBus implements Bus {
     });
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await
   async serve(subject: string, options?: SubscribeOptions): Promise<Subscription<Request>> {
     this.assertOpen();
     throwIfAborted(options?.signal);
@@ -260,6 +260,7 @@ export class MemoryBus implements Bus {
     return channel;
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await
   async queueInfo(queue: string): Promise<QueueInfo> {
     this.assertOpen();
     const q = this.queues.get(queue);
