@@ -57,7 +57,10 @@ export async function runSimBench(options: { snaps?: number } = {}): Promise<Ben
     },
     0,
   );
-  const detectors = Array.from({ length: Math.min(COMCAM_DETECTORS, Math.max(2, threads)) }, (_, i) => i);
+  const detectors = Array.from(
+    { length: Math.min(COMCAM_DETECTORS, Math.max(2, threads)) },
+    (_, i) => i,
+  );
   const jobsOf = (snapList: readonly number[]): RenderJob[] =>
     snapList.flatMap((snap) =>
       detectors.map((detector) => ({
