@@ -90,6 +90,11 @@ export const workerConfigSchema = z.strictObject({
    * flight, i.e. 2 × the instrument's fanned-out detectors.
    */
   slots: positiveInt.optional(),
+  /**
+   * Pipelines one worker process runs at once (they are CPU-bound); slots beyond it wait for
+   * snaps or for a CPU. Default: the host's available parallelism.
+   */
+  pipelineConcurrency: positiveInt.max(256).optional(),
   /** Added to 2 × duration to make a visit's deadline (summit time). */
   imageTimeoutMs: nonNegativeMs.default(20_000),
   /**

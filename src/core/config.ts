@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import { configSchema, type ParsedConfig } from './config-schema.js';
@@ -17,7 +18,11 @@ export type Config = DeepReadonly<
     workDir: string;
     store: ParsedConfig['store'] & { root: string };
     centralRepo: ParsedConfig['centralRepo'] & { root: string };
-    worker: ParsedConfig['worker'] & { localRepoRoot: string; slots: number };
+    worker: ParsedConfig['worker'] & {
+      localRepoRoot: string;
+      slots: number;
+      pipelineConcurrency: number;
+    };
     /** Where the values came from, for `promptly config`. */
     sources: string[];
   }
@@ -162,6 +167,7 @@ export function compileConfig(
       slots:
         parsed.worker.slots ??
         2 * activeDetectors(instrument, parsed.fanout.detectorPurposes).length,
+      pipelineConcurrency: parsed.worker.pipelineConcurrency ?? availableParallelism(),
     },
     pipelines: {
       ...parsed.pipelines,

@@ -16,6 +16,7 @@ import { lifetimeLimits } from './reconcile/item-lifetime.js';
 import { startRecorderRole, type RecorderRole } from './reconcile/recorder-role.js';
 import { ensureTopology, topologyNames } from './topology.js';
 import { RunJanitor } from './worker/run-janitor.js';
+import { CpuGate } from './worker/cpu-gate.js';
 import { Worker } from './worker/worker.js';
 
 export interface PromptServiceDeps {
@@ -74,6 +75,7 @@ export function createWorker(
       janitor: new RunJanitor(deps.local, config.worker.keepRuns),
       imageTimeoutMs: config.worker.imageTimeoutMs,
       maxSnapWaitMs: config.worker.maxSnapWaitMs,
+      cpu: new CpuGate(config.worker.pipelineConcurrency),
       scratchRoot: path.join(config.worker.localRepoRoot, 'work'),
     },
     {

@@ -17,6 +17,7 @@ import type { Repo } from '../../registry/repo.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import type { OutcomeRecorder } from '../outcomes/outcome-recorder.js';
 import { snapDeadlineMs } from '../reconcile/item-lifetime.js';
+import type { CpuGate } from './cpu-gate.js';
 import { preloadCalibrations } from './preload.js';
 import { ingestRaw } from './raw-ingest.js';
 import type { RunJanitor } from './run-janitor.js';
@@ -37,6 +38,8 @@ export interface VisitDetectorDeps {
   readonly imageTimeoutMs: number;
   /** Longest wait for snaps after the visit's start, whatever its duration (summit ms). */
   readonly maxSnapWaitMs: number;
+  /** Pipelines of this process running at once: bounded by its CPUs, not its slots. */
+  readonly cpu: CpuGate;
   /** Directory for per-run scratch directories. */
   readonly scratchRoot: string;
 }
@@ -213,11 +216,13 @@ export async function processVisitDetector(
       log: (line) => log.push(`${new Date().toISOString()} ${line}`),
       onOutput: (ref) => outputs.push(ref),
     });
-    marks.pipelineStartMs = realNowMs();
-    emit('pipeline.start', { pipeline: pipeline.name });
     let failure: PromptlyError | undefined;
     try {
-      const timings = await executePipeline(pipeline, context);
+      const timings = await deps.cpu.run(() => {
+        marks.pipelineStartMs = realNowMs();
+        emit('pipeline.start', { pipeline: pipeline.name });
+        return executePipeline(pipeline, context);
+      }, signal);
       for (const t of timings) log.push(`step ${t.label}: ${t.durationMs.toFixed(1)} ms`);
     } catch (err) {
       failure = toPromptlyError(err, 'PROMPTLY_E_PIPELINE_TASK_FAILED');
