@@ -32,11 +32,11 @@ describe('CpuGate', () => {
     let release: () => void = () => {};
     const first = gate.run(() => new Promise<void>((r) => (release = r)));
     const controller = new AbortController();
-    const waiting = gate.run(async () => 'never', controller.signal);
+    const waiting = gate.run(() => Promise.resolve('never'), controller.signal);
     controller.abort();
     await expect(waiting).rejects.toSatisfy((e) => isPromptlyError(e, 'PROMPTLY_E_ABORTED'));
     release();
     await first;
-    expect(await gate.run(async () => 'next')).toBe('next');
+    expect(await gate.run(() => Promise.resolve('next'))).toBe('next');
   });
 });
