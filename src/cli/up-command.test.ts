@@ -46,6 +46,7 @@ describe('promptly up', () => {
               'lastSnapToPipelineStartMs',
               'pipelineMs',
               'lastSnapToOutcomeMs',
+              'readoutToOutcomeMs',
             ] as const) {
               expect(d[k]).toBeGreaterThanOrEqual(0);
             }

@@ -12,6 +12,8 @@ export interface Clock {
   sleep(summitMs: number, signal?: AbortSignal): Promise<void>;
   /** How many summit ms pass per real ms (1 = real time). */
   readonly speed: number;
+  /** The real time (ms since the Unix epoch) at which this clock reads `summitMs`. */
+  toRealMs(summitMs: number): number;
 }
 
 /** A clock that starts at `startMs` (default: now) and runs `speed`× real time. */
@@ -23,6 +25,7 @@ export function scaledClock(speed = 1, startMs: number = Date.now()): Clock {
   return {
     speed,
     now: () => startMs + (performance.now() - realStart) * speed,
+    toRealMs: (summitMs) => performance.timeOrigin + realStart + (summitMs - startMs) / speed,
     sleep: (summitMs, signal) => sleepReal(Math.max(0, summitMs) / speed, signal),
   };
 }

@@ -15,11 +15,19 @@ export interface LatencyMarks {
   startedMs?: number;
   /** Calibrations for the visit are in the handler-local repo. */
   preloadDoneMs?: number;
+  /**
+   * Each snap's end of readout at the camera, by snap index (from the raw's header, turned
+   * into real time): where a detector's latency starts, so a late writer cannot hide in it.
+   */
+  readoutEndMs?: Record<number, number>;
   /** Each snap's arrival notice, by snap index. */
   snapArrivedMs?: Record<number, number>;
   /** The last expected snap was ingested into the handler-local repo. */
   ingestDoneMs?: number;
+  /** The slot was ready to run the pipeline (the framework's own part ends here). */
   pipelineStartMs?: number;
+  /** A CPU was free for it (see worker.pipelineConcurrency); the pipeline ran from here. */
+  cpuGrantedMs?: number;
   pipelineEndMs?: number;
   outcomeMs?: number;
 }

@@ -12,6 +12,10 @@ export interface DetectorLatencies {
   readonly pipelineMs?: number;
   /** Last snap's arrival notice → outcome recorded. */
   readonly lastSnapToOutcomeMs?: number;
+  /** Last snap's end of readout at the camera → its file arrived (the writer's lag). */
+  readonly readoutToArrivalMs?: number;
+  /** Last snap's end of readout at the camera → outcome recorded (what an alert would wait). */
+  readonly readoutToOutcomeMs?: number;
 }
 
 export interface VisitSummary {
@@ -46,6 +50,8 @@ export function latenciesOf(outcome: Outcome): DetectorLatencies {
   const m = outcome.marks;
   const arrivals = Object.values(m.snapArrivedMs ?? {});
   const lastSnap = arrivals.length > 0 ? Math.max(...arrivals) : undefined;
+  const readouts = Object.values(m.readoutEndMs ?? {});
+  const lastReadout = readouts.length > 0 ? Math.max(...readouts) : undefined;
   const out: Record<string, unknown> = { detector: outcome.detector, outcome: outcome.kind };
   if (outcome.code) out.code = outcome.code;
   const values = {
@@ -53,6 +59,8 @@ export function latenciesOf(outcome: Outcome): DetectorLatencies {
     lastSnapToPipelineStartMs: diff(lastSnap, m.pipelineStartMs),
     pipelineMs: diff(m.pipelineStartMs, m.pipelineEndMs),
     lastSnapToOutcomeMs: diff(lastSnap, m.outcomeMs),
+    readoutToArrivalMs: diff(lastReadout, lastSnap),
+    readoutToOutcomeMs: diff(lastReadout, m.outcomeMs),
   };
   for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = v;
   return out as unknown as DetectorLatencies;
@@ -98,6 +106,8 @@ export function summarizeNight(options: {
     'lastSnapToPipelineStartMs',
     'pipelineMs',
     'lastSnapToOutcomeMs',
+    'readoutToArrivalMs',
+    'readoutToOutcomeMs',
   ] as const;
   const latencyPercentilesMs: Record<string, { p50: number; p95: number; max: number; n: number }> =
     {};

@@ -5,13 +5,14 @@ import type { Repo } from '../../registry/repo.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import type { RawArrival } from '../arrivals/raw-arrival.js';
 import { parseRawKey } from '../../core/raw-key.js';
-import { inspectRaw } from './raw-inspect.js';
+import { inspectRaw, type RawSummary } from './raw-inspect.js';
 
 /** Where corrupt raws are moved, under the same key. */
 export const QUARANTINE_PREFIX = 'quarantine/';
 
 /**
- * Copies one arrived raw into the handler-local repo (idempotent by data ID). A raw that
+ * Copies one arrived raw into the handler-local repo (idempotent by data ID) and returns what
+ * its headers say (amplifiers, exposure, end of readout). A raw that
  * does not read as the FITS its key promises is moved aside to `quarantine/<key>` and
  * PROMPTLY_E_RAW_CORRUPT is thrown; nothing is ingested.
  */
@@ -21,12 +22,13 @@ export async function ingestRaw(options: {
   readonly local: Repo;
   readonly run: string;
   readonly signal: AbortSignal;
-}): Promise<DatasetRef> {
+}): Promise<{ ref: DatasetRef; summary: RawSummary }> {
   const { arrival, store, local, run, signal } = options;
   const key = parseRawKey(arrival.key);
   const bytes = await store.get(arrival.key, { signal });
+  let summary: RawSummary;
   try {
-    inspectRaw(bytes, key);
+    summary = inspectRaw(bytes, key);
   } catch (err) {
     if (!isPromptlyError(err, 'PROMPTLY_E_RAW_CORRUPT')) throw err;
     const aside = `${QUARANTINE_PREFIX}${arrival.key}`;
@@ -43,11 +45,12 @@ export async function ingestRaw(options: {
       cause: err,
     });
   }
-  return local.put(
+  const ref = await local.put(
     DATASET_TYPES.raw.name,
     { instrument: key.instrument, detector: key.detector, group: key.group, snap: key.snap },
     run,
     bytes,
     { signal },
   );
+  return { ref, summary };
 }

@@ -1,5 +1,6 @@
 import { PromptlyError, isPromptlyError } from '../../core/errors.js';
 import { getDetector, getInstrument } from '../../core/instruments.js';
+import { readoutEndMsOf } from '../../core/raw-header-times.js';
 import { quickScan, type QuickScan } from '../../fits/index.js';
 import type { RawKey } from '../../core/raw-key.js';
 
@@ -8,6 +9,8 @@ export interface RawSummary {
   /** Image HDUs (amplifiers) with data. */
   readonly amplifiers: number;
   readonly exposureTimeS: number | undefined;
+  /** End of the snap's readout per its header (summit ms since the Unix epoch), if it says. */
+  readonly readoutEndMs: number | undefined;
 }
 
 function mismatch(what: string, got: unknown, want: unknown): PromptlyError {
@@ -59,5 +62,9 @@ export function inspectRaw(bytes: Uint8Array, key: RawKey): RawSummary {
   if (amplifiers === 0)
     throw new PromptlyError('PROMPTLY_E_RAW_CORRUPT', `raw ${key.file} has no image extension`);
   const exptime = primary.get('EXPTIME');
-  return { amplifiers, exposureTimeS: typeof exptime === 'number' ? exptime : undefined };
+  return {
+    amplifiers,
+    exposureTimeS: typeof exptime === 'number' ? exptime : undefined,
+    readoutEndMs: readoutEndMsOf(primary),
+  };
 }

@@ -152,13 +152,15 @@ export async function processVisitDetector(
     for await (const arrival of waiter) {
       (marks.snapArrivedMs ??= {})[arrival.snap] = arrival.arrivedMs;
       try {
-        const ref = await ingestRaw({
+        const { ref, summary } = await ingestRaw({
           arrival,
           store: deps.rawStore,
           local: deps.local,
           run: rawRun,
           signal,
         });
+        if (summary.readoutEndMs !== undefined)
+          (marks.readoutEndMs ??= {})[arrival.snap] = clock.toRealMs(summary.readoutEndMs);
         raws.push({ snap: arrival.snap, ref });
         snaps.push(arrival.snap);
         emit('snap.ingested', { snap: arrival.snap });
@@ -218,8 +220,10 @@ export async function processVisitDetector(
     });
     let failure: PromptlyError | undefined;
     try {
+      // The framework's part ends here; waiting for a CPU is the pipeline's (cpuGrantedMs).
+      marks.pipelineStartMs = realNowMs();
       const timings = await deps.cpu.run(() => {
-        marks.pipelineStartMs = realNowMs();
+        marks.cpuGrantedMs = realNowMs();
         emit('pipeline.start', { pipeline: pipeline.name });
         return executePipeline(pipeline, context);
       }, signal);
