@@ -69,7 +69,10 @@ const ms = (n: number): number => Math.round(n * 1_000_000); // → nanoseconds
 /**
  * Connects and returns the Bus on NATS JetStream. The connection reconnects forever; calls
  * made while it is away fail with PROMPTLY_E_BUS_UNAVAILABLE (the caller's retry decides),
- * subscriptions and consumers resume when it is back.
+ * subscriptions and consumers resume when it is back. A refused durable publish may still be
+ * stored once the server is back (it waited in the client's buffer): a publisher that
+ * retries and must not store twice sets a `Nats-Msg-Id` header, which JetStream dedupes
+ * within two minutes. Volatile publishes during an outage are buffered, not refused.
  */
 export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   let nc: NatsConnection;
@@ -90,6 +93,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     const registry = await ConsumerRegistry.open(nc);
     const bus = new NatsBus(nc, jetstream(nc), jsm, registry, options.streamReplicas ?? 1);
     await bus.loadCaptures();
+    await bus.followStreamChanges();
     return bus;
   } catch (err) {
     await nc.close().catch(() => undefined);
@@ -112,6 +116,9 @@ class NatsBus implements Bus {
   readonly #captures = new Map<string, readonly string[]>();
   readonly #queues = new Map<string, { deadLetterSubject: string; maxDeliveries: number }>();
   readonly #subs = new Set<Channel<unknown>>();
+  /** Dead-lettering started by closing consumers; `close()` waits for it before draining. */
+  readonly #background = new Set<Promise<void>>();
+  #streamChanges: { unsubscribe(): void } | undefined;
   #closed = false;
 
   constructor(
@@ -129,6 +136,45 @@ class NatsBus implements Bus {
     }
   }
 
+  /**
+   * Keeps the capture map current when other processes create, update or delete streams (the
+   * server's stream action advisories), so a publish to a subject captured by a stream made
+   * elsewhere after this bus connected waits for JetStream's acknowledgement. The map is
+   * eventually consistent: a publish racing the advisory goes out as core NATS (still stored
+   * by the stream, but not acknowledged); dead letters look the subject up on a miss.
+   */
+  async followStreamChanges(): Promise<void> {
+    const sub = this.nc.subscribe('$JS.EVENT.ADVISORY.STREAM.*.*');
+    this.#streamChanges = sub;
+    void (async () => {
+      for await (const m of sub) {
+        const [, , , , action, name] = m.subject.split('.');
+        if (name === undefined) continue;
+        if (action === 'DELETED') this.#captures.delete(name);
+        else if (action === 'CREATED' || action === 'UPDATED')
+          await this.#learnStream(name).catch(() => undefined);
+      }
+    })();
+    await this.nc.flush();
+  }
+
+  async #learnStream(name: string): Promise<void> {
+    const si = await this.jsm.streams.info(name);
+    this.#captures.set(name, si.config.subjects ?? []);
+  }
+
+  /** Whether a stream captures `subject`, asking the server when the local map says no. */
+  async #capturedNow(subject: string): Promise<boolean> {
+    if (this.#captured(subject)) return true;
+    try {
+      await this.#learnStream(await this.jsm.streams.find(subject));
+      return true;
+    } catch (err) {
+      if (isNotFound(err) || /no stream matches/i.test(String(err))) return false;
+      throw err;
+    }
+  }
+
   #checkOpen(): void {
     if (this.#closed) throw new PromptlyError('PROMPTLY_E_BUS_CLOSED', 'the bus is closed');
   }
@@ -143,6 +189,11 @@ class NatsBus implements Bus {
     this.#checkOpen();
     throwIfAborted(options.signal);
     validateSubject(subject);
+    await this.#publish(subject, data, options);
+  }
+
+  /** Publish without the open check: dead letters of a closing consumer still go out. */
+  async #publish(subject: string, data: Uint8Array, options: PublishOptions): Promise<void> {
     const msgID = options.headers?.[MSG_ID_HEADER];
     const headers = toNatsHeaders(
       Object.fromEntries(
@@ -391,16 +442,27 @@ class NatsBus implements Bus {
     }
     if (!stored) return;
     const original = fromNatsHeaders(stored.header) ?? {};
-    await this.publish(meta.deadLetterSubject, stored.data, {
-      headers: {
-        ...original,
-        'promptly-dead-reason': reason,
-        'promptly-dead-deliveries': String(deliveries),
-        'promptly-dead-subject': stored.subject,
-        [MSG_ID_HEADER]: `dead:${queue}:${seq}`,
-      },
+    const headers = {
+      ...original,
+      'promptly-dead-reason': reason,
+      'promptly-dead-deliveries': String(deliveries),
+      'promptly-dead-subject': stored.subject,
+    };
+    const durable = await this.#capturedNow(meta.deadLetterSubject).catch((err: unknown) => {
+      throw natsError(err, `dead letter ${queue}#${seq}`);
     });
-    await this.jsm.streams.deleteMessage(queue, seq, false).catch(() => undefined);
+    if (durable) {
+      // Stored first, removed after: a crash in between leaves the message to die again, and
+      // the id (same for every process) makes JetStream keep one dead letter.
+      await this.#publish(meta.deadLetterSubject, stored.data, {
+        headers: { ...headers, [MSG_ID_HEADER]: `dead:${queue}:${seq}` },
+      });
+      await this.jsm.streams.deleteMessage(queue, seq, false).catch(() => undefined);
+    } else {
+      // Volatile dead letter: whoever deletes the message publishes it, so only one process does.
+      const claimed = await this.jsm.streams.deleteMessage(queue, seq, false).catch(() => false);
+      if (claimed) await this.#publish(meta.deadLetterSubject, stored.data, { headers });
+    }
   }
 
   async consume(queue: string, options: ConsumeOptions = {}): Promise<Subscription<Delivery>> {
@@ -438,6 +500,11 @@ class NatsBus implements Bus {
       ackWaitMs,
       report: (n) => registration.update(n),
       deadLetter: (seq, reason, deliveries) => this.#deadLetter(queue, seq, reason, deliveries),
+      background: (work) => {
+        const p = work.catch(() => undefined);
+        this.#background.add(p);
+        void p.then(() => this.#background.delete(p));
+      },
       checkOpen: () => this.#checkOpen(),
       ...(options.signal ? { signal: options.signal } : {}),
       onClose: () => {
@@ -534,6 +601,8 @@ class NatsBus implements Bus {
     if (this.#closed) return;
     for (const s of [...this.#subs]) await s.close();
     this.#closed = true;
+    await Promise.all([...this.#background]);
+    this.#streamChanges?.unsubscribe();
     await this.nc.drain().catch(() => undefined);
   }
 }

@@ -17,6 +17,8 @@ export interface QueueConsumerDeps {
   report(inFlight: number): Promise<void>;
   /** Publishes the dead letter of stream message `seq` and removes it from the queue. */
   deadLetter(seq: number, reason: string, deliveries: number): Promise<void>;
+  /** Runs work that outlives the consumer (the bus waits for it before closing). */
+  background(work: Promise<void>): void;
   /** Throws PROMPTLY_E_BUS_CLOSED once the bus is closed. */
   checkOpen(): void;
   readonly signal?: AbortSignal;
@@ -56,7 +58,13 @@ export function startQueueConsumer(deps: QueueConsumerDeps): Channel<Delivery> {
     pulling?.stop();
     for (const [m, timer] of unsettled) {
       clearTimeout(timer);
-      m.nak();
+      if (m.info.deliveryCount >= deps.maxDeliveries) {
+        // Its last allowed delivery: dead-letter it here, as no advisory may reach anyone.
+        const seq = m.info.streamSequence;
+        deps.background(
+          deps.deadLetter(seq, 'max-deliveries', m.info.deliveryCount).then(() => m.term()),
+        );
+      } else m.nak();
     }
     unsettled.clear();
     void deps.report(0);
