@@ -17,6 +17,8 @@ import { createSqliteRegistry } from '../registry/sqlite/sqlite-registry.js';
 import { connectNatsKvLeases } from '../lease/nats/nats-kv-lease.js';
 import { createFsObjectStore } from '../store/fs/fs-object-store.js';
 import type { NoticeSink, ObjectStore } from '../store/object-store.js';
+import { createS3ObjectStore } from '../store/s3/s3-object-store.js';
+import { s3StoreOptionsFromConfig } from '../store/s3/s3-store-config.js';
 
 /**
  * The one place backends are chosen: each opener reads the tagged config once and returns
@@ -34,12 +36,17 @@ export async function openBus(config: Config): Promise<Bus> {
   });
 }
 
-/** The raw object store; `onNotice` receives the fs store's arrival notices. */
+/**
+ * The raw object store; `onNotice` receives the fs store's arrival notices (an S3 store
+ * emits none: its arrivals are the bucket's notifications).
+ */
 export async function openRawStore(config: Config, onNotice?: NoticeSink): Promise<ObjectStore> {
+  const store = config.store;
+  if (store.kind === 's3') return createS3ObjectStore(s3StoreOptionsFromConfig(store, process.env));
   return createFsObjectStore({
-    root: config.store.root,
+    root: store.root,
     bucket: 'raw',
-    durable: config.store.durable,
+    durable: store.durable,
     ...(onNotice ? { onNotice } : {}),
   });
 }

@@ -3,6 +3,7 @@ import { createFsArrivals } from '../arrivals/fs/fs-arrivals.js';
 import type { Bus } from '../bus/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
+import { PromptlyError } from '../core/errors.js';
 import { openBus, openLedger, openRepo } from './backends.js';
 import type { VisitLedger } from '../ledger/visit-ledger.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
@@ -31,6 +32,12 @@ export interface Backends {
  * `raw.arrived.…` by the arrival router), SQLite repos.
  */
 export async function openBackends(config: Config, clock: Clock): Promise<Backends> {
+  if (config.store.kind !== 'fs') {
+    throw new PromptlyError(
+      'PROMPTLY_E_CONFIG_INVALID',
+      `store.kind ${config.store.kind}: the embedded backends run on the fs store, whose puts make the arrival notices`,
+    );
+  }
   const bus = await openBus(config);
   // A put resolves once the router has published its notice, as when the router was the
   // store's sink: a resolved put is routed, even if the process stops right after.

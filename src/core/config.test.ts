@@ -16,7 +16,7 @@ describe('configuration', () => {
     const config = loadConfig({ cwd: '/srv/pp' });
     expect(config.instrument).toBe('LSSTComCam');
     expect(config.worker.slots).toBe(18);
-    expect(config.store.root).toBe('/srv/pp/.promptly/store');
+    expect(config.store).toMatchObject({ kind: 'fs', root: '/srv/pp/.promptly/store' });
     expect(Object.isFrozen(config.worker)).toBe(true);
   });
 

@@ -12,11 +12,20 @@ type DeepReadonly<T> = T extends (infer U)[]
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
 
+type ParsedStore = ParsedConfig['store'];
+/**
+ * The compiled store: the fs kind with its root resolved; the s3 kind as written, with
+ * `durable: true` (an acknowledged S3 put is durable), so `store.durable` reads for both.
+ */
+export type CompiledStoreConfig =
+  | (Extract<ParsedStore, { kind: 'fs' }> & { root: string })
+  | (Extract<ParsedStore, { kind: 's3' }> & { durable: true });
+
 /** Stage 3: defaults filled, paths absolute, frozen. */
 export type Config = DeepReadonly<
-  ParsedConfig & {
+  Omit<ParsedConfig, 'store'> & {
     workDir: string;
-    store: ParsedConfig['store'] & { root: string };
+    store: CompiledStoreConfig;
     centralRepo: ParsedConfig['centralRepo'] & { root: string };
     worker: ParsedConfig['worker'] & {
       localRepoRoot: string;
@@ -147,6 +156,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   return compileConfig(result.data, cwd, sources);
 }
 
+function compileStore(store: ParsedStore, workDir: string): CompiledStoreConfig {
+  if (store.kind === 's3') return { ...store, durable: true };
+  return { ...store, root: path.resolve(workDir, store.root ?? 'store') };
+}
+
 /** Stage 3: resolves paths against `cwd`, checks cross-field rules, freezes. */
 export function compileConfig(
   parsed: ParsedConfig,
@@ -159,7 +173,7 @@ export function compileConfig(
   const compiled = {
     ...parsed,
     workDir,
-    store: { ...parsed.store, root: path.resolve(workDir, parsed.store.root ?? 'store') },
+    store: compileStore(parsed.store, workDir),
     centralRepo: { ...parsed.centralRepo, root: centralRoot },
     worker: {
       ...parsed.worker,

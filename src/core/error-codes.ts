@@ -99,6 +99,15 @@ export const ERROR_CODES = {
     httpStatus: 503,
     summary: 'The object store was closed before or while the operation ran.',
   },
+  PROMPTLY_E_STORE_EXISTS: {
+    httpStatus: 409,
+    summary: 'A write-once (ifAbsent) put found an object already at the key and wrote nothing.',
+  },
+  PROMPTLY_E_STORE_UNAVAILABLE: {
+    httpStatus: 503,
+    summary:
+      'The object store server cannot be reached or kept failing (network error, timeout, 5xx) after its retries.',
+  },
   PROMPTLY_E_LEDGER_INVALID: {
     httpStatus: 422,
     summary: 'A value given to the visit ledger (time, limit) is out of range.',

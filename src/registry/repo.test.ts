@@ -154,6 +154,83 @@ describe('Repo', () => {
     expect(notices).toHaveLength(1);
   });
 
+  /** Two "processes": each its own store handle and registry connection on one root. */
+  async function twoRepos(): Promise<[Repo, Repo]> {
+    const root = mkdtempSync(join(tmpdir(), 'promptly-repo-shared-'));
+    roots.push(root);
+    const open = async (): Promise<Repo> => {
+      const datastore = await createFsObjectStore({
+        root: join(root, 'datastore'),
+        bucket: 'repo',
+        durable: false,
+      });
+      const registry = await createSqliteRegistry({ filename: join(root, 'registry.sqlite3') });
+      const repo = createRepo({ registry, datastore });
+      repos.push(repo);
+      return repo;
+    };
+    const a = await open();
+    for (const t of [BIAS, RAW, SRC]) await a.registry.registerDatasetType(t);
+    return [a, await open()];
+  }
+
+  it('lets exactly one of two repos sharing a store and registry win a race to put other bytes', async () => {
+    const [a, b] = await twoRepos();
+    for (let detector = 0; detector < 8; detector++) {
+      const dataId = { instrument: 'LSSTCam', detector };
+      const mine = bytes(`bias from a, detector ${detector}`);
+      const theirs = bytes(`bias from b, detector ${detector}, longer`);
+      const results = await Promise.allSettled([
+        a.put('bias', dataId, 'r', mine),
+        b.put('bias', dataId, 'r', theirs),
+      ]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const r of results) {
+        if (r.status === 'rejected') {
+          expect(isPromptlyError(r.reason, 'PROMPTLY_E_REGISTRY_CONFLICT')).toBe(true);
+        }
+      }
+      const winner = results[0].status === 'fulfilled' ? mine : theirs;
+      for (const repo of [a, b]) {
+        const ref = await repo.find('bias', dataId, ['r']);
+        expect(ref).toBeDefined();
+        const stored = await repo.get(ref!);
+        expect(text(stored)).toBe(text(winner));
+        expect(ref!.checksum).toBe(md5(stored));
+        expect(ref!.sizeBytes).toBe(stored.length);
+      }
+    }
+  });
+
+  it('lets two repos sharing a store and registry both put the same bytes, to one dataset', async () => {
+    const [a, b] = await twoRepos();
+    for (let detector = 0; detector < 4; detector++) {
+      const dataId = { instrument: 'LSSTCam', detector };
+      const body = bytes(`same bias, detector ${detector}`);
+      const [ra, rb] = await Promise.all([
+        a.put('bias', dataId, 'r', body),
+        b.put('bias', dataId, 'r', body),
+      ]);
+      expect(ra.id).toBe(rb.id);
+      expect(ra.checksum).toBe(md5(body));
+      expect(text(await b.get(ra))).toBe(text(body));
+    }
+  });
+
+  it('treats an unregistered file with other bytes at the key as a conflict and leaves it alone', async () => {
+    const { repo } = await makeRepo();
+    const dataId = { instrument: 'LSSTCam', detector: 3 };
+    const key = datastoreKey(BIAS, dataId, 'r');
+    await repo.datastore.put(key, bytes('left by a crashed writer'));
+    await expectCode(repo.put('bias', dataId, 'r', bytes('new')), 'PROMPTLY_E_REGISTRY_CONFLICT');
+    expect(text(await repo.datastore.get(key))).toBe('left by a crashed writer');
+    expect(await repo.find('bias', dataId, ['r'])).toBeUndefined();
+    // the same bytes as the leftover are adopted and registered
+    const ref = await repo.put('bias', dataId, 'r', bytes('left by a crashed writer'));
+    expect(ref.checksum).toBe(md5(bytes('left by a crashed writer')));
+  });
+
   it('writes nothing for an unknown type, a bad data ID or an aborted signal', async () => {
     const { repo } = await makeRepo();
     await expectCode(

@@ -1,6 +1,6 @@
-import { PromptlyError, throwIfAborted } from '../core/errors.js';
+import { isPromptlyError, PromptlyError, throwIfAborted } from '../core/errors.js';
 import { md5Hex, unquoteETag } from '../store/arrival-notice.js';
-import type { ObjectStore } from '../store/object-store.js';
+import type { ObjectInfo, ObjectStore } from '../store/object-store.js';
 import { checkDataId } from './data-id.js';
 import { datastoreKey } from './datastore-key.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -88,7 +88,12 @@ export class Repo {
    * Stores `bytes` as a dataset and registers it; resolves with its ref. Idempotent: the
    * same bytes again return the existing ref without touching the datastore; other bytes
    * for the same (type, data ID, run) are PROMPTLY_E_REGISTRY_CONFLICT, and the stored
-   * file is left as it was. Puts of one dataset through one Repo are serialised.
+   * file is left as it was. Puts of one dataset through one Repo are serialised; across
+   * processes sharing the datastore and registry the file is written once (ifAbsent), so
+   * of two writers with different bytes one wins and the other gets REGISTRY_CONFLICT, and
+   * the registered checksum is always that of the stored bytes. An unregistered file with
+   * other bytes at the dataset's key (left by a crashed writer) is a conflict too: remove it
+   * to put the dataset again.
    */
   async put(
     datasetType: string,
@@ -116,7 +121,7 @@ export class Repo {
           `${type.name} ${JSON.stringify(clean)} in run ${run} already exists with other content`,
         );
       }
-      const info = await this.datastore.put(key, bytes, { signal: options.signal });
+      const { info } = await this.#writeOnce(key, bytes, 'put', options.signal);
       const [ref] = await this.registry.ingest([
         {
           datasetType: type.name,
@@ -187,8 +192,10 @@ export class Repo {
    * entries with the same ids, runs and data IDs (dataset types registered as needed, in
    * one atomic ingest), and certifications from `options.certifications` when asked.
    * Datasets already here with the same checksum are skipped; with another checksum,
-   * PROMPTLY_E_REGISTRY_CONFLICT before anything is written. Bytes whose MD5 does not match
-   * the source's checksum are PROMPTLY_E_STORE_IO.
+   * PROMPTLY_E_REGISTRY_CONFLICT before anything is written. Files are written once, as by
+   * put: a file already at the key with the same bytes is adopted, with other bytes it is
+   * PROMPTLY_E_REGISTRY_CONFLICT. Bytes whose MD5 does not match the source's checksum are
+   * PROMPTLY_E_STORE_IO.
    */
   async transfer(
     from: Repo,
@@ -216,13 +223,14 @@ export class Repo {
       const type = await this.#type(ref.datasetType);
       const bytes = await from.get(ref, { signal });
       const key = datastoreKey(type, ref.dataId, ref.run);
-      const info = await this.datastore.put(key, bytes, { signal });
+      const { info, wrote } = await this.#writeOnce(key, bytes, 'transfer', signal);
       const checksum = unquoteETag(info.eTag);
       if (
         /^[0-9a-f]{32}$/i.test(ref.checksum) &&
         checksum.toLowerCase() !== ref.checksum.toLowerCase()
       ) {
-        await this.datastore.delete(key).catch(() => undefined); // unregistered, so ours to drop
+        // What we wrote is unregistered, so ours to drop; a file we found is not.
+        if (wrote) await this.datastore.delete(key).catch(() => undefined);
         throw new PromptlyError(
           'PROMPTLY_E_STORE_IO',
           `transfer: ${ref.uri} read back with MD5 ${checksum}, expected ${ref.checksum}`,
@@ -285,6 +293,40 @@ export class Repo {
   /** Closes the registry and the datastore. */
   async close(): Promise<void> {
     await Promise.all([this.registry.close(), this.datastore.close()]);
+  }
+
+  /**
+   * Writes `bytes` at `key` write-once. When a file is already there (another process's
+   * write of the same dataset, or one a crashed writer left unregistered): with our MD5 it
+   * is adopted (`wrote: false`); with other bytes, PROMPTLY_E_REGISTRY_CONFLICT and it is
+   * left alone. A file deleted between our put and our head is retried, a few times.
+   */
+  async #writeOnce(
+    key: string,
+    bytes: Uint8Array,
+    op: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ info: ObjectInfo; wrote: boolean }> {
+    const ours = md5Hex(bytes);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return {
+          info: await this.datastore.put(key, bytes, { signal, ifAbsent: true }),
+          wrote: true,
+        };
+      } catch (err) {
+        if (!isPromptlyError(err, 'PROMPTLY_E_STORE_EXISTS') || attempt >= 3) throw err;
+      }
+      const there = await this.datastore.head(key, { signal });
+      if (there === undefined) continue; // removed meanwhile: the key is free again
+      const theirs = unquoteETag(there.eTag).toLowerCase();
+      if (theirs === ours) return { info: there, wrote: false };
+      throw new PromptlyError(
+        'PROMPTLY_E_REGISTRY_CONFLICT',
+        `${op}: ${key} already holds other bytes (MD5 ${theirs}, ours ${ours})`,
+        { details: [{ path: key, message: `stored MD5 ${theirs} differs from ${ours}` }] },
+      );
+    }
   }
 
   async #type(name: string): Promise<DatasetType> {

@@ -1,7 +1,9 @@
 /**
  * The ObjectStore contract. Keys are `/`-separated relative paths. `put` is atomic: a
  * reader sees the whole old object or the whole new one, never part; it resolves only
- * once the bytes are durable, and then emits exactly one arrival notice. Backends (fs/,
+ * once the bytes are durable, and then emits exactly one arrival notice (the fs store; the
+ * S3 store leaves notices to the bucket's notifications). A put can be write-once
+ * (`ifAbsent`), so two writers never leave mismatched bytes under one key. Backends (fs/,
  * s3/) pass `testing/object-store-conformance.ts` unchanged.
  */
 
@@ -23,11 +25,27 @@ export interface StoreCallOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of {@link ObjectStore.put}. */
+export interface PutOptions extends StoreCallOptions {
+  /**
+   * Write-once (S3's `If-None-Match: *`). When true and an object already exists at the key,
+   * the put writes nothing, emits no notice and rejects with PROMPTLY_E_STORE_EXISTS. Of
+   * concurrent ifAbsent puts to one key, through any handles on the same backing store,
+   * exactly one wins and the object holds exactly its bytes. A retried request may find its
+   * own earlier attempt in place: STORE_EXISTS then names an object with our eTag, so a
+   * caller that cares compares eTags (as Repo does). Default false (overwrite).
+   */
+  readonly ifAbsent?: boolean;
+}
+
 export interface ObjectStore {
   /** Bucket name used in arrival notices. */
   readonly bucket: string;
-  /** Writes atomically and durably, then emits one arrival notice. */
-  put(key: string, body: Uint8Array, options?: StoreCallOptions): Promise<ObjectInfo>;
+  /**
+   * Writes atomically and durably, then emits one arrival notice (stores whose arrivals come
+   * from elsewhere, like S3 bucket notifications, emit none). With `ifAbsent`, write-once.
+   */
+  put(key: string, body: Uint8Array, options?: PutOptions): Promise<ObjectInfo>;
   /** Whole object, or PROMPTLY_E_STORE_NOT_FOUND. */
   get(key: string, options?: StoreCallOptions): Promise<Uint8Array>;
   /**

@@ -95,6 +95,12 @@ export async function openPostgresDatabase<DB>(
   // An idle connection that fails is dropped by the pool and replaced on demand; without a
   // listener the 'error' event would crash the process.
   pool.on('error', () => undefined);
+  // A client checked out of the pool but between queries (a transaction in progress) gets
+  // the server's "terminating connection" (a restart, a failover) as an 'error' event with
+  // no listener of the pool's: the process would crash. Its next query fails, coded, instead.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: guardPool(pool) }) });
   try {
     await prepareSchema(client, compiled.schema, () => migrate(db, compiled.schema), what);

@@ -1,6 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { mkdir, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import {
+  link,
+  mkdir,
+  readFile,
+  rename,
+  unlink,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { errnoCode, isMissing } from './fs-errors.js';
 
@@ -83,11 +91,23 @@ export async function writeSidecar(
  * delete may prune an empty directory between the mkdir and the rename). Returns the first
  * directory it created, if any, so a durable caller can fsync the new entries.
  */
-export async function renameMakingParents(from: string, to: string): Promise<string | undefined> {
+export function renameMakingParents(from: string, to: string): Promise<string | undefined> {
+  return makingParents(to, () => rename(from, to));
+}
+
+/**
+ * link(from, to), creating `to`'s directory as {@link renameMakingParents} does. Fails with
+ * EEXIST, atomically, when anything is already at `to`: the write-once commit of a put.
+ */
+export function linkMakingParents(from: string, to: string): Promise<string | undefined> {
+  return makingParents(to, () => link(from, to));
+}
+
+async function makingParents(to: string, place: () => Promise<void>): Promise<string | undefined> {
   let created: string | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
-      await rename(from, to);
+      await place();
       return created;
     } catch (err) {
       if (errnoCode(err) !== 'ENOENT' || attempt >= 4) throw err;

@@ -36,8 +36,20 @@ async function fixture(
   return { store, notices, root };
 }
 
-runObjectStoreConformance('fs (durable)', () => fixture(true));
-runObjectStoreConformance('fs (durable: false)', () => fixture(false));
+for (const durable of [true, false]) {
+  runObjectStoreConformance(`fs (durable: ${durable})`, () => fixture(durable), {
+    // Another process on the same root: its own store object, notices into the same list.
+    openPeer: ({ store, notices }) =>
+      createFsObjectStore({
+        root: store.root,
+        bucket: store.bucket,
+        durable,
+        onNotice: (n) => {
+          notices.push(n);
+        },
+      }),
+  });
+}
 
 describe('FsObjectStore specifics', () => {
   it('maps keys to files under the root and keeps temp files out of sight', async () => {
@@ -103,6 +115,8 @@ describe('FsObjectStore specifics', () => {
     for (const p of [
       store.put('a/b', new Uint8Array([2])),
       store.put('x', new Uint8Array([2])),
+      store.put('x', new Uint8Array([2]), { ifAbsent: true }),
+      store.put('a/b', new Uint8Array([2]), { ifAbsent: true }),
       store.move('a', 'x'),
     ]) {
       const err = await p.catch((e: unknown) => e);
@@ -110,6 +124,20 @@ describe('FsObjectStore specifics', () => {
     }
     expect(Buffer.from(await store.get('a'))[0]).toBe(1);
     expect(readdirSync(join(store.root, '.tmp'))).toEqual([]);
+    await store.close();
+  });
+
+  it("leaves no temp file behind, and the winner's sidecar, when ifAbsent puts race", async () => {
+    const { store, root } = await fixture(false);
+    const bodies = [1, 2, 3, 4].map((f) => new Uint8Array(64 * 1024).fill(f));
+    const results = await Promise.allSettled(
+      bodies.map((b) => store.put('k', b, { ifAbsent: true })),
+    );
+    const won = results.findIndex((r) => r.status === 'fulfilled');
+    expect(readdirSync(join(root, '.tmp'))).toEqual([]);
+    const meta = JSON.parse(await readFile(join(root, '.meta', 'k'), 'utf8')) as { eTag: string };
+    expect(meta.eTag).toBe(createHash('md5').update(bodies[won]!).digest('hex'));
+    expect(statSync(join(root, 'k')).nlink).toBe(1);
     await store.close();
   });
 

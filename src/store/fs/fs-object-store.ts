@@ -7,9 +7,21 @@ import { PromptlyError, throwIfAborted, toPromptlyError } from '../../core/error
 import { makeArrivalNotice, md5Hex, nextSequencer, quoteETag } from '../arrival-notice.js';
 import { createMd5Pool, type Md5FileHasher } from '../md5-pool.js';
 import { checkByteRange, checkObjectKey } from '../object-key.js';
-import type { NoticeSink, ObjectInfo, ObjectStore, StoreCallOptions } from '../object-store.js';
+import type {
+  NoticeSink,
+  ObjectInfo,
+  ObjectStore,
+  PutOptions,
+  StoreCallOptions,
+} from '../object-store.js';
 import { errnoCode, fsError, isMissing } from './fs-errors.js';
-import { hashHandle, readSidecar, renameMakingParents, writeSidecar } from './fs-etag-sidecar.js';
+import {
+  hashHandle,
+  linkMakingParents,
+  readSidecar,
+  renameMakingParents,
+  writeSidecar,
+} from './fs-etag-sidecar.js';
 import { fsyncDir, sweepStaleTmp } from './fs-dirs.js';
 import { walkKeys } from './fs-walk.js';
 
@@ -75,7 +87,9 @@ function infoOf(key: string, st: BigIntStats, eTagHex: string): ObjectInfo {
  * `.tmp/<uuid>`, fsyncs it, renames it over `<root>/<key>` (atomic on one file system: a
  * reader holds either the old inode or the new one), fsyncs the directory, records the eTag
  * in a sidecar, then awaits `onNotice`. Concurrent puts to one key: the last rename wins,
- * never a torn file. A key cannot be both an object and a prefix of another (`a` and
+ * never a torn file. A write-once put (`ifAbsent`) commits with link() instead of rename(),
+ * which fails atomically when the key exists, so of racing ifAbsent puts (from any process
+ * sharing the root) exactly one lands; this needs a file system with hard links. A key cannot be both an object and a prefix of another (`a` and
  * `a/b`): such a put fails with PROMPTLY_E_STORE_IO, unlike S3.
  */
 export class FsObjectStore implements ObjectStore {
@@ -108,10 +122,12 @@ export class FsObjectStore implements ObjectStore {
    * Writes atomically (and durably unless `durable: false`), then emits one arrival notice.
    * The abort signal is honoured until the rename; after it the object exists and the put
    * completes, notice included. Do not mutate `body` until the put resolves. A failing
-   * notice sink rejects the put although the object is stored.
+   * notice sink rejects the put although the object is stored. With `ifAbsent` and an object
+   * (or a directory: a prefix of other keys) at the key, nothing is written: STORE_EXISTS
+   * (STORE_IO for a directory).
    */
-  put(key: string, body: Uint8Array, options?: StoreCallOptions): Promise<ObjectInfo> {
-    return this.#track(() => this.#put(key, body, options?.signal));
+  put(key: string, body: Uint8Array, options?: PutOptions): Promise<ObjectInfo> {
+    return this.#track(() => this.#put(key, body, options?.signal, options?.ifAbsent === true));
   }
 
   get(key: string, options?: StoreCallOptions): Promise<Uint8Array> {
@@ -267,7 +283,12 @@ export class FsObjectStore implements ObjectStore {
     await this.#hasher.close();
   }
 
-  async #put(key: string, body: Uint8Array, signal: AbortSignal | undefined): Promise<ObjectInfo> {
+  async #put(
+    key: string,
+    body: Uint8Array,
+    signal: AbortSignal | undefined,
+    ifAbsent: boolean,
+  ): Promise<ObjectInfo> {
     const dest = this.#dataPath(key);
     throwIfAborted(signal);
     const tmp = join(this.#tmpDir, randomUUID());
@@ -295,13 +316,25 @@ export class FsObjectStore implements ObjectStore {
         await fh.close();
       }
       throwIfAborted(signal);
-      // The sidecar names the inode it describes, so it may be written alongside the rename:
-      // if the rename fails, or another put wins, the sidecar merely misses later.
-      const meta = writeSidecar(this.#metaPath(key), this.#tmpDir, st, eTag).catch(() => undefined);
-      const created = await renameMakingParents(tmp, dest);
-      committed = true;
-      if (this.durable) await this.#fsyncNewDirs(dirname(dest), created);
-      await meta;
+      if (ifAbsent) {
+        const created = await this.#linkOnce(tmp, dest, key);
+        committed = true;
+        await unlink(tmp); // the object lives on under its key
+        // Written only by the winner, so a loser never displaces the winner's sidecar.
+        const meta = writeSidecar(this.#metaPath(key), this.#tmpDir, st, eTag);
+        if (this.durable) await this.#fsyncNewDirs(dirname(dest), created);
+        await meta.catch(() => undefined);
+      } else {
+        // The sidecar names the inode it describes, so it may be written alongside the rename:
+        // if the rename fails, or another put wins, the sidecar merely misses later.
+        const meta = writeSidecar(this.#metaPath(key), this.#tmpDir, st, eTag).catch(
+          () => undefined,
+        );
+        const created = await renameMakingParents(tmp, dest);
+        committed = true;
+        if (this.durable) await this.#fsyncNewDirs(dirname(dest), created);
+        await meta;
+      }
     } catch (err) {
       if (!committed) await unlink(tmp).catch(() => undefined);
       throw fsError(err, 'put', key, 'io');
@@ -322,6 +355,31 @@ export class FsObjectStore implements ObjectStore {
       }
     }
     return info;
+  }
+
+  /**
+   * Links the written temp file to `dest` unless something is there: EEXIST becomes
+   * STORE_EXISTS for an object, STORE_IO for a directory (the key is a prefix of others).
+   */
+  async #linkOnce(tmp: string, dest: string, key: string): Promise<string | undefined> {
+    try {
+      return await linkMakingParents(tmp, dest);
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') throw err;
+      const there = await lstat(dest).catch(() => undefined);
+      if (there?.isDirectory() === true) {
+        throw new PromptlyError(
+          'PROMPTLY_E_STORE_IO',
+          `put ${key}: the key collides with an existing prefix (EEXIST)`,
+          { cause: err },
+        );
+      }
+      throw new PromptlyError(
+        'PROMPTLY_E_STORE_EXISTS',
+        `put ${key}: an object already exists at ${JSON.stringify(key)} (ifAbsent)`,
+        { cause: err, details: [{ path: key, message: 'object already exists' }] },
+      );
+    }
   }
 
   async #describe(

@@ -1,14 +1,29 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isPromptlyError } from '../../core/errors.js';
+import { isPromptlyError, type PromptlyError } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/error-codes.js';
 import type { ArrivalNotice, ObjectInfo, ObjectStore } from '../object-store.js';
 
 /** What a backend hands the suite: a fresh, empty store and the notices it emits. */
-export interface ObjectStoreFixture {
-  readonly store: ObjectStore;
-  /** Every arrival notice the store emitted, appended in order. */
+export interface ObjectStoreFixture<S extends ObjectStore = ObjectStore> {
+  readonly store: S;
+  /** Every arrival notice the store (and any peer of it) emitted, appended in order. */
   readonly notices: ArrivalNotice[];
+}
+
+/** What a backend can do beyond the core contract; the cases needing it skip (with a reason) otherwise. */
+export interface ObjectStoreConformanceOptions<S extends ObjectStore> {
+  /**
+   * Opens a second, independent handle on the fixture's backing store (same root, same
+   * bucket and prefix; its own connections), as another process would; its notices, if any,
+   * go to the fixture's `notices`. The suite closes it. Without it the two-handle cases skip.
+   */
+  readonly openPeer?: (fixture: ObjectStoreFixture<S>) => Promise<ObjectStore>;
+  /**
+   * False for stores that emit no arrival notices themselves (S3: the bucket's notifications
+   * do, see src/arrivals); the notice cases then skip. Default true.
+   */
+  readonly emitsNotices?: boolean;
 }
 
 const md5 = (bytes: Uint8Array): string => createHash('md5').update(bytes).digest('hex');
@@ -28,7 +43,7 @@ async function collect(it: AsyncIterable<ObjectInfo>): Promise<ObjectInfo[]> {
   return out;
 }
 
-async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<void> {
+async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<PromptlyError> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
@@ -37,6 +52,7 @@ async function expectCode(p: Promise<unknown>, code: ErrorCode): Promise<void> {
   if (!isPromptlyError(err, code)) {
     throw new Error(`expected PromptlyError ${code}, got ${String(err)}`, { cause: err });
   }
+  return err;
 }
 
 function abortedSignal(): AbortSignal {
@@ -48,20 +64,50 @@ function abortedSignal(): AbortSignal {
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /**
+ * `it` for a case that applies to the backend; a case that does not (an S3 store emits no
+ * notices of its own: bucket notifications do) is not registered at all, with one printed
+ * line saying why — CI fails on skipped tests, and this is no missing tool.
+ */
+function itWhen(ok: boolean, reason: string): (title: string, fn: () => Promise<void>) => void {
+  return (title, fn) => {
+    if (ok) it(title, fn);
+    else console.log(`not applicable, not run: "${title}": ${reason}`);
+  };
+}
+
+/**
  * The ObjectStore conformance suite. Every backend runs it unchanged; `make` must return a
  * fresh, empty store per call (e.g. its own temp directory or bucket prefix). The suite
- * closes each store it made.
+ * closes each store it made, and each peer it opened.
  */
-export function runObjectStoreConformance(
+export function runObjectStoreConformance<S extends ObjectStore>(
   name: string,
-  make: () => Promise<ObjectStoreFixture>,
+  make: () => Promise<ObjectStoreFixture<S>>,
+  options: ObjectStoreConformanceOptions<S> = {},
 ): void {
   describe(`ObjectStore conformance: ${name}`, () => {
     const opened: ObjectStore[] = [];
-    const fresh = async (): Promise<ObjectStoreFixture> => {
+    const fresh = async (): Promise<ObjectStoreFixture<S>> => {
       const fx = await make();
       opened.push(fx.store);
       return fx;
+    };
+    const { openPeer } = options;
+    const withNotices = itWhen(
+      options.emitsNotices !== false,
+      `the ${name} store emits no arrival notices itself`,
+    );
+    const withPeer = itWhen(
+      openPeer !== undefined,
+      `the ${name} backend gives no second handle on one store`,
+    );
+    /** A fresh fixture and a second handle on the same backing store. */
+    const freshPair = async (): Promise<[ObjectStoreFixture<S>, ObjectStore]> => {
+      const fx = await fresh();
+      if (openPeer === undefined) throw new Error('no openPeer'); // cases using it are skipped
+      const peer = await openPeer(fx);
+      opened.push(peer);
+      return [fx, peer];
     };
     afterEach(async () => {
       await Promise.all(opened.splice(0).map((s) => s.close()));
@@ -150,7 +196,7 @@ export function runObjectStoreConformance(
       expect((await store.head('same'))?.eTag).toBe(`"${md5(match!)}"`);
     });
 
-    it('emits exactly one S3-shaped notice per put', async () => {
+    withNotices('emits exactly one S3-shaped notice per put', async () => {
       const fx = await fresh();
       const { store, notices } = fx;
       const body = bytesOf('notice me');
@@ -173,7 +219,7 @@ export function runObjectStoreConformance(
       expect(r.s3.object.sequencer).toMatch(/^[0-9A-Fa-f]+$/);
     });
 
-    it('orders the sequencers of successive puts to one key', async () => {
+    withNotices('orders the sequencers of successive puts to one key', async () => {
       const { store, notices } = await fresh();
       for (let i = 0; i < 5; i++) await store.put('seq', bytesOf(`v${i}`));
       const seqs = notices.map((n) => n.Records[0]!.s3.object.sequencer);
@@ -183,22 +229,25 @@ export function runObjectStoreConformance(
       expect(new Set(padded).size).toBe(5);
     });
 
-    it('emits one notice per put when many land at once, none for get, head, list, move or delete', async () => {
-      const { store, notices } = await fresh();
-      const keys = Array.from(
-        { length: 40 },
-        (_, i) => `burst/det${String(i).padStart(3, '0')}.fits`,
-      );
-      await Promise.all(keys.map((k, i) => store.put(k, bytesOf(`detector ${i}`))));
-      expect(notices).toHaveLength(keys.length);
-      expect(new Set(notices.map((n) => n.Records[0]!.s3.object.key))).toEqual(new Set(keys));
-      await store.get(keys[0]!);
-      await store.head(keys[0]!);
-      await collect(store.list('burst/'));
-      await store.move(keys[0]!, 'moved/det000.fits');
-      await store.delete(keys[1]!);
-      expect(notices).toHaveLength(keys.length);
-    });
+    withNotices(
+      'emits one notice per put when many land at once, none for get, head, list, move or delete',
+      async () => {
+        const { store, notices } = await fresh();
+        const keys = Array.from(
+          { length: 40 },
+          (_, i) => `burst/det${String(i).padStart(3, '0')}.fits`,
+        );
+        await Promise.all(keys.map((k, i) => store.put(k, bytesOf(`detector ${i}`))));
+        expect(notices).toHaveLength(keys.length);
+        expect(new Set(notices.map((n) => n.Records[0]!.s3.object.key))).toEqual(new Set(keys));
+        await store.get(keys[0]!);
+        await store.head(keys[0]!);
+        await collect(store.list('burst/'));
+        await store.move(keys[0]!, 'moved/det000.fits');
+        await store.delete(keys[1]!);
+        expect(notices).toHaveLength(keys.length);
+      },
+    );
 
     it('does not emit a notice or create the object when put fails', async () => {
       const { store, notices } = await fresh();
@@ -341,6 +390,10 @@ export function runObjectStoreConformance(
       await store.put('k', bytesOf('x'));
       const signal = abortedSignal();
       await expectCode(store.put('k2', bytesOf('x'), { signal }), 'PROMPTLY_E_ABORTED');
+      await expectCode(
+        store.put('k2', bytesOf('x'), { signal, ifAbsent: true }),
+        'PROMPTLY_E_ABORTED',
+      );
       await expectCode(store.get('k', { signal }), 'PROMPTLY_E_ABORTED');
       await expectCode(store.getRange('k', 0, 1, { signal }), 'PROMPTLY_E_ABORTED');
       await expectCode(store.head('k', { signal }), 'PROMPTLY_E_ABORTED');
@@ -358,6 +411,130 @@ export function runObjectStoreConformance(
       await a.store.put(key, bytesOf('a'));
       expect(await b.store.head(key)).toBeUndefined();
       expect(b.notices).toHaveLength(0);
+    });
+
+    it('writes once: a second ifAbsent put writes nothing and fails with STORE_EXISTS naming the key', async () => {
+      const { store, notices } = await fresh();
+      const first = bytesOf('first writer');
+      const info = await store.put('once/raw.fits', first, { ifAbsent: true });
+      expect(info).toMatchObject({
+        key: 'once/raw.fits',
+        size: first.length,
+        eTag: `"${md5(first)}"`,
+      });
+      const noticesAfterFirst = notices.length;
+      const err = await expectCode(
+        store.put('once/raw.fits', bytesOf('second writer, other bytes'), { ifAbsent: true }),
+        'PROMPTLY_E_STORE_EXISTS',
+      );
+      expect(err.message).toContain('once/raw.fits');
+      expect(Buffer.from(await store.get('once/raw.fits')).equals(Buffer.from(first))).toBe(true);
+      expect(await store.head('once/raw.fits')).toMatchObject({
+        size: first.length,
+        eTag: `"${md5(first)}"`,
+      });
+      expect(notices).toHaveLength(noticesAfterFirst); // the loser emits nothing
+      // the same bytes again are refused too: write-once is about presence, not content
+      await expectCode(
+        store.put('once/raw.fits', first, { ifAbsent: true }),
+        'PROMPTLY_E_STORE_EXISTS',
+      );
+    });
+
+    it('writes once again after a delete, and a plain put still overwrites a write-once object', async () => {
+      const { store } = await fresh();
+      await store.put('w/k', bytesOf('one'), { ifAbsent: true });
+      expect(await store.delete('w/k')).toBe(true);
+      await store.put('w/k', bytesOf('two'), { ifAbsent: true });
+      expect(Buffer.from(await store.get('w/k')).toString()).toBe('two');
+      await store.put('w/k', bytesOf('three'));
+      expect(Buffer.from(await store.get('w/k')).toString()).toBe('three');
+      await store.put('w/other', bytesOf('x'), { ifAbsent: false });
+      await store.put('w/other', bytesOf('y'), { ifAbsent: false });
+      expect(Buffer.from(await store.get('w/other')).toString()).toBe('y');
+    });
+
+    it('lets exactly one of many concurrent ifAbsent puts to one key win, with its bytes stored whole', async () => {
+      const { store, notices } = await fresh();
+      const bodies = [0x11, 0x22, 0x33, 0x44, 0x55, 0x66].map((f) => filled(256 * 1024, f));
+      const results = await Promise.allSettled(
+        bodies.map((b) => store.put('contested', b, { ifAbsent: true })),
+      );
+      const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+      expect(winners).toHaveLength(1);
+      for (const r of results) {
+        if (r.status === 'rejected') {
+          expect(isPromptlyError(r.reason, 'PROMPTLY_E_STORE_EXISTS')).toBe(true);
+        }
+      }
+      const winner = bodies[winners[0]!]!;
+      expect(Buffer.from(await store.get('contested')).equals(Buffer.from(winner))).toBe(true);
+      expect((await store.head('contested'))?.eTag).toBe(`"${md5(winner)}"`);
+      if (options.emitsNotices !== false) expect(notices).toHaveLength(1);
+    });
+
+    withPeer('lets exactly one of concurrent ifAbsent puts through two handles win', async () => {
+      const [{ store, notices }, peer] = await freshPair();
+      for (let round = 0; round < 4; round++) {
+        const key = `two/${round}`;
+        const mine = filled(128 * 1024, 0x61 + round);
+        const theirs = filled(128 * 1024, 0x71 + round);
+        const [a, b] = await Promise.allSettled([
+          store.put(key, mine, { ifAbsent: true }),
+          peer.put(key, theirs, { ifAbsent: true }),
+        ]);
+        const won = [a, b].filter((r) => r.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        const lost = [a, b].find((r) => r.status === 'rejected');
+        expect(
+          isPromptlyError(
+            lost?.status === 'rejected' ? lost.reason : undefined,
+            'PROMPTLY_E_STORE_EXISTS',
+          ),
+        ).toBe(true);
+        const expected = a.status === 'fulfilled' ? mine : theirs;
+        for (const handle of [store, peer]) {
+          expect(Buffer.from(await handle.get(key)).equals(Buffer.from(expected))).toBe(true);
+          expect((await handle.head(key))?.eTag).toBe(`"${md5(expected)}"`);
+        }
+      }
+      if (options.emitsNotices !== false) expect(notices).toHaveLength(4);
+    });
+
+    withPeer(
+      'shows an object put through one handle to get, getRange, head and list of the other',
+      async () => {
+        const [{ store }, peer] = await freshPair();
+        const body = bytesOf('shared bytes');
+        const info = await store.put('shared/obj', body);
+        expect(Buffer.from(await peer.get('shared/obj')).toString()).toBe('shared bytes');
+        expect(Buffer.from(await peer.getRange('shared/obj', 7, 12)).toString()).toBe('bytes');
+        expect(await peer.head('shared/obj')).toEqual(info);
+        expect((await collect(peer.list('shared/'))).map((i) => [i.key, i.size, i.eTag])).toEqual([
+          ['shared/obj', body.length, `"${md5(body)}"`],
+        ]);
+        await peer.put('shared/obj', bytesOf('overwritten by the peer'));
+        expect(Buffer.from(await store.get('shared/obj')).toString()).toBe(
+          'overwritten by the peer',
+        );
+      },
+    );
+
+    withPeer('shows a delete or move through one handle to the other', async () => {
+      const [{ store }, peer] = await freshPair();
+      await store.put('gone/a', bytesOf('a'));
+      await store.put('gone/b', bytesOf('b'));
+      expect(await peer.delete('gone/a')).toBe(true);
+      await expectCode(store.get('gone/a'), 'PROMPTLY_E_STORE_NOT_FOUND');
+      expect(await store.head('gone/a')).toBeUndefined();
+      expect(await store.delete('gone/a')).toBe(false);
+      await peer.move('gone/b', 'moved/b');
+      expect(await store.head('gone/b')).toBeUndefined();
+      expect(Buffer.from(await store.get('moved/b')).toString()).toBe('b');
+      expect((await collect(store.list(''))).map((i) => i.key)).toEqual(['moved/b']);
+      // the key is free again for a write-once put through the first handle
+      await store.put('gone/a', bytesOf('again'), { ifAbsent: true });
+      expect(Buffer.from(await peer.get('gone/a')).toString()).toBe('again');
     });
   });
 }
