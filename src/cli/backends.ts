@@ -16,6 +16,7 @@ import { createRepo, type Repo } from '../registry/repo.js';
 import { createSqliteRegistry } from '../registry/sqlite/sqlite-registry.js';
 import { connectNatsKvLeases } from '../lease/nats/nats-kv-lease.js';
 import { createFsObjectStore } from '../store/fs/fs-object-store.js';
+import { withArrivalNotices } from '../store/notifying-store.js';
 import type { NoticeSink, ObjectStore } from '../store/object-store.js';
 import { createS3ObjectStore } from '../store/s3/s3-object-store.js';
 import { s3StoreOptionsFromConfig } from '../store/s3/s3-store-config.js';
@@ -36,16 +37,25 @@ export async function openBus(config: Config): Promise<Bus> {
   });
 }
 
+/** The bucket name of the raw store (its S3 bucket, or `raw` for a file system). */
+export function rawBucketOf(config: Config): string {
+  return config.store.kind === 's3' ? config.store.bucket : 'raw';
+}
+
 /**
- * The raw object store; `onNotice` receives the fs store's arrival notices (an S3 store
- * emits none: its arrivals are the bucket's notifications).
+ * The raw object store; `onNotice`, when given, receives an arrival notice for each put this
+ * process makes (the fs store's own; for S3, made after the put as a bucket notification
+ * would be, for servers that send none — the router's listing finds anything missed).
  */
 export async function openRawStore(config: Config, onNotice?: NoticeSink): Promise<ObjectStore> {
   const store = config.store;
-  if (store.kind === 's3') return createS3ObjectStore(s3StoreOptionsFromConfig(store, process.env));
+  if (store.kind === 's3') {
+    const s3 = await createS3ObjectStore(s3StoreOptionsFromConfig(store, process.env));
+    return onNotice ? withArrivalNotices(s3, onNotice) : s3;
+  }
   return createFsObjectStore({
     root: store.root,
-    bucket: 'raw',
+    bucket: rawBucketOf(config),
     durable: store.durable,
     ...(onNotice ? { onNotice } : {}),
   });

@@ -48,8 +48,7 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
   };
   const clock = deploymentClock(shared.sim);
   const configFile = path.join(config.workDir, 'distributed.yaml');
-  const { sources: _sources, ...file } = shared;
-  await writeFile(configFile, stringify(file));
+  await writeFile(configFile, stringify(asUserConfig(shared)));
 
   const bus = await openBus(shared);
   const central = await openRepo(
@@ -117,6 +116,19 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
     await central.close();
     await bus.close();
   }
+}
+
+/**
+ * The compiled config as a file the roles load again: without `sources`, and without what
+ * compiling added that a user may not write (an S3 store is always durable).
+ */
+function asUserConfig(config: Config): Record<string, unknown> {
+  const { sources: _sources, store, ...rest } = config;
+  if (store.kind === 's3') {
+    const { durable: _durable, ...s3 } = store;
+    return { ...rest, store: s3 };
+  }
+  return { ...rest, store };
 }
 
 function abortOf(signal: AbortSignal | undefined): Promise<void> {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/package-root.js';
 import { dropPromptlySchema } from '../db/postgres/reset-schema.js';
 import type { NightSummary } from '../observe/night-summary.js';
+import { startS3TestServer } from '../store/s3/testing/s3-test-server.js';
 import { privateNatsSkipReason, startPrivateNatsServer } from '../testing/nats-server.js';
 import { TEST_POSTGRES_URL, postgresSkipReason } from '../testing/servers.js';
 
@@ -21,12 +22,15 @@ const skip =
 if (skip) console.log(skip);
 
 describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
-  it('runs a ComCam night with every role in its own process on NATS and PostgreSQL, 27 of 27 processed', async () => {
+  it('runs a ComCam night with every role in its own process on NATS, PostgreSQL and S3, 27 of 27 processed', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-dist-'));
     const schema = `promptly_t${Date.now().toString(16)}`;
     // A bus of its own: up --distributed starts by deleting the deployment's streams.
     const nats = await startPrivateNatsServer();
+    // Raws in S3: the in-process S3-compatible test server, one bucket for the night.
+    const s3 = await startS3TestServer();
     try {
+      const bucket = await s3.bucket();
       const summaryFile = path.join(dir, 's.json');
       await run(
         process.execPath,
@@ -48,6 +52,13 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
             ...process.env,
             PROMPTLY_BUS__KIND: 'nats',
             PROMPTLY_BUS__SERVERS: JSON.stringify([nats.url]),
+            PROMPTLY_STORE__KIND: 's3',
+            PROMPTLY_STORE__BUCKET: bucket,
+            PROMPTLY_STORE__ENDPOINT: s3.endpoint,
+            PROMPTLY_STORE__ACCESS_KEY_ID_ENV: 'S3_TEST_KEY_ID',
+            PROMPTLY_STORE__SECRET_ACCESS_KEY_ENV: 'S3_TEST_SECRET',
+            S3_TEST_KEY_ID: s3.credentials.accessKeyId,
+            S3_TEST_SECRET: s3.credentials.secretAccessKey,
             PROMPTLY_CENTRAL_REPO__REGISTRY__KIND: 'postgres',
             PROMPTLY_CENTRAL_REPO__REGISTRY__URL: TEST_POSTGRES_URL,
             PROMPTLY_CENTRAL_REPO__REGISTRY__SCHEMA: schema,
@@ -61,6 +72,7 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
       for (const v of summary.visits)
         expect(v).toMatchObject({ detectorsExpected: 9, processed: 9, failed: 0, timedOut: 0 });
     } finally {
+      await s3.close();
       await nats.dispose();
       await dropPromptlySchema(TEST_POSTGRES_URL, schema).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { ensureCalibrations } from '../../sim/calibrations.js';
 import { SimCamera } from '../../sim/sim-camera.js';
 import { simCameraOptions } from '../../sim/sim-options.js';
 import { Summit } from '../../sim/summit.js';
-import { openBus, openRawStore } from '../backends.js';
+import { openBus, openRawStore, rawBucketOf } from '../backends.js';
 import { openRepo } from '../backends.js';
 import type { RunningRole } from '../role-runner.js';
 
@@ -23,7 +23,7 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
   const instrument = getInstrument(config.instrument);
   const detectors = activeDetectors(instrument, config.fanout.detectorPurposes).map((d) => d.id);
   const bus = await openBus(config);
-  const rawStore = await openRawStore(config, busNoticePublisher(bus, 'raw'));
+  const rawStore = await openRawStore(config, busNoticePublisher(bus, rawBucketOf(config)));
   const central = await openRepo(
     config.centralRepo.root,
     config.centralRepo.registry,
