@@ -40,8 +40,9 @@ import {
   validateFilter,
   validateSubject,
 } from '../subject-filter.js';
-import { noResponderError, timeoutError, validateRequest } from '../request-options.js';
+import { validateRequest } from '../request-options.js';
 import { ConsumerRegistry } from './consumer-registry.js';
+import { natsRequest, natsServe } from './nats-commands.js';
 import { isNotFound, natsError } from './nats-errors.js';
 import { fromNatsHeaders, toNatsHeaders } from './nats-headers.js';
 import { startQueueConsumer } from './nats-queue-consumer.js';
@@ -530,53 +531,17 @@ class NatsBus implements Bus {
     this.#checkOpen();
     throwIfAborted(options.signal);
     validateRequest(subject, options);
-    const headers = toNatsHeaders(options.headers);
-    try {
-      const m = await this.nc.request(subject, data, {
-        timeout: options.timeoutMs,
-        ...(headers ? { headers } : {}),
-      });
-      const h = fromNatsHeaders(m.headers);
-      return { subject, data: m.data, ...(h ? { headers: h } : {}) };
-    } catch (err) {
-      const text = String(err);
-      if (/no responders|503/i.test(text)) throw noResponderError(subject);
-      if (/timeout/i.test(text)) throw timeoutError(subject, options.timeoutMs);
-      throw natsError(err, `request ${subject}`);
-    }
+    return natsRequest(this.nc, subject, data, options);
   }
 
   async serve(subject: string, options: SubscribeOptions = {}): Promise<Subscription<Request>> {
     this.#checkOpen();
     throwIfAborted(options.signal);
     validateSubject(subject);
-    // A queue group: each command goes to one responder of the group, across processes.
-    const sub = this.nc.subscribe(subject, { queue: 'promptly-responders' });
-    const channel: Channel<Request> = new Channel(() => {
-      sub.unsubscribe();
-      this.#subs.delete(channel as Channel<unknown>);
-    }, options.signal);
+    const channel = await natsServe(this.nc, subject, options, (c) =>
+      this.#subs.delete(c as Channel<unknown>),
+    );
     this.#subs.add(channel as Channel<unknown>);
-    void (async () => {
-      for await (const m of sub) {
-        const headers = fromNatsHeaders(m.headers);
-        let answered = false;
-        channel.push({
-          subject: m.subject,
-          data: m.data,
-          ...(headers ? { headers } : {}),
-          reply: (answer, h) => {
-            if (!answered) {
-              answered = true;
-              const nh = toNatsHeaders(h);
-              m.respond(answer, nh ? { headers: nh } : {});
-            }
-            return Promise.resolve();
-          },
-        });
-      }
-    })();
-    await this.nc.flush().catch(() => undefined);
     return channel;
   }
 
