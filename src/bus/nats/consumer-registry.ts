@@ -34,15 +34,32 @@ export class ConsumerRegistry {
     const key = `${queue}.${randomUUID().replace(/-/g, '')}`;
     let inFlight = 0;
     let gone = false;
+    let writing: Promise<void> | undefined;
+    let dirty = false;
     const put = (): Promise<unknown> =>
       gone ? Promise.resolve() : this.kv.put(key, String(inFlight)).catch(() => undefined);
     await put();
     const timer = setInterval(() => void put(), REFRESH_MS);
     timer.unref();
     return {
+      // Coalesced: one put at a time, always of the latest count; a caller's promise
+      // resolves once a put that started after its call is stored. A burst of deliveries
+      // costs one or two round trips, not one each.
       update: (n) => {
         inFlight = n;
-        return put().then(() => undefined);
+        if (!writing) {
+          writing = (async () => {
+            try {
+              do {
+                dirty = false;
+                await put();
+              } while (dirty);
+            } finally {
+              writing = undefined; // synchronously after the last check of `dirty`
+            }
+          })();
+        } else dirty = true;
+        return writing;
       },
       unregister: async () => {
         gone = true;

@@ -117,6 +117,8 @@ class NatsBus implements Bus {
   readonly #captures = new Map<string, readonly string[]>();
   readonly #queues = new Map<string, { deadLetterSubject: string; maxDeliveries: number }>();
   readonly #subs = new Set<Channel<unknown>>();
+  /** In-flight counts this process's consumers are storing (queueInfo waits for them). */
+  readonly #reports = new Set<Promise<void>>();
   /** Dead-lettering started by closing consumers; `close()` waits for it before draining. */
   readonly #background = new Set<Promise<void>>();
   #streamChanges: { unsubscribe(): void } | undefined;
@@ -499,7 +501,12 @@ class NatsBus implements Bus {
       prefetch,
       maxDeliveries: meta.maxDeliveries,
       ackWaitMs,
-      report: (n) => registration.update(n),
+      report: (n) => {
+        const stored = registration.update(n);
+        this.#reports.add(stored);
+        void stored.finally(() => this.#reports.delete(stored));
+        return stored;
+      },
       deadLetter: (seq, reason, deliveries) => this.#deadLetter(queue, seq, reason, deliveries),
       background: (work) => {
         const p = work.catch(() => undefined);
@@ -548,6 +555,8 @@ class NatsBus implements Bus {
   async queueInfo(queue: string): Promise<QueueInfo> {
     this.#checkOpen();
     try {
+      // This process's consumers report their counts without waiting: wait for them here.
+      await Promise.all([...this.#reports]);
       const ci = await this.jsm.consumers.info(queue, queue);
       const { consumers, inFlight } = await this.registry.census(queue);
       // Acknowledgement-pending messages nobody holds wait for redelivery (a nak's delay).

@@ -144,7 +144,7 @@ export function startQueueConsumer(deps: QueueConsumerDeps): Channel<Delivery> {
             continue;
           }
           unsettled.set(m, takeBackLater(m));
-          await deps.report(unsettled.size);
+          void deps.report(unsettled.size); // queueInfo waits for it; a delivery does not
           channel.push(delivery(m));
         }
       } catch {
