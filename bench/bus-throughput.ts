@@ -5,7 +5,7 @@ import { createNatsBus } from '../src/bus/nats/nats-bus.js';
 import { percentile } from '../src/observe/night-summary.js';
 import type { BenchRow } from './bench-row.js';
 import { withinDeadline } from './deadline.js';
-import { benchNatsSkipReason, startBenchNats } from './private-nats.js';
+import { privateNatsSkipReason, startPrivateNatsServer } from '../src/testing/nats-server.js';
 
 /** How a message travels from publisher to receiver. */
 export type BusPath = 'live subscription' | 'stream publish' | 'work queue consume+ack';
@@ -162,7 +162,7 @@ export async function runBusThroughputBench(
   } = {},
 ): Promise<BenchRow[]> {
   const group = 'bus-throughput';
-  const skip = benchNatsSkipReason();
+  const skip = privateNatsSkipReason();
   if (skip)
     return [
       { group, name: 'NATS vs memory bus', value: NaN, unit: 'ms', note: `not measured: ${skip}` },
@@ -173,7 +173,7 @@ export async function runBusThroughputBench(
     rateMessages: options.rateMessages ?? 2_000,
     window: 32,
   };
-  const nats = await startBenchNats();
+  const nats = await startPrivateNatsServer();
   const rows: BenchRow[] = [];
   try {
     const memoryBus = createMemoryBus();

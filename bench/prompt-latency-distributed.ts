@@ -6,7 +6,7 @@ import { dropPromptlySchema } from '../src/db/postgres/reset-schema.js';
 import { percentile } from '../src/observe/night-summary.js';
 import type { BenchRow } from './bench-row.js';
 import { distributedDeployment } from './distributed-deployment.js';
-import { benchNatsSkipReason, startBenchNats } from './private-nats.js';
+import { privateNatsSkipReason, startPrivateNatsServer } from '../src/testing/nats-server.js';
 import { runLatencyScenario, type ScenarioSamples } from './prompt-latency.js';
 
 /** PostgreSQL the distributed groups use (trust auth); a fresh `promptly_…` schema each run. */
@@ -28,7 +28,7 @@ export function benchSchemaName(): string {
  * build), or undefined. Probes PostgreSQL by dropping a schema that does not exist yet.
  */
 export async function distributedSkipReason(schema: string): Promise<string | undefined> {
-  const nats = benchNatsSkipReason();
+  const nats = privateNatsSkipReason();
   if (nats) return nats;
   if (!existsSync(builtMainScript()))
     return `${builtMainScript()} missing (run \`npx tsc -p tsconfig.build.json\`)`;
@@ -72,7 +72,7 @@ export async function runPromptLatencyDistributedBench(
   // falls behind and times out), and a deadline that never decides the measure.
   const scenario = { cadenceS: options.cadenceS ?? 6, imageTimeoutMs: 300_000 };
   const memory = await runLatencyScenario('LSSTCam', visits, scenario);
-  const nats = await startBenchNats();
+  const nats = await startPrivateNatsServer();
   let dist: ScenarioSamples;
   try {
     dist = await runLatencyScenario('LSSTCam', visits, {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { dropPromptlySchema } from '../src/db/postgres/reset-schema.js';
 import type { NightSummary, VisitSummary } from '../src/observe/night-summary.js';
 import type { BenchRow } from './bench-row.js';
-import { startBenchNats } from './private-nats.js';
+import { startPrivateNatsServer } from '../src/testing/nats-server.js';
 import {
   BENCH_POSTGRES_URL,
   benchSchemaName,
@@ -136,7 +136,7 @@ export async function runUpLagBench(options: { visits?: number } = {}): Promise<
     });
     return rows;
   }
-  const nats = await startBenchNats();
+  const nats = await startPrivateNatsServer();
   try {
     const summary = await upNight(visits, ['--distributed'], {
       PROMPTLY_BUS__KIND: 'nats',

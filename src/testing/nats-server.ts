@@ -7,7 +7,14 @@ import path from 'node:path';
 /** Debian's nats-server binary. */
 export const NATS_SERVER_BIN = '/usr/sbin/nats-server';
 
-/** A nats-server with JetStream of a test's own, on a free loopback port. */
+/** A failure bound only (benchmarks have no test timeout to stop a hung start). */
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * A nats-server with JetStream of a test's or benchmark's own, on a free loopback port: the
+ * deployment's stream names are fixed (and `up --distributed` deletes them), so nothing that
+ * resets or restarts the bus may touch the machine's shared server.
+ */
 export interface PrivateNatsServer {
   readonly url: string;
   readonly port: number;
@@ -23,7 +30,7 @@ export interface PrivateNatsServer {
 export function privateNatsSkipReason(): string | undefined {
   return existsSync(NATS_SERVER_BIN)
     ? undefined
-    : `skipping: ${NATS_SERVER_BIN} not installed (Debian package nats-server)`;
+    : `${NATS_SERVER_BIN} not installed (Debian package nats-server)`;
 }
 
 async function freePort(): Promise<number> {
@@ -53,7 +60,7 @@ function listening(port: number): Promise<boolean> {
  * Starts a nats-server with JetStream on a free port and a temp store, so tests that reset or
  * restart the bus never touch the machine's shared server or each other. Resolves once it
  * accepts connections (it is polled every 50 ms: the server has no readiness event we can
- * wait on; the caller's test timeout bounds the wait).
+ * wait on; it gives up after 30 s).
  */
 export async function startPrivateNatsServer(): Promise<PrivateNatsServer> {
   const port = await freePort();
@@ -63,8 +70,13 @@ export async function startPrivateNatsServer(): Promise<PrivateNatsServer> {
     child = spawn(NATS_SERVER_BIN, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], {
       stdio: 'ignore',
     });
+    const giveUpMs = Date.now() + START_TIMEOUT_MS;
     while (!(await listening(port))) {
       if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);
+      if (Date.now() > giveUpMs) {
+        child.kill('SIGKILL');
+        throw new Error(`nats-server did not listen on ${port} within ${START_TIMEOUT_MS} ms`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   };
