@@ -86,6 +86,11 @@ export interface StreamConfig {
   readonly maxMsgsPerSubject?: number;
   /** Drop messages older than this, ms (> 0). Default: no limit. */
   readonly maxAgeMs?: number;
+  /**
+   * Kept in memory only: a server restart forgets it (telemetry: latest values, heartbeats).
+   * Default false (durable). Fixed when the stream is created; a later ensureStream keeps it.
+   */
+  readonly volatile?: boolean;
 }
 
 /**
@@ -168,6 +173,24 @@ export interface QueueInfo {
   /** Delivered and not yet settled. */
   readonly inFlight: number;
   readonly consumers: number;
+  /**
+   * When the oldest message not yet acked (waiting or in flight) entered the queue, ms since
+   * the Unix epoch; absent when the queue holds none.
+   */
+  readonly oldestTimeMs?: number;
+}
+
+/** Health of a stream, for the bus health view. */
+export interface StreamInfo {
+  readonly name: string;
+  /** Messages stored now. */
+  readonly messages: number;
+  /** Sequence of the oldest stored message (0 when empty). */
+  readonly firstSeq: number;
+  /** Highest sequence ever assigned (0 before the first message). */
+  readonly lastSeq: number;
+  /** When the oldest stored message was stored, ms since the Unix epoch; absent when empty. */
+  readonly oldestTimeMs?: number;
 }
 
 export interface Bus {
@@ -196,6 +219,8 @@ export interface Bus {
    */
   consume(queue: string, options?: ConsumeOptions): Promise<Subscription<Delivery>>;
   queueInfo(queue: string): Promise<QueueInfo>;
+  /** What a stream holds now. A queue's name is not a stream's: PROMPTLY_E_BUS_NO_STREAM. */
+  streamInfo(stream: string): Promise<StreamInfo>;
   /**
    * Command: sends `data` to ONE responder serving `subject` (a concrete subject) and resolves
    * with its answer. No responder: PROMPTLY_E_BUS_NO_RESPONDER at once; no answer within

@@ -2,6 +2,9 @@ import os from 'node:os';
 import { loadConfig, type Config } from '../core/config.js';
 import { toPromptlyError } from '../core/errors.js';
 import { DEFAULT_HEALTH_PORT, startHealthServer } from '../observe/health-server.js';
+import { startRoleHeartbeat, type RoleHeartbeat } from '../observe/role-heartbeat.js';
+import { HEALTH_STREAM } from '../prompt/topology.js';
+import { openBus } from './backends.js';
 
 /** A role started in this process. */
 export interface RunningRole {
@@ -86,6 +89,9 @@ export async function runRole(
     },
     { host: options.healthHost ?? '0.0.0.0', port: portOption(options.healthPort) },
   );
+  const beats = await startTelemetry(config, role, () =>
+    stop.signal.aborted ? 'DRAINING' : running.state(),
+  );
   process.stdout.write(
     `${JSON.stringify({ role, state: 'ready', health: health.url, pid: process.pid })}\n`,
   );
@@ -109,8 +115,49 @@ export async function runRole(
   try {
     await running.drain();
   } finally {
+    await beats?.stop();
     await health.close();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   }
+}
+
+/**
+ * Heartbeats on the deployment's bus (its own connection, so telemetry never waits behind
+ * work), for `promptly status`. None on the memory bus: nothing outside this process could
+ * read them. A bus that cannot be reached here leaves the role running without telemetry.
+ */
+async function startTelemetry(
+  config: Config,
+  role: string,
+  state: () => string,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  if (config.bus.kind === 'memory') return undefined;
+  let beat: RoleHeartbeat;
+  const bus = await openBus(config).catch((err: unknown) => {
+    const e = toPromptlyError(err);
+    process.stderr.write(`promptly ${role}: no heartbeats: ${e.code}: ${e.message}\n`);
+    return undefined;
+  });
+  if (bus === undefined) return undefined;
+  try {
+    await bus.ensureStream(HEALTH_STREAM);
+    beat = startRoleHeartbeat(bus, {
+      instrument: config.instrument,
+      role,
+      id: holderId(role),
+      state,
+    });
+  } catch (err) {
+    const e = toPromptlyError(err);
+    process.stderr.write(`promptly ${role}: no heartbeats: ${e.code}: ${e.message}\n`);
+    await bus.close();
+    return undefined;
+  }
+  return {
+    async stop() {
+      await beat.stop();
+      await bus.close();
+    },
+  };
 }

@@ -1,95 +1,57 @@
 import type { Command } from 'commander';
-import { deploymentClock, realNowMs } from '../core/clock.js';
-import { loadConfig } from '../core/config.js';
-import { topologyNames } from '../prompt/topology.js';
-import { openBus, openLeases, openLedger } from './backends.js';
+import { deploymentStatus, type DeploymentStatus } from './deployment-status.js';
 
-/** What `promptly status` reports. */
-export interface DeploymentStatus {
-  readonly instrument: string;
-  readonly bus: string;
-  readonly queues: readonly {
-    name: string;
-    pending: number;
-    inFlight: number;
-    consumers: number;
-  }[];
-  readonly leases: readonly { name: string; holder?: string; token?: number }[];
-  readonly ledger: { readonly openVisits: number; readonly orphansLastDay: number };
-}
+export { deploymentStatus, type DeploymentStatus } from './deployment-status.js';
 
-/**
- * The health view of a deployment from its config: work and dead-letter queues (waiting, in
- * flight, consumers), who holds each singleton role's lease, and the ledger's open visits and
- * recent orphans. Read-only.
- */
-export async function deploymentStatus(configFile?: string): Promise<DeploymentStatus> {
-  const config = loadConfig({ ...(configFile ? { file: configFile } : {}), env: process.env });
-  const clock = deploymentClock(config.sim);
-  const names = topologyNames(config.instrument);
-  const bus = await openBus(config);
-  const leases = await openLeases(config, clock);
-  const ledger = await openLedger(config);
-  try {
-    const queues = [];
-    for (const q of [names.workQueue, names.deadQueue]) {
-      try {
-        queues.push(await bus.queueInfo(q));
-      } catch {
-        queues.push({ name: q, pending: 0, inFlight: 0, consumers: 0 });
-      }
-    }
-    const leaseRows = [];
-    for (const name of [`fanout-${config.instrument}`, `recorder-${config.instrument}`]) {
-      const holder = await leases.current(name);
-      leaseRows.push(holder ? { name, holder: holder.holder, token: holder.token } : { name });
-    }
-    const open = await ledger.openVisits({ instrument: config.instrument, limit: 10_000 });
-    const orphans = await ledger.orphans(config.instrument, realNowMs() - 86_400_000, 10_000);
-    return {
-      instrument: config.instrument,
-      bus: config.bus.kind,
-      queues,
-      leases: leaseRows,
-      ledger: { openVisits: open.length, orphansLastDay: orphans.length },
-    };
-  } finally {
-    await ledger.dispose();
-    await leases.close();
-    await bus.close();
-  }
+const age = (ms: number | undefined): string =>
+  ms === undefined ? '-' : ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+
+/** The plain-text view of {@link deploymentStatus}. */
+export function formatStatus(s: DeploymentStatus): string {
+  const lines = [
+    `${s.instrument} on ${s.bus}`,
+    '',
+    'stream            messages   last seq  oldest',
+  ];
+  for (const st of s.streams)
+    lines.push(
+      st.error !== undefined
+        ? `${st.name.padEnd(16)} (${st.error})`
+        : `${st.name.padEnd(16)} ${String(st.messages).padStart(9)} ${String(st.lastSeq).padStart(10)}  ${age(st.oldestAgeMs)}`,
+    );
+  lines.push('', 'queue                 pending  in flight  consumers  oldest');
+  for (const q of s.queues)
+    lines.push(
+      q.error !== undefined
+        ? `${q.name.padEnd(20)} (${q.error})`
+        : `${q.name.padEnd(20)} ${String(q.pending).padStart(8)} ${String(q.inFlight).padStart(10)} ${String(q.consumers).padStart(10)}  ${age(q.oldestAgeMs)}`,
+    );
+  lines.push('', 'role       state      last beat  id');
+  if (s.roles.length === 0) lines.push('(no heartbeats)');
+  for (const r of s.roles)
+    lines.push(
+      `${r.role.padEnd(10)} ${(r.alive ? r.state : r.state === 'STOPPED' ? 'STOPPED' : 'SILENT').padEnd(10)} ${age(r.silentForMs).padStart(9)}  ${r.id}`,
+    );
+  lines.push('', 'lease                       holder');
+  for (const l of s.leases)
+    lines.push(`${l.name.padEnd(27)} ${l.holder ? `${l.holder} (token ${l.token})` : '(none)'}`);
+  lines.push(
+    '',
+    `open visits ${s.ledger.openVisits}, orphan raws in the last day ${s.ledger.orphansLastDay}`,
+  );
+  return lines.join('\n');
 }
 
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('Queues, leases of singleton roles and the ledger of a deployment.')
+    .description(
+      'Streams, queues, role processes, singleton leases and the ledger of a deployment.',
+    )
     .option('-c, --config <file>', 'YAML configuration of the deployment')
     .option('--json', 'print JSON', false)
     .action(async (o: { config?: string; json: boolean }) => {
       const s = await deploymentStatus(o.config);
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-        return;
-      }
-      const lines = [
-        `${s.instrument} on ${s.bus}`,
-        '',
-        'queue                 pending  in flight  consumers',
-      ];
-      for (const q of s.queues)
-        lines.push(
-          `${q.name.padEnd(20)} ${String(q.pending).padStart(8)} ${String(q.inFlight).padStart(10)} ${String(q.consumers).padStart(10)}`,
-        );
-      lines.push('', 'lease                       holder');
-      for (const l of s.leases)
-        lines.push(
-          `${l.name.padEnd(27)} ${l.holder ? `${l.holder} (token ${l.token})` : '(none)'}`,
-        );
-      lines.push(
-        '',
-        `open visits ${s.ledger.openVisits}, orphan raws in the last day ${s.ledger.orphansLastDay}`,
-      );
-      process.stdout.write(`${lines.join('\n')}\n`);
+      process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : `${formatStatus(s)}\n`);
     });
 }

@@ -42,4 +42,8 @@ export const subjects = {
   /** Telemetry: status events of one component. */
   status: (component: string) => `status.${subjectToken(component)}`,
   statusAll: 'status.>',
+  /** Telemetry, latest value kept: heartbeat of one role process (`<id>` is made a token). */
+  health: (instrument: string, role: string, id: string) =>
+    `health.${subjectToken(instrument)}.${subjectToken(role)}.${subjectToken(id)}`,
+  healthAll: 'health.>',
 } as const;

@@ -1,4 +1,4 @@
-import type { Bus } from '../bus/bus.js';
+import type { Bus, StreamConfig } from '../bus/bus.js';
 import type { Config } from '../core/config.js';
 import { subjectToken, subjects } from '../core/subjects.js';
 
@@ -31,8 +31,25 @@ export const SUBJECT_KINDS: readonly { subjects: string; kind: SubjectKind; carr
     { subjects: 'work.visit.<instr>', kind: 'work', carriedBy: 'queue WORK_<instr>' },
     { subjects: 'work.dead.<instr>', kind: 'work', carriedBy: 'queue DEAD_<instr>' },
     { subjects: 'work.lost.<instr>', kind: 'event', carriedBy: 'stream LOST' },
-    { subjects: 'status.<component>', kind: 'telemetry', carriedBy: 'volatile' },
+    { subjects: 'status.<component>', kind: 'telemetry', carriedBy: 'volatile, live only' },
+    {
+      subjects: 'health.<instr>.<role>.<id>',
+      kind: 'telemetry',
+      carriedBy: 'stream HEALTH (in memory, latest value per subject, 10 min)',
+    },
   ];
+
+/**
+ * Latest-value telemetry: each role process's heartbeat, one per subject, in memory only
+ * (a restart of the server forgets it; the next beat restores it), gone 10 min after the last.
+ */
+export const HEALTH_STREAM = {
+  name: 'HEALTH',
+  subjects: [subjects.healthAll],
+  maxMsgsPerSubject: 1,
+  maxAgeMs: 10 * 60_000,
+  volatile: true,
+} as const satisfies StreamConfig;
 
 /** Names of the streams and queues of one instrument's prompt processing. */
 export function topologyNames(instrument: string) {
@@ -44,6 +61,7 @@ export function topologyNames(instrument: string) {
     visitsStream: 'VISITS',
     s3EventsStream: 'S3_EVENTS',
     lostStream: 'LOST',
+    healthStream: HEALTH_STREAM.name,
     workQueue: `WORK_${token}`,
     deadQueue: `DEAD_${token}`,
   } as const;
@@ -60,6 +78,7 @@ export async function ensureTopology(
   worker: Config['worker'],
 ): Promise<void> {
   const names = topologyNames(instrument);
+  await bus.ensureStream(HEALTH_STREAM);
   await bus.ensureStream({
     name: names.ocsStream,
     subjects: ['ocs.>'],

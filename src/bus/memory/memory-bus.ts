@@ -6,6 +6,7 @@ import type {
   PublishOptions,
   QueueConfig,
   QueueInfo,
+  StreamInfo,
   ReadStreamOptions,
   Request,
   RequestOptions,
@@ -193,9 +194,13 @@ export class MemoryBus implements Bus {
     const existing = this.queues.get(config.name);
     this.checkOverlap('queue', frozen.name, frozen.subjects, existing);
     if (existing === undefined) {
-      const queue = new WorkQueue(frozen, (subject, data, headers) => {
-        if (!this.closed) this.route(subject, tokenizeSubject(subject), data, headers);
-      });
+      const queue = new WorkQueue(
+        frozen,
+        (subject, data, headers) => {
+          if (!this.closed) this.route(subject, tokenizeSubject(subject), data, headers);
+        },
+        this.now,
+      );
       this.queues.set(frozen.name, queue);
       for (const f of frozen.subjects) this.captures.insert(f, queue);
       return;
@@ -267,6 +272,22 @@ export class MemoryBus implements Bus {
     if (q === undefined)
       throw new PromptlyError('PROMPTLY_E_BUS_NO_STREAM', `no queue named ${queue}`);
     return q.info();
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async streamInfo(stream: string): Promise<StreamInfo> {
+    this.assertOpen();
+    const s = this.streams.get(stream);
+    if (s === undefined)
+      throw new PromptlyError('PROMPTLY_E_BUS_NO_STREAM', `no stream named ${stream}`);
+    const oldest = s.oldest();
+    return {
+      name: stream,
+      messages: s.size,
+      firstSeq: oldest?.seq ?? 0,
+      lastSeq: s.lastSequence,
+      ...(oldest === undefined ? {} : { oldestTimeMs: oldest.timeMs }),
+    };
   }
 
   /** Ends every subscription, reader and consumer and clears every timer. Idempotent. */

@@ -38,6 +38,12 @@ export class StreamStore {
     return this.lastSeq;
   }
 
+  /** The oldest stored message (after applying `maxAgeMs`), if any. */
+  oldest(): StreamMessage | undefined {
+    this.pruneAge();
+    return this.slots[this.head];
+  }
+
   /** Stores a message, enforces limits, wakes live readers. */
   append(
     subject: string,

@@ -20,6 +20,8 @@ interface Entry {
   readonly subject: string;
   readonly data: Uint8Array;
   readonly headers: Readonly<Record<string, string>> | undefined;
+  /** When it entered the queue, ms since the Unix epoch. */
+  readonly timeMs: number;
   deliveryCount: number;
   state: EntryState;
   consumer: Consumer | undefined;
@@ -66,6 +68,7 @@ export class WorkQueue {
   constructor(
     config: QueueConfig,
     private readonly deadLetter: DeadLetterSink,
+    private readonly now: () => number = Date.now,
   ) {
     this.config = config;
   }
@@ -81,6 +84,7 @@ export class WorkQueue {
       subject,
       data,
       headers,
+      timeMs: this.now(),
       deliveryCount: 0,
       state: 'ready',
       consumer: undefined,
@@ -107,11 +111,14 @@ export class WorkQueue {
   }
 
   info(): QueueInfo {
+    // Entries are kept in enqueue order and leave on ack or dead letter: the first is the oldest.
+    const oldest = this.entries.values().next();
     return {
       name: this.config.name,
       pending: this.fresh.length + this.redeliver.length + this.delayed,
       inFlight: this.inFlight,
       consumers: this.consumers.size,
+      ...(oldest.done === true ? {} : { oldestTimeMs: oldest.value.timeMs }),
     };
   }
 

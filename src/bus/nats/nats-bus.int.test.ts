@@ -41,6 +41,7 @@ async function openBus(servers: string[] = [natsUrl()]): Promise<Bus> {
     },
     consume: (q, o) => bus.consume(q, o),
     queueInfo: (q) => bus.queueInfo(q),
+    streamInfo: (s) => bus.streamInfo(s),
     request: (s, d, o) => bus.request(s, d, o),
     serve: (s, o) => bus.serve(s, o),
     close: () => bus.close(),

@@ -23,6 +23,7 @@ import type {
   Request,
   RequestOptions,
   StreamConfig,
+  StreamInfo,
   StreamMessage,
   SubscribeOptions,
   Subscription,
@@ -45,6 +46,7 @@ import { ConsumerRegistry } from './consumer-registry.js';
 import { natsRequest, natsServe } from './nats-commands.js';
 import { isNotFound, natsError } from './nats-errors.js';
 import { fromNatsHeaders, toNatsHeaders } from './nats-headers.js';
+import { natsQueueInfo, natsStreamInfo, queueMetaOf, type QueueMeta } from './nats-info.js';
 import { startQueueConsumer } from './nats-queue-consumer.js';
 
 export interface NatsBusOptions {
@@ -60,11 +62,6 @@ export interface NatsBusOptions {
 export const MSG_ID_HEADER = 'Nats-Msg-Id';
 
 /** What promptly keeps in a work-queue stream's description. */
-interface QueueMeta {
-  readonly promptly: 'queue';
-  readonly deadLetterSubject: string;
-}
-
 const ms = (n: number): number => Math.round(n * 1_000_000); // → nanoseconds
 
 /**
@@ -248,6 +245,7 @@ class NatsBus implements Bus {
       max_msgs: config.maxMsgs ?? -1,
       max_msgs_per_subject: config.maxMsgsPerSubject ?? -1,
       max_age: config.maxAgeMs === undefined ? 0 : ms(config.maxAgeMs),
+      ...(config.volatile === true ? { storage: StorageType.Memory } : {}),
     });
   }
 
@@ -419,8 +417,8 @@ class NatsBus implements Bus {
     try {
       const si = await this.jsm.streams.info(queue);
       const ci = await this.jsm.consumers.info(queue, queue);
-      const meta = JSON.parse(si.config.description ?? '{}') as Partial<QueueMeta>;
-      if (meta.promptly !== 'queue' || typeof meta.deadLetterSubject !== 'string')
+      const meta = queueMetaOf(si);
+      if (meta === undefined)
         throw new PromptlyError('PROMPTLY_E_BUS_NO_STREAM', `${queue} is not a promptly queue`);
       const found = {
         deadLetterSubject: meta.deadLetterSubject,
@@ -554,21 +552,14 @@ class NatsBus implements Bus {
 
   async queueInfo(queue: string): Promise<QueueInfo> {
     this.#checkOpen();
-    try {
-      // This process's consumers report their counts without waiting: wait for them here.
-      await Promise.all([...this.#reports]);
-      const ci = await this.jsm.consumers.info(queue, queue);
-      const { consumers, inFlight } = await this.registry.census(queue);
-      // Acknowledgement-pending messages nobody holds wait for redelivery (a nak's delay).
-      return {
-        name: queue,
-        pending: ci.num_pending + Math.max(0, ci.num_ack_pending - inFlight),
-        inFlight,
-        consumers,
-      };
-    } catch (err) {
-      throw natsError(err, `queue ${queue}`);
-    }
+    // This process's consumers report their counts without waiting: wait for them here.
+    await Promise.all([...this.#reports]);
+    return natsQueueInfo(this.jsm, this.registry, queue);
+  }
+
+  async streamInfo(stream: string): Promise<StreamInfo> {
+    this.#checkOpen();
+    return natsStreamInfo(this.jsm, stream);
   }
 
   async close(): Promise<void> {

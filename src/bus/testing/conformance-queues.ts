@@ -72,6 +72,24 @@ export function queueCases(ctx: ConformanceContext): void {
     expect(await q.info()).toEqual({ pending: 0, inFlight: 0, consumers: 1 });
   });
 
+  it('reports when the oldest unacked message entered the queue, and nothing once all are acked', async () => {
+    const q = await queue();
+    expect((await q.bus.queueInfo(q.name)).oldestTimeMs).toBeUndefined();
+    const before = Date.now();
+    await q.publish('one');
+    const after = Date.now();
+    await q.publish('two');
+    const c = await q.consume({ prefetch: 2 });
+    const [d1, d2] = await c.take(2, ctx.waitMs);
+    const held = await q.bus.queueInfo(q.name);
+    // Server and client share this machine's clock; 1 s covers timestamp rounding.
+    expect(held.oldestTimeMs).toBeGreaterThanOrEqual(before - 1000);
+    expect(held.oldestTimeMs).toBeLessThanOrEqual(after + 1000);
+    await d1!.ack();
+    await d2!.ack();
+    expect((await q.bus.queueInfo(q.name)).oldestTimeMs).toBeUndefined();
+  });
+
   it('treats a second settle of the same delivery as a no-op', async () => {
     const q = await queue();
     await q.publish('x');

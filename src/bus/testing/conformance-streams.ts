@@ -216,6 +216,37 @@ export function streamCases(ctx: ConformanceContext): void {
     expect(await pending2).toMatchObject({ done: true });
   });
 
+  it('reports what a stream holds: messages, first and last sequence, when the oldest was stored', async () => {
+    const s = await stream({ maxMsgs: 2 });
+    expect(await s.bus.streamInfo(s.name)).toEqual({
+      name: s.name,
+      messages: 0,
+      firstSeq: 0,
+      lastSeq: 0,
+    });
+    const before = Date.now();
+    for (const m of ['m1', 'm2', 'm3']) await s.publish(m);
+    const after = Date.now();
+    const info = await s.bus.streamInfo(s.name);
+    expect(info).toMatchObject({ name: s.name, messages: 2, firstSeq: 2, lastSeq: 3 });
+    // Server and client share this machine's clock; 1 s covers timestamp rounding.
+    expect(info.oldestTimeMs).toBeGreaterThanOrEqual(before - 1000);
+    expect(info.oldestTimeMs).toBeLessThanOrEqual(after + 1000);
+    await expect(s.bus.streamInfo(`N_${s.p}`)).rejects.toMatchObject({
+      code: 'PROMPTLY_E_BUS_NO_STREAM',
+    });
+  });
+
+  it('keeps the latest value per subject in a volatile stream for a late joiner', async () => {
+    const s = await stream({ volatile: true, maxMsgsPerSubject: 1 });
+    await s.publish('a', 'a1');
+    await s.publish('b', 'b1');
+    await s.publish('a', 'a2');
+    const r = await s.read({ kind: 'last-per-subject' });
+    expect(bodies(await r.take(2, ctx.waitMs))).toEqual(['b1', 'a2']);
+    expect(await s.bus.streamInfo(s.name)).toMatchObject({ messages: 2, lastSeq: 3 });
+  });
+
   it('rejects overlapping subjects, unknown streams and invalid definitions', async () => {
     const s = await stream();
     const bus = s.bus;
