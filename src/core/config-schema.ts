@@ -120,6 +120,12 @@ export const workerConfigSchema = z.strictObject({
    * snaps or for a CPU. Default: the host's available parallelism.
    */
   pipelineConcurrency: positiveInt.max(256).optional(),
+  /**
+   * Where pipelines compute: `thread` (default) on a pool of `pipelineConcurrency` worker
+   * threads, off the event loop that takes deliveries, ingests snaps and heartbeats; `inline`
+   * on that event loop (for debugging: one stack, no thread start-up).
+   */
+  pipelineIsolation: z.enum(['thread', 'inline']).default('thread'),
   /** Added to 2 × duration to make a visit's deadline (summit time). */
   imageTimeoutMs: nonNegativeMs.default(20_000),
   /**

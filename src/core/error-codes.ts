@@ -222,6 +222,11 @@ export const ERROR_CODES = {
     httpStatus: 500,
     summary: 'A pipeline task raised an error while processing a visit-detector.',
   },
+  PROMPTLY_E_PIPELINE_THREAD_DIED: {
+    httpStatus: 500,
+    summary:
+      'The worker thread running a pipeline exited (crash, out of memory) before the pipeline ended.',
+  },
   PROMPTLY_E_PIPELINE_INPUT_MISSING: {
     httpStatus: 500,
     summary: 'A pipeline task needs a dataset (raw, bias, flat…) that is not in the local repo.',
@@ -254,6 +259,11 @@ export const ERROR_CODES = {
     httpStatus: 422,
     summary: 'A pixel-algorithm option (mesh size, threshold, radius, FWHM) is out of range.',
   },
+  PROMPTLY_E_KERNEL_FIT_FAILED: {
+    httpStatus: 422,
+    summary:
+      'Image differencing found too few usable star stamps for the PSF-matching kernel, or its fit was singular.',
+  },
   PROMPTLY_E_LEASE_FENCED: {
     httpStatus: 409,
     summary:
@@ -271,6 +281,21 @@ export const ERROR_CODES = {
     httpStatus: 503,
     summary:
       'The lease manager was closed or lost its connection before or while the operation ran.',
+  },
+  PROMPTLY_E_ALERT_MALFORMED: {
+    httpStatus: 400,
+    summary:
+      'Bytes given as an alert or alert file do not decode: bad Confluent framing, truncated or corrupt Avro, or not an Avro container file.',
+  },
+  PROMPTLY_E_ALERT_SCHEMA_UNKNOWN: {
+    httpStatus: 422,
+    summary:
+      'A framed alert names a schema id, or an alert file carries a schema, other than the alert schema promptly writes.',
+  },
+  PROMPTLY_E_ALERT_INVALID: {
+    httpStatus: 422,
+    summary:
+      'An alert, DIA record or cutout request does not fit the alert schema or its bounds (missing field, wrong type, non-finite or out-of-range value).',
   },
   PROMPTLY_E_ABORTED: {
     httpStatus: 499,

@@ -16,7 +16,9 @@ import { lifetimeLimits } from './reconcile/item-lifetime.js';
 import { startRecorderRole, type RecorderRole } from './reconcile/recorder-role.js';
 import { ensureTopology, topologyNames } from './topology.js';
 import { RunJanitor } from './worker/run-janitor.js';
-import { CpuGate } from './worker/cpu-gate.js';
+import { inlinePipelineRunner } from '../pipeline/inline-runner.js';
+import type { PipelineRunner } from '../pipeline/pipeline-runner.js';
+import { ThreadPoolRunner } from '../pipeline/threads/thread-pool-runner.js';
 import { Worker } from './worker/worker.js';
 
 export interface PromptServiceDeps {
@@ -57,6 +59,13 @@ export function createOutcomeRecorder(deps: {
   });
 }
 
+/** The pipeline runner `worker.pipelineIsolation` names, `worker.pipelineConcurrency` wide. */
+export function createPipelineRunner(worker: Config['worker']): PipelineRunner {
+  return worker.pipelineIsolation === 'inline'
+    ? inlinePipelineRunner(worker.pipelineConcurrency)
+    : new ThreadPoolRunner({ threads: worker.pipelineConcurrency });
+}
+
 /** One worker process's worker: `config.worker.slots` slots on the instrument's work queue. */
 export function createWorker(
   deps: Omit<PromptServiceDeps, 'ledger'> & { outcomes: OutcomeRecorder },
@@ -75,7 +84,7 @@ export function createWorker(
       janitor: new RunJanitor(deps.local, config.worker.keepRuns),
       imageTimeoutMs: config.worker.imageTimeoutMs,
       maxSnapWaitMs: config.worker.maxSnapWaitMs,
-      cpu: new CpuGate(config.worker.pipelineConcurrency),
+      pipelineRunner: createPipelineRunner(config.worker),
       scratchRoot: path.join(config.worker.localRepoRoot, 'work'),
     },
     {

@@ -8,7 +8,6 @@ import type { LatencyMarks, Outcome } from '../../core/outcome.js';
 import { subjectToken, subjects } from '../../core/subjects.js';
 import { dayObsOf, taiSecondsToUtcMs } from '../../core/time.js';
 import type { StatusEmitter } from '../../observe/status-emitter.js';
-import { executePipeline } from '../../pipeline/executor.js';
 import type { PipelineSet } from '../../pipeline/pipeline-set.js';
 import { candidatePipelines, chooseRunnable } from '../../pipeline/selection.js';
 import { DATASET_TYPES, collections } from '../../registry/dataset-types.js';
@@ -17,7 +16,7 @@ import type { Repo } from '../../registry/repo.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import type { OutcomeRecorder } from '../outcomes/outcome-recorder.js';
 import { snapDeadlineMs } from '../reconcile/item-lifetime.js';
-import type { CpuGate } from './cpu-gate.js';
+import type { PipelineRunner } from '../../pipeline/pipeline-runner.js';
 import { preloadCalibrations } from './preload.js';
 import { ingestRaw } from './raw-ingest.js';
 import type { RunJanitor } from './run-janitor.js';
@@ -39,7 +38,8 @@ export interface VisitDetectorDeps {
   /** Longest wait for snaps after the visit's start, whatever its duration (summit ms). */
   readonly maxSnapWaitMs: number;
   /** Pipelines of this process running at once: bounded by its CPUs, not its slots. */
-  readonly cpu: CpuGate;
+  /** Runs pipelines, a bounded number at once (threads by default). */
+  readonly pipelineRunner: PipelineRunner;
   /** Directory for per-run scratch directories. */
   readonly scratchRoot: string;
 }
@@ -222,11 +222,10 @@ export async function processVisitDetector(
     try {
       // The framework's part ends here; waiting for a CPU is the pipeline's (cpuGrantedMs).
       marks.pipelineStartMs = realNowMs();
-      const timings = await deps.cpu.run(() => {
+      const timings = await deps.pipelineRunner.run(pipeline, context, () => {
         marks.cpuGrantedMs = realNowMs();
         emit('pipeline.start', { pipeline: pipeline.name });
-        return executePipeline(pipeline, context);
-      }, signal);
+      });
       for (const t of timings) log.push(`step ${t.label}: ${t.durationMs.toFixed(1)} ms`);
     } catch (err) {
       failure = toPromptlyError(err, 'PROMPTLY_E_PIPELINE_TASK_FAILED');

@@ -137,6 +137,7 @@ export class Worker {
     await this.#loop;
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     await this.#subscription?.close();
+    await this.deps.pipelineRunner.close();
     this.#state = 'STOPPED';
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPromptlyError } from '../../core/errors.js';
+import { isPromptlyError } from '../core/errors.js';
 import { CpuGate } from './cpu-gate.js';
 
 describe('CpuGate', () => {

@@ -1,4 +1,4 @@
-import { PromptlyError } from '../../core/errors.js';
+import { PromptlyError } from '../core/errors.js';
 
 /**
  * Lets at most `permits` pipelines run at once in a worker process, however many slots wait
