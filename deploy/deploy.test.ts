@@ -59,6 +59,7 @@ const configText = configMapManifest
 const rawConfig = parseYaml(configText) as {
   instrument: string;
   store: { accessKeyIdEnv?: string; secretAccessKeyEnv?: string };
+  centralRepo: { datastore: { accessKeyIdEnv?: string; secretAccessKeyEnv?: string } };
   arrivals: { webhook: { bearerTokenEnv?: string } };
 };
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'promptly-deploy-'));
@@ -190,6 +191,8 @@ describe('deploy/ manifests', () => {
         if (config.bus.kind === 'nats')
           expect(config.bus.servers).toContain('nats://nats.promptly.svc:4222');
         expect(config.store.kind).toBe('s3');
+        // No pod shares a volume: the central repo is PostgreSQL plus a bucket.
+        expect(config.centralRepo.datastore.kind).toBe('s3');
         expect(config.centralRepo.registry.kind).toBe('postgres');
         if (config.centralRepo.registry.kind === 'postgres')
           expect(config.centralRepo.registry.url).toBe(
@@ -209,8 +212,23 @@ describe('deploy/ manifests', () => {
         rawConfig.store.secretAccessKeyEnv,
         rawConfig.arrivals.webhook.bearerTokenEnv,
       ],
-      worker: [rawConfig.store.accessKeyIdEnv, rawConfig.store.secretAccessKeyEnv],
-      summit: [rawConfig.store.accessKeyIdEnv, rawConfig.store.secretAccessKeyEnv],
+      worker: [
+        rawConfig.store.accessKeyIdEnv,
+        rawConfig.store.secretAccessKeyEnv,
+        rawConfig.centralRepo.datastore.accessKeyIdEnv,
+        rawConfig.centralRepo.datastore.secretAccessKeyEnv,
+      ],
+      // The recorder writes outcomes into the central repo's bucket.
+      recorder: [
+        rawConfig.centralRepo.datastore.accessKeyIdEnv,
+        rawConfig.centralRepo.datastore.secretAccessKeyEnv,
+      ],
+      summit: [
+        rawConfig.store.accessKeyIdEnv,
+        rawConfig.store.secretAccessKeyEnv,
+        rawConfig.centralRepo.datastore.accessKeyIdEnv,
+        rawConfig.centralRepo.datastore.secretAccessKeyEnv,
+      ],
     };
     for (const [role, names] of Object.entries(needs)) {
       const [c] = containersOf(deploymentOfRole(role));

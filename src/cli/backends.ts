@@ -78,6 +78,12 @@ export async function openLedger(config: Config): Promise<VisitLedger> {
   });
 }
 
+/** The deployment's central repo: `centralRepo` (root, registry, datastore) of the config. */
+export function openCentralRepo(config: Config, durable = true): Promise<Repo> {
+  const c = config.centralRepo;
+  return openRepo(c.root, c.registry, durable, c.datastore);
+}
+
 /** Leases for singleton roles: in process with the memory bus, NATS KV with NATS. */
 export async function openLeases(config: Config, clock: Clock): Promise<LeaseManager> {
   const bus = config.bus;
@@ -87,12 +93,13 @@ export async function openLeases(config: Config, clock: Clock): Promise<LeaseMan
 
 /**
  * A repo in `root`: its registry (`registry.sqlite3`, the configured SQLite file, or a
- * PostgreSQL schema) and `datastore/`.
+ * PostgreSQL schema) and its datastore (`<root>/datastore`, or the S3 bucket `datastore` names).
  */
 export async function openRepo(
   root: string,
   registry: Config['centralRepo']['registry'],
   durable: boolean,
+  datastore: Config['centralRepo']['datastore'] = { kind: 'fs' },
 ): Promise<Repo> {
   await mkdir(root, { recursive: true });
   const repo = createRepo({
@@ -106,11 +113,14 @@ export async function openRepo(
         : await createSqliteRegistry({
             filename: registry.filename ?? path.join(root, 'registry.sqlite3'),
           }),
-    datastore: await createFsObjectStore({
-      root: path.join(root, 'datastore'),
-      bucket: 'repo',
-      durable,
-    }),
+    datastore:
+      datastore.kind === 's3'
+        ? await createS3ObjectStore(s3StoreOptionsFromConfig(datastore, process.env))
+        : await createFsObjectStore({
+            root: path.join(root, 'datastore'),
+            bucket: 'repo',
+            durable,
+          }),
   });
   for (const type of ALL_DATASET_TYPES) await repo.registry.registerDatasetType(type);
   return repo;

@@ -9,7 +9,7 @@ import type { NightSummary } from '../observe/night-summary.js';
 import { createOutcomeRecorder } from '../prompt/prompt-service.js';
 import { ensureTopology } from '../prompt/topology.js';
 import { openBus, openLedger } from './backends.js';
-import { openRepo } from './backends.js';
+import { openCentralRepo } from './backends.js';
 import { NightWatch } from './night-watch.js';
 import { spawnRole, type RoleProcess } from './role-process.js';
 import type { RunNightOptions } from './run-night.js';
@@ -51,11 +51,7 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
   await writeFile(configFile, stringify(asUserConfig(shared)));
 
   const bus = await openBus(shared);
-  const central = await openRepo(
-    shared.centralRepo.root,
-    shared.centralRepo.registry,
-    shared.store.durable,
-  );
+  const central = await openCentralRepo(shared, shared.store.durable);
   const ledger = await openLedger(shared);
   const roles: RoleProcess[] = [];
   try {

@@ -4,7 +4,7 @@ import type { Bus } from '../bus/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { PromptlyError } from '../core/errors.js';
-import { openBus, openLedger, openRepo } from './backends.js';
+import { openBus, openLedger, openCentralRepo, openRepo } from './backends.js';
 import type { VisitLedger } from '../ledger/visit-ledger.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
 import { startArrivalRouter } from '../prompt/arrivals/arrival-router.js';
@@ -54,11 +54,7 @@ export async function openBackends(config: Config, clock: Clock): Promise<Backen
     clock,
     status: createStatusEmitter(bus, clock, 'router'),
   });
-  const central = await openRepo(
-    config.centralRepo.root,
-    config.centralRepo.registry,
-    config.store.durable,
-  );
+  const central = await openCentralRepo(config, config.store.durable);
   // The handler-local repo is scratch by design: losing it costs a re-preload, never data.
   const local = await openRepo(config.worker.localRepoRoot, { kind: 'sqlite' }, false);
   const ledger = await openLedger(config);

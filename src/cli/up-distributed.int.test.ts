@@ -22,7 +22,7 @@ const skip =
 if (skip) console.log(skip);
 
 describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
-  it('runs a ComCam night with every role in its own process on NATS, PostgreSQL and S3, 27 of 27 processed', async () => {
+  it('runs a ComCam night with every role in its own process on NATS, PostgreSQL and S3 (raws and the central datastore), 27 of 27 processed', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-dist-'));
     const schema = `promptly_t${Date.now().toString(16)}`;
     // A bus of its own: up --distributed starts by deleting the deployment's streams.
@@ -31,6 +31,7 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
     const s3 = await startS3TestServer();
     try {
       const bucket = await s3.bucket();
+      const repoBucket = await s3.bucket();
       const summaryFile = path.join(dir, 's.json');
       await run(
         process.execPath,
@@ -59,6 +60,11 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
             PROMPTLY_STORE__SECRET_ACCESS_KEY_ENV: 'S3_TEST_SECRET',
             S3_TEST_KEY_ID: s3.credentials.accessKeyId,
             S3_TEST_SECRET: s3.credentials.secretAccessKey,
+            PROMPTLY_CENTRAL_REPO__DATASTORE__KIND: 's3',
+            PROMPTLY_CENTRAL_REPO__DATASTORE__BUCKET: repoBucket,
+            PROMPTLY_CENTRAL_REPO__DATASTORE__ENDPOINT: s3.endpoint,
+            PROMPTLY_CENTRAL_REPO__DATASTORE__ACCESS_KEY_ID_ENV: 'S3_TEST_KEY_ID',
+            PROMPTLY_CENTRAL_REPO__DATASTORE__SECRET_ACCESS_KEY_ENV: 'S3_TEST_SECRET',
             PROMPTLY_CENTRAL_REPO__REGISTRY__KIND: 'postgres',
             PROMPTLY_CENTRAL_REPO__REGISTRY__URL: TEST_POSTGRES_URL,
             PROMPTLY_CENTRAL_REPO__REGISTRY__SCHEMA: schema,

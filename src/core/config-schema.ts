@@ -28,6 +28,33 @@ export const busConfigSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** An S3 bucket (AWS, Ceph RGW, MinIO) as an object store. */
+export const s3StoreSchema = z.strictObject({
+  kind: z.literal('s3'),
+  /** The bucket (must exist). */
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  /** `http(s)://host[:port]` of an S3-compatible server (Ceph RGW, MinIO); default AWS. */
+  endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  region: z.string().min(1).default('us-east-1'),
+  /** Key prefix inside the bucket, ending in `/` (e.g. `raw/`); default none. */
+  prefix: z
+    .string()
+    .regex(/^[^/].*\/$/, 'must be a relative path ending in "/"')
+    .optional(),
+  /** Path-style URLs (`endpoint/bucket/key`), as most S3-compatible servers want. */
+  forcePathStyle: z.boolean().default(true),
+  /** Name of the environment variable holding the access key id (never the key itself). */
+  accessKeyIdEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+    .optional(),
+  /** Name of the environment variable holding the secret access key (never the secret). */
+  secretAccessKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+    .optional(),
+});
+
 export const storeConfigSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('fs'),
@@ -36,31 +63,7 @@ export const storeConfigSchema = z.discriminatedUnion('kind', [
     /** fsync each put and its directory; turn off only on a RAM disk or in tests. */
     durable: z.boolean().default(true),
   }),
-  z.strictObject({
-    kind: z.literal('s3'),
-    /** Bucket of the raw objects (must exist). */
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-    /** `http(s)://host[:port]` of an S3-compatible server (Ceph RGW, MinIO); default AWS. */
-    endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    region: z.string().min(1).default('us-east-1'),
-    /** Key prefix inside the bucket, ending in `/` (e.g. `raw/`); default none. */
-    prefix: z
-      .string()
-      .regex(/^[^/].*\/$/, 'must be a relative path ending in "/"')
-      .optional(),
-    /** Path-style URLs (`endpoint/bucket/key`), as most S3-compatible servers want. */
-    forcePathStyle: z.boolean().default(true),
-    /** Name of the environment variable holding the access key id (never the key itself). */
-    accessKeyIdEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-      .optional(),
-    /** Name of the environment variable holding the secret access key (never the secret). */
-    secretAccessKeyEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-      .optional(),
-  }),
+  s3StoreSchema,
 ]);
 
 export const registryConfigSchema = z.discriminatedUnion('kind', [
@@ -87,6 +90,13 @@ export const repoConfigSchema = z.strictObject({
   /** Directory of the repo (registry file and datastore); default under workDir. */
   root: z.string().optional(),
   registry: registryConfigSchema.prefault({ kind: 'sqlite' }),
+  /**
+   * Where the repo's bytes live: `fs` = `<root>/datastore`; `s3` = a bucket (with an optional
+   * prefix) every process of a deployment shares, written once per key (If-None-Match).
+   */
+  datastore: z
+    .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('fs') }), s3StoreSchema])
+    .prefault({ kind: 'fs' }),
 });
 
 export const fanoutConfigSchema = z.strictObject({

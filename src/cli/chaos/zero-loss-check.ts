@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { parseRawKey } from '../../core/raw-key.js';
 import type { Outcome } from '../../core/outcome.js';
 import { DATASET_TYPES, collections } from '../../registry/dataset-types.js';
-import { openLedger, openRawStore, openRepo } from '../backends.js';
+import { openLedger, openRawStore, openCentralRepo } from '../backends.js';
 import type { ChaosNight } from './chaos-night.js';
 
 /** What the central repo, the ledger and the raw store hold at the end of a chaos night. */
@@ -25,7 +25,7 @@ export interface ZeroLossReport {
 /** Reads the end state of `night` from its central repo, ledger and raw store. */
 export async function zeroLossReport(night: ChaosNight): Promise<ZeroLossReport> {
   const { config, instrument } = night;
-  const central = await openRepo(config.centralRepo.root, config.centralRepo.registry, false);
+  const central = await openCentralRepo(config, false);
   const ledger = await openLedger(config);
   const store = await openRawStore(config);
   try {

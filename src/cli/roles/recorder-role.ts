@@ -6,7 +6,7 @@ import { createOutcomeRecorder } from '../../prompt/prompt-service.js';
 import { startRecorderRole as startRecorder } from '../../prompt/reconcile/recorder-role.js';
 import { ensureTopology } from '../../prompt/topology.js';
 import { openBus, openLeases, openLedger } from '../backends.js';
-import { openRepo } from '../backends.js';
+import { openCentralRepo } from '../backends.js';
 import { holderId, type RunningRole } from '../role-runner.js';
 
 /**
@@ -18,11 +18,7 @@ import { holderId, type RunningRole } from '../role-runner.js';
 export async function startRecorderRoleProcess(config: Config): Promise<RunningRole> {
   const clock = deploymentClock(config.sim);
   const bus = await openBus(config);
-  const central = await openRepo(
-    config.centralRepo.root,
-    config.centralRepo.registry,
-    config.store.durable,
-  );
+  const central = await openCentralRepo(config, config.store.durable);
   const ledger = await openLedger(config);
   const leases = await openLeases(config, clock);
   await ensureTopology(bus, config.instrument, config.worker);

@@ -9,7 +9,7 @@ import { SimCamera } from '../../sim/sim-camera.js';
 import { simCameraOptions } from '../../sim/sim-options.js';
 import { Summit } from '../../sim/summit.js';
 import { openBus, openRawStore, rawBucketOf } from '../backends.js';
-import { openRepo } from '../backends.js';
+import { openCentralRepo } from '../backends.js';
 import type { RunningRole } from '../role-runner.js';
 
 /**
@@ -24,11 +24,7 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
   const detectors = activeDetectors(instrument, config.fanout.detectorPurposes).map((d) => d.id);
   const bus = await openBus(config);
   const rawStore = await openRawStore(config, busNoticePublisher(bus, rawBucketOf(config)));
-  const central = await openRepo(
-    config.centralRepo.root,
-    config.centralRepo.registry,
-    config.store.durable,
-  );
+  const central = await openCentralRepo(config, config.store.durable);
   await ensureTopology(bus, instrument.name, config.worker);
   const camera = new SimCamera(simCameraOptions(instrument.name, config.sim));
   await ensureCalibrations({

@@ -6,7 +6,7 @@ import { builtinTaskRegistry } from '../../pipeline/tasks/builtin-tasks.js';
 import { createOutcomeRecorder, createWorker } from '../../prompt/prompt-service.js';
 import { ensureTopology } from '../../prompt/topology.js';
 import { openBus, openRawStore } from '../backends.js';
-import { openRepo } from '../backends.js';
+import { openCentralRepo, openRepo } from '../backends.js';
 import type { RunningRole } from '../role-runner.js';
 
 /**
@@ -18,11 +18,7 @@ export async function startWorkerRole(config: Config): Promise<RunningRole> {
   const clock = deploymentClock(config.sim);
   const bus = await openBus(config);
   const rawStore = await openRawStore(config);
-  const central = await openRepo(
-    config.centralRepo.root,
-    config.centralRepo.registry,
-    config.store.durable,
-  );
+  const central = await openCentralRepo(config, config.store.durable);
   // Scratch by design: losing it costs a re-preload, never data.
   const local = await openRepo(config.worker.localRepoRoot, { kind: 'sqlite' }, false);
   await ensureTopology(bus, config.instrument, config.worker);

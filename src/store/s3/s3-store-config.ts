@@ -12,7 +12,7 @@ export type S3StoreConfig = Extract<Config['store'], { kind: 's3' }>;
  * or empty is PROMPTLY_E_CONFIG_INVALID; the message names the variable, never a value.
  */
 export function s3StoreOptionsFromConfig(
-  config: S3StoreConfig,
+  config: Omit<S3StoreConfig, 'durable'>,
   env: Readonly<Record<string, string | undefined>>,
 ): S3ObjectStoreOptions {
   return {
@@ -26,7 +26,7 @@ export function s3StoreOptionsFromConfig(
 }
 
 function credentialsOf(
-  config: S3StoreConfig,
+  config: Omit<S3StoreConfig, 'durable'>,
   env: Readonly<Record<string, string | undefined>>,
 ): { credentials?: S3Credentials } {
   const { accessKeyIdEnv, secretAccessKeyEnv } = config;
