@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Bus } from '../bus/bus.js';
 import { encodeJson } from '../bus/codec.js';
 import type { Clock } from '../core/clock.js';
@@ -101,6 +102,8 @@ export class Summit {
   async run(stop: AbortSignal, abort?: AbortSignal): Promise<void> {
     const signal = stop;
     const observing = abort ?? new AbortController().signal;
+    // Every detector's render and every scheduled step waits on these: hundreds at once.
+    setMaxListeners(0, signal, observing);
     const leadTimeMs = this.deps.sim.leadTimeMs + ANNOUNCE_SLACK_REAL_MS * this.deps.clock.speed;
     const earliest = this.deps.clock.now() + leadTimeMs;
     if (this.#plan.firstStartMs < earliest) this.#plan = { ...this.#plan, firstStartMs: earliest };
