@@ -1,0 +1,241 @@
+import { PromptlyError } from '../../core/errors.js';
+import { pixToSky, skyToPix, type CelestialWcs } from '../../wcs/index.js';
+import { createImage, type Image } from '../image.js';
+import { CoordinateGrid } from './coordinate-map.js';
+import { lanczos3Weights } from './lanczos.js';
+import { MASK_NO_DATA } from './mask-bits.js';
+
+/** Samples closer than this to a pixel centre (pixels) take that pixel alone. */
+const SNAP_PX = 1e-6;
+
+/** One source image to warp: pixels, optional variance and mask, and its WCS. */
+export interface WarpSource {
+  /** Pixel values (any unit; surface brightness per source pixel). NaN = no data. */
+  readonly image: Image;
+  /** Variance per pixel, image units squared. Absent: the output variance is NaN. */
+  readonly variance?: Image | undefined;
+  /** Mask bits per pixel (same size as `image`); {@link MASK_NO_DATA} taps are skipped. */
+  readonly mask?: Uint32Array | undefined;
+  /** Source pixel → sky. */
+  readonly wcs: CelestialWcs;
+}
+
+/** The destination grid: its WCS and size in pixels. */
+export interface WarpDestination {
+  readonly wcs: CelestialWcs;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Options of {@link warpImages}. */
+export interface WarpOptions {
+  /**
+   * Spacing of the exactly evaluated destination → source grid, destination pixels; pixels
+   * between nodes are interpolated (cubic). Default 32.
+   */
+  readonly gridSpacingPx?: number;
+  /** Output planes to fill instead of allocating (each `width × height`). */
+  readonly out?: { image?: Float32Array; variance?: Float32Array; mask?: Uint32Array };
+}
+
+/** Result of {@link warpImages}. */
+export interface WarpResult {
+  /** Resampled pixels, the sources' units (surface brightness is kept, not flux). NaN = no data. */
+  readonly image: Image;
+  /** Variance, Σ w² · var over the taps (w the normalised 2-D weights). NaN = no data. */
+  readonly variance: Image;
+  /** Source mask bits OR-ed over the non-zero taps; {@link MASK_NO_DATA} where uncovered. */
+  readonly mask: Uint32Array;
+  /** Destination pixels each source filled, in the order given. */
+  readonly pixelsFromSource: readonly number[];
+}
+
+/**
+ * Warps one or more source images onto a destination WCS and grid with a normalised,
+ * separable Lanczos-3 kernel (6 × 6 taps).
+ *
+ * A destination pixel is covered by a source when its centre maps inside the source's pixel
+ * area (−0.5 ≤ x < width − 0.5, likewise y). Taps outside the source, NaN, or flagged
+ * NO_DATA are dropped and the remaining weights renormalised, so a flat image stays flat up to
+ * its edge. Image = Σ w·I / Σ w; variance = Σ w²·V / (Σ w)²; mask = OR of the source mask over
+ * taps whose weight is non-zero (a sample within 1e-6 px of a pixel centre takes that pixel alone).
+ *
+ * Stitching: sources are taken in order and a destination pixel keeps the first source that
+ * covers it, so overlapping patches of one coadd (identical in their overlap) give a seamless
+ * result; put the preferred source first. Pixels no source covers are NaN and NO_DATA.
+ *
+ * Values are resampled as surface brightness: with equal pixel scales flux is conserved; for
+ * different scales multiply by the pixel-area ratio if flux per pixel is wanted.
+ */
+export function warpImages(
+  sources: readonly WarpSource[],
+  dest: WarpDestination,
+  options: WarpOptions = {},
+): WarpResult {
+  const { width, height } = dest;
+  const n = width * height;
+  const spacing = options.gridSpacingPx ?? 32;
+  const image = plane(options.out?.image, width, height, 'image');
+  const variance = plane(options.out?.variance, width, height, 'variance');
+  const mask = options.out?.mask ?? new Uint32Array(n);
+  if (mask.length !== n) throw geometry(`mask output has ${mask.length} values, expected ${n}`);
+  image.data.fill(NaN);
+  variance.data.fill(NaN);
+  mask.fill(MASK_NO_DATA);
+  const sx = new Float64Array(width);
+  const sy = new Float64Array(width);
+  const wx = new Float64Array(6);
+  const wy = new Float64Array(6);
+  const pixelsFromSource: number[] = [];
+  for (const src of sources) {
+    checkSource(src);
+    const box = destinationBox(src, dest);
+    let filled = 0;
+    if (box !== undefined) {
+      const grid = new CoordinateGrid(dest.wcs, src.wcs, box, spacing);
+      for (let y = box.y0; y < box.y0 + box.height; y++) {
+        grid.mapRow(y, sx, sy);
+        filled += warpRow(src, y, box, sx, sy, wx, wy, image.data, variance.data, mask, width);
+      }
+    }
+    pixelsFromSource.push(filled);
+  }
+  return { image, variance, mask, pixelsFromSource };
+}
+
+/** Resamples one destination row segment; returns the number of pixels filled. */
+function warpRow(
+  src: WarpSource,
+  y: number,
+  box: { x0: number; width: number },
+  sx: Float64Array,
+  sy: Float64Array,
+  wx: Float64Array,
+  wy: Float64Array,
+  outImage: Float32Array,
+  outVar: Float32Array,
+  outMask: Uint32Array,
+  destWidth: number,
+): number {
+  const sw = src.image.width;
+  const sh = src.image.height;
+  const data = src.image.data;
+  const vdata = src.variance?.data;
+  const smask = src.mask;
+  let filled = 0;
+  for (let k = 0; k < box.width; k++) {
+    const di = y * destWidth + box.x0 + k;
+    if ((outMask[di]! & MASK_NO_DATA) === 0) continue; // an earlier source has it
+    const x = sx[k]!;
+    const yy = sy[k]!;
+    if (!(x >= -0.5 && x < sw - 0.5 && yy >= -0.5 && yy < sh - 0.5)) continue;
+    // within SNAP_PX of a pixel centre the sample is that centre: one tap, not 36 tiny ones
+    const ix = Math.floor(x + SNAP_PX);
+    const iy = Math.floor(yy + SNAP_PX);
+    const fx = x - ix;
+    const fy = yy - iy;
+    lanczos3Weights(fx < SNAP_PX ? 0 : fx, wx);
+    lanczos3Weights(fy < SNAP_PX ? 0 : fy, wy);
+    let acc = 0;
+    let wsum = 0;
+    let vacc = 0;
+    let m = 0;
+    for (let b = 0; b < 6; b++) {
+      const py = iy - 2 + b;
+      const wyb = wy[b]!;
+      if (py < 0 || py >= sh || wyb === 0) continue;
+      const row = py * sw;
+      for (let a = 0; a < 6; a++) {
+        const px = ix - 2 + a;
+        const wxa = wx[a]!;
+        if (px < 0 || px >= sw || wxa === 0) continue;
+        const si = row + px;
+        const bits = smask === undefined ? 0 : smask[si]!;
+        const v = data[si]!;
+        if ((bits & MASK_NO_DATA) !== 0 || v !== v) continue;
+        const w = wxa * wyb;
+        acc += w * v;
+        wsum += w;
+        if (vdata !== undefined) vacc += w * w * vdata[si]!;
+        m |= bits;
+      }
+    }
+    if (wsum === 0) continue;
+    outImage[di] = acc / wsum;
+    outVar[di] = vdata === undefined ? NaN : vacc / (wsum * wsum);
+    outMask[di] = m;
+    filled++;
+  }
+  return filled;
+}
+
+/**
+ * The destination box a source can touch: its border (every 64 px and the corners, half a
+ * pixel outside) mapped to the destination, bounding box widened by 2 px and clipped. The whole
+ * destination when the border does not map (far off the tangent plane); undefined when empty.
+ */
+function destinationBox(
+  src: WarpSource,
+  dest: WarpDestination,
+): { x0: number; y0: number; width: number; height: number } | undefined {
+  const { width: sw, height: sh } = src.image;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const step = 64;
+  for (let t = 0; ; t = Math.min(t + step, sw)) {
+    xs.push(t - 0.5, t - 0.5);
+    ys.push(-0.5, sh - 0.5);
+    if (t === sw) break;
+  }
+  for (let t = 0; ; t = Math.min(t + step, sh)) {
+    xs.push(-0.5, sw - 0.5);
+    ys.push(t - 0.5, t - 0.5);
+    if (t === sh) break;
+  }
+  const sky = pixToSky(src.wcs, Float64Array.from(xs), Float64Array.from(ys));
+  const pix = skyToPix(dest.wcs, sky.ra, sky.dec, { sipInverse: 'iterate', onDivergence: 'nan' });
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < pix.x.length; i++) {
+    const x = pix.x[i]!;
+    const y = pix.y[i]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      return { x0: 0, y0: 0, width: dest.width, height: dest.height };
+    }
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  const bx0 = Math.max(0, Math.floor(x0) - 2);
+  const by0 = Math.max(0, Math.floor(y0) - 2);
+  const bx1 = Math.min(dest.width - 1, Math.ceil(x1) + 2);
+  const by1 = Math.min(dest.height - 1, Math.ceil(y1) + 2);
+  if (bx1 < bx0 || by1 < by0) return undefined;
+  return { x0: bx0, y0: by0, width: bx1 - bx0 + 1, height: by1 - by0 + 1 };
+}
+
+function checkSource(src: WarpSource): void {
+  const { width, height } = src.image;
+  const n = width * height;
+  if (src.variance !== undefined && src.variance.data.length !== n) {
+    throw geometry(`source variance has ${src.variance.data.length} values, expected ${n}`);
+  }
+  if (src.mask !== undefined && src.mask.length !== n) {
+    throw geometry(`source mask has ${src.mask.length} values, expected ${n}`);
+  }
+}
+
+function plane(data: Float32Array | undefined, width: number, height: number, what: string): Image {
+  if (data === undefined) return createImage(width, height);
+  if (data.length !== width * height) {
+    throw geometry(`${what} output has ${data.length} values, expected ${width * height}`);
+  }
+  return { width, height, data };
+}
+
+function geometry(message: string): PromptlyError {
+  return new PromptlyError('PROMPTLY_E_IMAGE_GEOMETRY', message);
+}
