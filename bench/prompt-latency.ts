@@ -54,6 +54,8 @@ export interface ScenarioSamples {
   readonly toPipeline: number[];
   readonly visitDetectors: number;
   readonly notProcessed: number;
+  /** Every outcome, with its marks, for a closer look at where the time went. */
+  readonly outcomes: readonly Outcome[];
 }
 
 /** Where a latency scenario runs: what the bench observes through, and its services. */
@@ -290,7 +292,7 @@ export async function runLatencyScenario(
       Math.max(...Object.values(o.marks.snapArrivedMs ?? {})),
   );
   const notProcessed = outcomes.filter((o) => o.kind !== 'processed').length;
-  return { allStarted, toPipeline, visitDetectors: outcomes.length, notProcessed };
+  return { allStarted, toPipeline, visitDetectors: outcomes.length, notProcessed, outcomes };
 }
 
 /**

@@ -66,6 +66,7 @@ export async function deploymentStatus(configFile?: string): Promise<DeploymentS
       names.s3EventsStream,
       names.outcomesStream,
       names.lostStream,
+      names.alertsStream,
       names.healthStream,
     ]) {
       try {

@@ -46,4 +46,7 @@ export const subjects = {
   health: (instrument: string, role: string, id: string) =>
     `health.${subjectToken(instrument)}.${subjectToken(role)}.${subjectToken(id)}`,
   healthAll: 'health.>',
+  /** Confluent-framed Avro alerts of one instrument (src/alerts). */
+  alerts: (instrument: string) => `alerts.${subjectToken(instrument)}`,
+  alertsAll: 'alerts.>',
 } as const;

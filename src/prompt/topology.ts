@@ -1,5 +1,6 @@
 import type { Bus, StreamConfig } from '../bus/bus.js';
 import type { Config } from '../core/config.js';
+import { ALERTS_STREAM } from '../alerts/alert-subjects.js';
 import { subjectToken, subjects } from '../core/subjects.js';
 
 /** The kinds of subject and the quality of service each gets (DESIGN.md, the DDS seed). */
@@ -28,6 +29,11 @@ export const SUBJECT_KINDS: readonly { subjects: string; kind: SubjectKind; carr
     },
     { subjects: 's3.events.<bucket>', kind: 'event', carriedBy: 'stream S3_EVENTS' },
     { subjects: 'outcome.<instr>', kind: 'event', carriedBy: 'stream OUTCOMES' },
+    {
+      subjects: 'alerts.<instr>',
+      kind: 'event',
+      carriedBy: 'stream ALERTS (≤ 1 M or 24 h: a catch-up buffer; files are the archive)',
+    },
     { subjects: 'work.visit.<instr>', kind: 'work', carriedBy: 'queue WORK_<instr>' },
     { subjects: 'work.dead.<instr>', kind: 'work', carriedBy: 'queue DEAD_<instr>' },
     { subjects: 'work.lost.<instr>', kind: 'event', carriedBy: 'stream LOST' },
@@ -61,6 +67,7 @@ export function topologyNames(instrument: string) {
     visitsStream: 'VISITS',
     s3EventsStream: 'S3_EVENTS',
     lostStream: 'LOST',
+    alertsStream: ALERTS_STREAM.name,
     healthStream: HEALTH_STREAM.name,
     workQueue: `WORK_${token}`,
     deadQueue: `DEAD_${token}`,
@@ -79,6 +86,7 @@ export async function ensureTopology(
 ): Promise<void> {
   const names = topologyNames(instrument);
   await bus.ensureStream(HEALTH_STREAM);
+  await bus.ensureStream(ALERTS_STREAM);
   await bus.ensureStream({
     name: names.ocsStream,
     subjects: ['ocs.>'],
