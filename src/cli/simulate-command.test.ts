@@ -74,6 +74,36 @@ describe('promptly simulate', () => {
     }
   }, 60_000);
 
+  it('makes a multi-night dataset with --nights whose fields are revisited in the same band on later nights', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'promptly-simulate-nights-'));
+    try {
+      const m = await runSimulate({
+        instrument: 'LSSTComCam',
+        visits: '4',
+        nights: '3',
+        out: dir,
+        scale: '0.03',
+        seed: '11',
+        templates: false,
+        repo: false,
+      });
+      expect(m.visits).toHaveLength(12);
+      expect(new Set(m.visits.map((v) => v.night))).toEqual(new Set([0, 1, 2]));
+      const nightsOf = new Map<string, Set<number>>();
+      for (const v of m.visits) {
+        const key = `${v.fieldId}/${v.band}`;
+        nightsOf.set(key, (nightsOf.get(key) ?? new Set()).add(v.night));
+      }
+      expect([...nightsOf.values()].some((n) => n.size > 1)).toBe(true);
+      // True times at the site: one observing night (dayObs) per night, a day apart.
+      const days = [...new Set(m.visits.map((v) => v.groupId.slice(0, 10)))];
+      expect(days).toEqual(['2026-11-14', '2026-11-15', '2026-11-16']);
+      for (const v of m.visits) expect(v.conditions!.airmass).toBeLessThan(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('registers the command with its options and rejects an unknown fault', async () => {
     const program = new Command();
     registerSimulateCommand(program);
@@ -86,6 +116,8 @@ describe('promptly simulate', () => {
         '--scale',
         '--seed',
         '--faults',
+        '--nights',
+        '--date',
       ]),
     );
     await expect(

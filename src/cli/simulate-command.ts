@@ -10,6 +10,10 @@ export interface SimulateOptions {
   readonly config?: string;
   readonly instrument: string;
   readonly visits: string;
+  /** Nights (a multi-night dataset: fields revisited, objects with history). */
+  readonly nights?: string;
+  /** Observing night (dayObs, YYYY-MM-DD) of the first night. */
+  readonly date?: string;
   readonly out: string;
   readonly scale: string;
   readonly seed?: string;
@@ -48,6 +52,8 @@ export async function runSimulate(
       instrument: o.instrument,
       sim: {
         visits: numberOption('visits', o.visits),
+        ...(o.nights !== undefined ? { nights: numberOption('nights', o.nights) } : {}),
+        ...(o.date !== undefined ? { nightDate: o.date } : {}),
         scale: numberOption('scale', o.scale),
         ...(o.seed !== undefined ? { seed: numberOption('seed', o.seed) } : {}),
         faults,
@@ -81,7 +87,9 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('-c, --config <file>', 'YAML configuration file (its sim section)')
     .requiredOption('-i, --instrument <name>', 'LATISS, LSSTComCam or LSSTCam')
-    .option('-n, --visits <n>', 'visits in the night', '2')
+    .option('-n, --visits <n>', 'visits per night (0: every slot of the night)', '2')
+    .option('--nights <n>', 'nights observed, fields revisited from night to night', '1')
+    .option('--date <yyyy-mm-dd>', 'observing night (dayObs) of the first night at Cerro Pachón')
     .requiredOption('-o, --out <dir>', 'output directory')
     .option('--scale <s>', 'linear size of the camera, (0, 1]', '1')
     .option('--seed <k>', 'seed of every random choice')
@@ -94,7 +102,7 @@ export function registerSimulateCommand(program: Command): void {
     .action(async (o: SimulateOptions) => {
       const m = await runSimulate(o, (line) => process.stderr.write(`${line}\n`));
       process.stdout.write(
-        `${m.instrument}: ${m.visits.length} visits, ${m.raws.length} raws, ${m.calibrations.length} calibrations, ${m.templates.length} templates, ${m.truth.length} truth tables in ${path.resolve(o.out)}\n`,
+        `${m.instrument}: ${m.visits.length} visits over ${new Set(m.visits.map((v) => v.night)).size} night(s), ${m.raws.length} raws, ${m.calibrations.length} calibrations, ${m.templates.length} templates, ${m.truth.length} truth tables in ${path.resolve(o.out)}\n`,
       );
     });
 }

@@ -216,8 +216,19 @@ export const simConfigSchema = z.strictObject({
    * Default: when the process starts (right for one process, or for speed 1).
    */
   clockEpochMs: z.number().int().min(0).max(8.64e15).optional(),
-  /** Visits in the night; 0 = until stopped. */
+  /** Visits per night; 0 = every slot of the night (until stopped, unless `nights` is set). */
   visits: z.number().int().nonnegative().default(3),
+  /** Nights observed (a multi-night dataset); default 1, or without end when `visits` is 0. */
+  nights: z.number().int().min(1).max(366).optional(),
+  /** Observing night (dayObs, YYYY-MM-DD) of the first night at Cerro Pachón. */
+  nightDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .default('2026-11-13'),
+  /** Highest air mass (sec z) of any exposure of the plan. */
+  airmassLimit: z.number().min(1).max(5).default(2),
+  /** Sun altitude that opens and closes the night, degrees (−12 nautical, −18 astronomical). */
+  twilightDeg: z.number().min(-18).max(-6).default(-12),
   /** next_visit is published this long before the first exposure (summit time). */
   leadTimeMs: nonNegativeMs.default(20_000),
   /** Seconds between visit starts. */
@@ -246,8 +257,11 @@ export const simConfigSchema = z.strictObject({
   starDensityPerDeg2: z.number().nonnegative().default(20_000),
   /** Faintest catalog star, AB mag in r. */
   magLimit: z.number().default(24),
-  /** Median seeing (PSF FWHM), arcseconds; each visit varies about it. */
-  seeingArcsec: z.number().positive().default(0.8),
+  /**
+   * Median zenith seeing FWHM at 500 nm, arcseconds; each visit draws about it (lognormal) and
+   * its PSF is that × airmass^0.6 × (λ / 500 nm)^−0.2.
+   */
+  seeingArcsec: z.number().positive().default(0.7),
   /** New point sources and moving objects injected per visit and detector (each kind). */
   transientsPerDetector: z.number().int().nonnegative().default(2),
   /** Cosmic-ray rate, hits per cm² per second of dark time. */

@@ -189,6 +189,11 @@ export const ERROR_CODES = {
     summary:
       'A summit simulator render thread died while rendering a raw; the raw is rendered again once, and not written if that thread dies too.',
   },
+  PROMPTLY_E_SIM_SKY_INVALID: {
+    httpStatus: 500,
+    summary:
+      'A site-astronomy input of the summit simulator (time, coordinate, night date or site) is not finite or is out of range.',
+  },
   PROMPTLY_E_RAW_KEY_INVALID: {
     httpStatus: 422,
     summary: 'An arrived object key is not of the form instrument/detector/group/snap/file.',
@@ -296,6 +301,30 @@ export const ERROR_CODES = {
     httpStatus: 422,
     summary:
       'An alert, DIA record or cutout request does not fit the alert schema or its bounds (missing field, wrong type, non-finite or out-of-range value).',
+  },
+  PROMPTLY_E_APDB_INVALID: {
+    httpStatus: 422,
+    summary:
+      'A value given to the APDB or to association (sky position, radius, id, count, band, time) is missing, not finite or out of range.',
+  },
+  PROMPTLY_E_APDB_ALREADY_WRITTEN: {
+    httpStatus: 409,
+    summary:
+      'The visit-detector has already written to the APDB; a second write is refused, so a rerun never stores its sources twice.',
+  },
+  PROMPTLY_E_APDB_CONFLICT: {
+    httpStatus: 409,
+    summary:
+      'An APDB write holds an id already stored by another visit-detector (a diaSource or forced source id), so nothing was written.',
+  },
+  PROMPTLY_E_APDB_CLOSED: {
+    httpStatus: 500,
+    summary: 'The APDB was used after it was disposed.',
+  },
+  PROMPTLY_E_APDB_UNAVAILABLE: {
+    httpStatus: 503,
+    summary:
+      "The APDB's database cannot be reached or did not answer in time; nothing was written.",
   },
   PROMPTLY_E_ABORTED: {
     httpStatus: 499,

@@ -60,6 +60,10 @@ export interface SceneInput {
   readonly exposureTimeS: number;
   readonly darkTimeS: number;
   readonly seeingArcsec: number;
+  /** Sky brightness, AB mag/arcsec² (the visit's moon- and twilight-lit sky); default dark zenith sky. */
+  readonly skyMagPerArcsec2?: number;
+  /** Share of every source's light that reaches the detector (extinction × clouds); default 1. */
+  readonly fluxScale?: number;
   readonly transientsPerDetector: number;
   readonly cosmicRatePerCm2S: number;
 }
@@ -100,7 +104,13 @@ export function renderScene(
   const w = g.width;
   const h = g.height;
   const image = into?.length === w * h ? into : new Float32Array(w * h);
-  const skyE = skyElectrons(band, input.exposureTimeS, input.pixelScaleArcsec);
+  const skyE = skyElectrons(
+    band,
+    input.exposureTimeS,
+    input.pixelScaleArcsec,
+    input.skyMagPerArcsec2,
+  );
+  const fluxScale = input.fluxScale ?? 1;
   image.fill(skyE);
   const psf: MoffatPsf = moffatPsf(input.seeingArcsec / input.pixelScaleArcsec);
   const mjd = midExposureMjd(input.openMs, input.exposureTimeS);
@@ -116,7 +126,7 @@ export function renderScene(
     const meanMag = mags[k]!;
     const v = variability(input.seed, catalog.id[k]!);
     const mag = v ? variableMag(meanMag, v, mjd) : meanMag;
-    const fluxE = electronsOf(mag, band, input.exposureTimeS);
+    const fluxE = electronsOf(mag, band, input.exposureTimeS) * fluxScale;
     addPointSource(image, w, h, psf, px, py, fluxE);
     drawn++;
     if (v && onImage(px, py, w, h, 0)) {
@@ -153,7 +163,7 @@ export function renderScene(
       Float64Array.from(t.newSources, (s) => s.y),
     );
     t.newSources.forEach((s, i) => {
-      const fluxE = electronsOf(s.mag, band, input.exposureTimeS);
+      const fluxE = electronsOf(s.mag, band, input.exposureTimeS) * fluxScale;
       addPointSource(image, w, h, psf, s.x, s.y, fluxE);
       sources.push({
         kind: 'new',
@@ -170,7 +180,7 @@ export function renderScene(
   }
   const closeMs = input.openMs + input.exposureTimeS * 1000;
   for (const m of t.moving) {
-    const fluxE = electronsOf(m.mag, band, input.exposureTimeS);
+    const fluxE = electronsOf(m.mag, band, input.exposureTimeS) * fluxScale;
     // Trail length in pixels decides the sampling: ≥ 2 samples per pixel of motion.
     const lengthPx =
       (m.rateDegPerDay * (input.exposureTimeS / 86_400) * 3600) / input.pixelScaleArcsec;

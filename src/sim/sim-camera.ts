@@ -6,6 +6,7 @@ import { renderScene, type SnapTruth } from './detector-scene.js';
 import { detectorWcs, focalPlane, type FocalPlane } from './focal-plane.js';
 import { darkTimeOf } from './header-service.js';
 import type { PlannedVisit } from './night-plan.js';
+import { atmosphericThroughput } from './photometry.js';
 import { Prng } from './prng.js';
 import { rawFits } from './raw-fits.js';
 import type { RenderBuffers } from './render-buffers.js';
@@ -106,6 +107,16 @@ export class SimCamera {
         exposureTimeS: visit.exposureTimeS,
         darkTimeS: darkTimeOf(visit.exposureTimeS),
         seeingArcsec: visit.seeingArcsec ?? 0.8,
+        ...(visit.conditions
+          ? {
+              skyMagPerArcsec2: visit.conditions.skyMagPerArcsec2,
+              fluxScale: atmosphericThroughput(
+                visit.band,
+                visit.conditions.airmass,
+                visit.conditions.transparency,
+              ),
+            }
+          : {}),
         transientsPerDetector: o.transientsPerDetector,
         cosmicRatePerCm2S: o.cosmicRatePerCm2S,
       },

@@ -25,11 +25,14 @@ export function simCameraOptions(instrument: string, sim: SimConfig): SimCameraO
   };
 }
 
-/** The night plan the `sim` config section describes, first exposure at `firstStartMs`. */
+/**
+ * The night plan the `sim` config section describes: at true site times, or shifted so the
+ * first exposure is at `firstStartMs` (summit ms) when given.
+ */
 export function simPlanOptions(
   instrument: string,
   sim: SimConfig,
-  firstStartMs: number,
+  firstStartMs?: number,
 ): NightPlanOptions {
   return {
     instrument,
@@ -44,5 +47,9 @@ export function simPlanOptions(
     seed: sim.seed,
     surveys: sim.surveys,
     seeingArcsec: sim.seeingArcsec,
+    nights: sim.nights,
+    nightDate: sim.nightDate,
+    airmassLimit: sim.airmassLimit,
+    twilightDeg: sim.twilightDeg,
   };
 }

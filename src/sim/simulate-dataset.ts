@@ -10,15 +10,12 @@ import type { Repo } from '../registry/repo.js';
 import { calibrationProducts, calibrationValidity } from './calibrations.js';
 import type { SnapTruth } from './detector-scene.js';
 import { parseFaults, type FaultSpec } from './faults.js';
-import { plannedVisit, type PlannedVisit } from './night-plan.js';
+import { plannedVisit, plannedVisitCount, type PlannedVisit } from './night-plan.js';
 import { damageRaw, visitActions, type SummitAction } from './night-script.js';
 import { SimCamera } from './sim-camera.js';
 import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
 import { WRITE_DELAY_MS } from './summit.js';
 import { patchesForImage, renderTemplate, templateFits, templateGrid } from './templates.js';
-
-/** Default first exposure of a simulated dataset: 2026-11-21T02:00:00Z (fixed: reproducible). */
-export const DEFAULT_DATASET_START_MS = Date.UTC(2026, 10, 21, 2, 0, 0);
 
 /** Options of {@link simulateDataset}. */
 export interface SimulateDatasetOptions {
@@ -26,7 +23,7 @@ export interface SimulateDatasetOptions {
   readonly sim: SimConfig;
   /** Output directory (created). */
   readonly outDir: string;
-  /** First exposure, ms UTC; default {@link DEFAULT_DATASET_START_MS}. */
+  /** First exposure, ms UTC; default: the plan's true time (evening twilight of `sim.nightDate`). */
   readonly firstStartMs?: number;
   /** Detector purposes simulated; default science only. */
   readonly purposes?: readonly DetectorPurpose[];
@@ -55,6 +52,12 @@ export interface DatasetManifest {
     readonly dec: number;
     readonly rotationDeg: number;
     readonly seeingArcsec: number;
+    /** Night from 0, survey field and pair (0 first, 1 revisit) of the visit. */
+    readonly night: number;
+    readonly fieldId?: number;
+    readonly pair?: 0 | 1;
+    /** Alt/az, air mass, Sun, Moon, sky brightness and weather at mid-visit (true time). */
+    readonly conditions?: PlannedVisit['conditions'];
   }[];
   /** Relative paths of every raw, in event order. */
   readonly raws: readonly string[];
@@ -94,18 +97,15 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
   const instrument = getInstrument(options.instrument);
   const detectors = activeDetectors(instrument, options.purposes ?? ['science']).map((d) => d.id);
   const camera = new SimCamera(simCameraOptions(instrument.name, sim));
-  const plan = simPlanOptions(
-    instrument.name,
-    sim,
-    options.firstStartMs ?? DEFAULT_DATASET_START_MS,
-  );
+  const plan = simPlanOptions(instrument.name, sim, options.firstStartMs);
   const faults = parseFaults(sim.faults);
   const visits: PlannedVisit[] = [];
-  for (let i = 0; i < Math.max(1, sim.visits); i++) visits.push(plannedVisit(plan, i));
+  const count = plannedVisitCount(plan) ?? 1;
+  for (let i = 0; i < count; i++) visits.push(plannedVisit(plan, i));
   await mkdir(outDir, { recursive: true });
 
   // Calibrations, valid for the night.
-  const validity = calibrationValidity(plan.firstStartMs);
+  const validity = calibrationValidity(visits[0]!.startMs);
   const bands = [...new Set(visits.map((v) => v.band))].sort();
   const calibFiles: string[] = [];
   const calibRefs: DatasetRef[] = [];
@@ -257,6 +257,10 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
       dec: v.dec,
       rotationDeg: v.rotationDeg,
       seeingArcsec: v.seeingArcsec ?? 0.8,
+      night: v.night ?? 0,
+      ...(v.fieldId === undefined ? {} : { fieldId: v.fieldId }),
+      ...(v.pair === undefined ? {} : { pair: v.pair }),
+      ...(v.conditions ? { conditions: v.conditions } : {}),
     })),
     raws,
     calibrations: calibFiles,

@@ -9,7 +9,12 @@ import type { StatusEmitter } from '../observe/status-emitter.js';
 import { formatRawKey } from '../core/raw-key.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { parseFaults, type FaultSpec } from './faults.js';
-import { plannedVisit, type NightPlanOptions, type PlannedVisit } from './night-plan.js';
+import {
+  plannedVisit,
+  plannedVisitCount,
+  type NightPlanOptions,
+  type PlannedVisit,
+} from './night-plan.js';
 import { damageRaw, visitActions, type SummitAction } from './night-script.js';
 import { RenderPool } from './render-pool.js';
 import type { RawRenderer, RenderedRaw, RenderJob } from './render-job.js';
@@ -106,11 +111,13 @@ export class Summit {
     setMaxListeners(0, signal, observing);
     const leadTimeMs = this.deps.sim.leadTimeMs + ANNOUNCE_SLACK_REAL_MS * this.deps.clock.speed;
     const earliest = this.deps.clock.now() + leadTimeMs;
-    if (this.#plan.firstStartMs < earliest) this.#plan = { ...this.#plan, firstStartMs: earliest };
+    if ((this.#plan.firstStartMs ?? 0) < earliest)
+      this.#plan = { ...this.#plan, firstStartMs: earliest };
+    const count = plannedVisitCount(this.#plan);
     const visits: Promise<void>[] = [];
     const renderer = this.deps.renderer ?? this.#startPool();
     try {
-      for (let i = 0; this.#plan.visits === 0 || i < this.#plan.visits; i++) {
+      for (let i = 0; count === undefined || i < count; i++) {
         const visit = this.visit(i);
         const actions = visitActions(
           visit,
