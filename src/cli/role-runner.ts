@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { loadConfig, type Config } from '../core/config.js';
-import { toPromptlyError } from '../core/errors.js';
+import { PromptlyError, toPromptlyError } from '../core/errors.js';
 import { DEFAULT_HEALTH_PORT, startHealthServer } from '../observe/health-server.js';
 import { startRoleHeartbeat, type RoleHeartbeat } from '../observe/role-heartbeat.js';
 import { HEALTH_STREAM } from '../prompt/topology.js';
@@ -21,6 +21,34 @@ export interface RunningRole {
    * backend's connection died; the process exits 1 so that its supervisor restarts it).
    */
   readonly ended?: Promise<void>;
+}
+
+/**
+ * Longest a role may take to start (connect, migrate, create its topology), real ms. Past it
+ * the process exits 1, so that its supervisor starts it again, rather than stay unready with
+ * a connection that never answers.
+ */
+export const ROLE_START_TIMEOUT_MS = 120_000;
+
+async function withinStartDeadline<T>(role: string, starting: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new PromptlyError(
+            'PROMPTLY_E_ROLE_START_TIMEOUT',
+            `${role} did not start within ${ROLE_START_TIMEOUT_MS} ms`,
+          ),
+        ),
+      ROLE_START_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([starting, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Options every role command takes. */
@@ -71,10 +99,12 @@ export async function runRole(
   process.on('SIGINT', onSignal);
   let running: RunningRole;
   try {
-    running = await start(config, stop.signal);
+    running = await withinStartDeadline(role, start(config, stop.signal));
   } catch (err) {
     const e = toPromptlyError(err);
     process.stderr.write(`promptly ${role}: ${e.code}: ${e.message}\n`);
+    // What hangs a start (a connection that never answers) would also hold the process open.
+    if (e.code === 'PROMPTLY_E_ROLE_START_TIMEOUT') process.exit(1);
     process.exitCode = 1;
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

@@ -227,6 +227,11 @@ export const ERROR_CODES = {
     httpStatus: 500,
     summary: 'A pipeline task raised an error while processing a visit-detector.',
   },
+  PROMPTLY_E_ROLE_START_TIMEOUT: {
+    httpStatus: 503,
+    summary:
+      'A role process did not finish starting (connecting to its servers, creating its topology) in time; it exits so that its supervisor starts it again.',
+  },
   PROMPTLY_E_PIPELINE_THREAD_DIED: {
     httpStatus: 500,
     summary:
