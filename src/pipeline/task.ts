@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { FannedOutVisit } from '../core/next-visit.js';
 import type { DataId } from '../registry/registry.js';
+import type { HandOffs } from './hand-off.js';
 
 /** A raw snap as a task sees it. */
 export interface SnapInput {
@@ -25,8 +26,8 @@ export interface TaskContext {
   readInput(datasetType: string): Promise<Uint8Array | undefined>;
   /** Writes an output dataset of this visit-detector into the output run. */
   writeOutput(datasetType: string, bytes: Uint8Array): Promise<void>;
-  /** In-memory hand-off between the tasks of one run (e.g. the ISR image to detection). */
-  readonly scratch: Map<string, unknown>;
+  /** In-memory hand-offs between the tasks of one run, typed by key (e.g. ISR → detection). */
+  readonly handOffs: HandOffs;
   /** A private, empty directory for this run (made on first call; removed after the run). */
   workDir(): Promise<string>;
   readonly signal: AbortSignal;

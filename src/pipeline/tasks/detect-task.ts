@@ -5,14 +5,14 @@ import {
   detectSources,
   estimateBackground,
   measureSources,
-  type Image,
   type SourceCatalog,
 } from '../../science/index.js';
 import type { TaskDefinition } from '../task.js';
-import { EXPOSURE_SCRATCH_KEY } from './isr-task.js';
+import { HandOffKey } from '../hand-off.js';
+import { EXPOSURE } from './isr-task.js';
 
 /** Where the detection task leaves its catalog for later steps. */
-export const SOURCES_SCRATCH_KEY = 'sources';
+export const SOURCES = new HandOffKey<SourceCatalog>('sources');
 
 const configSchema = z.strictObject({
   /** Background mesh cell, pixels. */
@@ -69,7 +69,7 @@ export const detectTask: TaskDefinition<DetectTaskConfig> = {
   requires: () => [],
   produces: () => ['src'],
   async run(context, config) {
-    const image = context.scratch.get(EXPOSURE_SCRATCH_KEY) as Image | undefined;
+    const image = context.handOffs.get(EXPOSURE);
     if (!image) {
       throw new PromptlyError(
         'PROMPTLY_E_PIPELINE_INPUT_MISSING',
@@ -86,7 +86,7 @@ export const detectTask: TaskDefinition<DetectTaskConfig> = {
       apertureRadiusPx: config.apertureRadiusPx,
       gain: 1,
     });
-    context.scratch.set(SOURCES_SCRATCH_KEY, catalog);
+    context.handOffs.set(SOURCES, catalog);
     context.log(
       `detect: background ${background.globalLevel.toFixed(1)} ± ${background.globalRms.toFixed(2)} e-, ${catalog.length} sources`,
     );

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CoordSys, Dome, RotSys } from '../../core/next-visit.js';
 import type { TaskContext } from '../task.js';
 import { externalTask } from './external-task.js';
+import { HandOffs } from '../hand-off.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-external-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,7 +48,7 @@ function context(signal = new AbortController().signal) {
       outputs.set(t, b);
       return Promise.resolve();
     },
-    scratch: new Map(),
+    handOffs: new HandOffs(),
     workDir: () => Promise.resolve(workDir),
     signal,
     log: (l) => logs.push(l),

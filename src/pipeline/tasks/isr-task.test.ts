@@ -8,7 +8,8 @@ import type { Image } from '../../science/index.js';
 import { plannedVisit } from '../../sim/night-plan.js';
 import { SimCamera } from '../../sim/sim-camera.js';
 import type { TaskContext } from '../task.js';
-import { EXPOSURE_SCRATCH_KEY, isrTask } from './isr-task.js';
+import { HandOffs } from '../hand-off.js';
+import { EXPOSURE, isrTask } from './isr-task.js';
 
 function median(values: Float32Array): number {
   const s = Float64Array.from(values.filter(Number.isFinite)).sort();
@@ -50,7 +51,7 @@ describe('the isr task on a simulated raw', () => {
       flat: await imageFits(model.flat('r'), g.width, g.height, []),
     };
     const run = async (doDark: boolean): Promise<Image> => {
-      const scratch = new Map<string, unknown>();
+      const handOffs = new HandOffs();
       const context: TaskContext = {
         visit: {
           salIndex: 1,
@@ -75,13 +76,15 @@ describe('the isr task on a simulated raw', () => {
         snaps: [{ snap: 0, read: () => Promise.resolve(raw.bytes) }],
         readInput: (type) => Promise.resolve(calibs[type]),
         writeOutput: () => Promise.resolve(),
-        scratch,
+        handOffs,
         workDir: () => Promise.resolve(mkdtempSync(path.join(os.tmpdir(), 'promptly-isr-'))),
         signal: new AbortController().signal,
         log: () => {},
       };
       await isrTask.run(context, isrTask.configSchema.parse({ doDark }));
-      return scratch.get(EXPOSURE_SCRATCH_KEY) as Image;
+      const image = handOffs.get(EXPOSURE);
+      if (!image) throw new Error('isr left no exposure');
+      return image;
     };
     const withDark = median((await run(true)).data);
     const withoutDark = median((await run(false)).data);

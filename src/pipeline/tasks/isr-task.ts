@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { PromptlyError } from '../../core/errors.js';
 import { runIsr, type Image } from '../../science/index.js';
 import { imageFits } from '../../fits/index.js';
+import { HandOffKey } from '../hand-off.js';
 import type { TaskDefinition } from '../task.js';
 import { readImageFile, readRawAmps } from './exposure-io.js';
 
 /** Where the ISR task leaves the corrected exposure for later steps. */
-export const EXPOSURE_SCRATCH_KEY = 'exposure';
+export const EXPOSURE = new HandOffKey<Image>('exposure');
 
 const configSchema = z.strictObject({
   /** Overscan model per amplifier. */
@@ -83,7 +84,7 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
     }
     if (!sum)
       throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'no raw snaps to process');
-    context.scratch.set(EXPOSURE_SCRATCH_KEY, sum);
+    context.handOffs.set(EXPOSURE, sum);
     if (config.writeExposure) {
       const bytes = await imageFits(sum.data, sum.width, sum.height, [
         ['INSTRUME', context.dataId.instrument],

@@ -12,6 +12,7 @@ import type {
   WireError,
 } from './thread-protocol.js';
 import { transferableBytes } from './transfer.js';
+import { HandOffs } from '../hand-off.js';
 
 /**
  * A pipeline thread: runs one visit-detector's pipeline at a time with the same executor and
@@ -75,7 +76,7 @@ async function run(message: Extract<ToThread, { type: 'run' }>): Promise<void> {
           owned.buffer as ArrayBuffer,
         ]);
       },
-      scratch: new Map(),
+      handOffs: new HandOffs(),
       workDir: async () => (await hostCall(job, { kind: 'work-dir' })) as string,
       signal: abort.signal,
       log: (line) => send({ type: 'log', job, message: line }),

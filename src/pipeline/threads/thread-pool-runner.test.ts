@@ -6,6 +6,7 @@ import type { CompiledPipeline } from '../pipeline-set.js';
 import type { TaskContext } from '../task.js';
 import { taskRegistry } from './testing/test-task-module.js';
 import { ThreadPoolRunner } from './thread-pool-runner.js';
+import { HandOffs } from '../hand-off.js';
 
 const tasksModule = threadEntry(new URL('./testing/test-task-module.js', import.meta.url)).url;
 const tasks = taskRegistry();
@@ -41,7 +42,7 @@ function host(signal: AbortSignal = new AbortController().signal) {
       written.push({ type, bytes });
       return Promise.resolve();
     },
-    scratch: new Map(),
+    handOffs: new HandOffs(),
     workDir: () => Promise.resolve('/tmp/work-g1-0'),
     signal,
     log: (m) => logs.push(m),

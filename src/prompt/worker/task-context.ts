@@ -4,6 +4,7 @@ import type { DataId, DatasetRef } from '../../registry/registry.js';
 import type { Repo } from '../../registry/repo.js';
 import type { TaskContext } from '../../pipeline/task.js';
 import { calibrationDataId } from './preload.js';
+import { HandOffs } from '../../pipeline/hand-off.js';
 
 /** The TaskContext of one visit-detector run, backed by the handler-local repo. */
 export function createTaskContext(options: {
@@ -46,7 +47,7 @@ export function createTaskContext(options: {
       const ref = await local.put(datasetType, outputId, options.outputRun, bytes, { signal });
       options.onOutput(ref);
     },
-    scratch: new Map(),
+    handOffs: new HandOffs(),
     workDir: options.workDir,
     signal,
     log: options.log,
