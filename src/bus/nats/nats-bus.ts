@@ -1,6 +1,5 @@
 import {
   AckPolicy,
-  DeliverPolicy as JsDeliverPolicy,
   RetentionPolicy,
   StorageType,
   jetstream,
@@ -48,6 +47,7 @@ import { isNotFound, natsError } from './nats-errors.js';
 import { fromNatsHeaders, toNatsHeaders } from './nats-headers.js';
 import { natsQueueInfo, natsStreamInfo, queueMetaOf, type QueueMeta } from './nats-info.js';
 import { startQueueConsumer } from './nats-queue-consumer.js';
+import { openStreamReader } from './nats-stream-reader.js';
 
 export interface NatsBusOptions {
   /** NATS server URLs, e.g. `nats://127.0.0.1:4222`. */
@@ -346,68 +346,10 @@ class NatsBus implements Bus {
     throwIfAborted(options.signal);
     validateDeliverPolicy(options.deliver);
     if (options.filter !== undefined) validateFilter(options.filter);
-    const filter = options.filter ?? '>';
-    let skip = 0;
-    // JetStream starts a future start sequence at the next message; the contract waits for it.
-    const minSeq = options.deliver.kind === 'from-seq' ? options.deliver.seq : 0;
-    let policy: { deliver_policy: JsDeliverPolicy; opt_start_seq?: number };
-    try {
-      const info = await this.jsm.streams.info(stream, { subjects_filter: filter });
-      const d = options.deliver;
-      switch (d.kind) {
-        case 'all':
-          policy = { deliver_policy: JsDeliverPolicy.All };
-          break;
-        case 'new':
-          policy = { deliver_policy: JsDeliverPolicy.New };
-          break;
-        case 'last': {
-          const matching = Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
-          skip = Math.max(0, matching - d.count);
-          policy = { deliver_policy: d.count === 0 ? JsDeliverPolicy.New : JsDeliverPolicy.All };
-          break;
-        }
-        case 'last-per-subject':
-          policy = { deliver_policy: JsDeliverPolicy.LastPerSubject };
-          break;
-        case 'from-seq':
-          policy = { deliver_policy: JsDeliverPolicy.StartSequence, opt_start_seq: d.seq };
-          break;
-      }
-    } catch (err) {
-      throw natsError(err, `stream ${stream}`);
-    }
-    const consumer = await this.js.consumers
-      .get(stream, { filter_subjects: filter, ...policy })
-      .catch((err: unknown) => {
-        throw natsError(err, `read ${stream}`);
-      });
-    const messages = await consumer.consume().catch((err: unknown) => {
-      throw natsError(err, `read ${stream}`);
-    });
-    const channel: Channel<StreamMessage> = new Channel(() => {
-      void messages.close().catch(() => undefined);
-      this.#subs.delete(channel as Channel<unknown>);
-    }, options.signal);
+    const channel = await openStreamReader(this.jsm, this.js, stream, options, (c) =>
+      this.#subs.delete(c as Channel<unknown>),
+    );
     this.#subs.add(channel as Channel<unknown>);
-    void (async () => {
-      for await (const m of messages) {
-        if (skip > 0) {
-          skip--;
-          continue;
-        }
-        if (m.info.streamSequence < minSeq) continue;
-        const headers = fromNatsHeaders(m.headers);
-        channel.push({
-          subject: m.subject,
-          data: m.data,
-          ...(headers ? { headers } : {}),
-          stream,
-          seq: m.info.streamSequence,
-          timeMs: m.time.getTime(),
-        });
-      }
-    })();
     return channel;
   }
 
