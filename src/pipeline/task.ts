@@ -22,8 +22,13 @@ export interface TaskContext {
   readonly dataId: DataId;
   /** Raw snaps in snap order. */
   readonly snaps: readonly SnapInput[];
-  /** Reads an input dataset (e.g. `bias`, `flat`) valid for this visit-detector, if present. */
-  readInput(datasetType: string): Promise<Uint8Array | undefined>;
+  /**
+   * Reads an input dataset valid for this visit-detector, if there is one: a calibration
+   * (`bias`, `flat`…) by validity at the visit's time; `skyMap`; a `template` by
+   * `{ patch }` (band defaults to the visit's). `dataId` adds what the visit-detector's own
+   * data ID does not say.
+   */
+  readInput(datasetType: string, dataId?: Partial<DataId>): Promise<Uint8Array | undefined>;
   /** Writes an output dataset of this visit-detector into the output run. */
   writeOutput(datasetType: string, bytes: Uint8Array): Promise<void>;
   /** In-memory hand-offs between the tasks of one run, typed by key (e.g. ISR → detection). */

@@ -8,6 +8,7 @@ const INTEGER_DIMENSIONS: ReadonlySet<DimensionName> = new Set<DimensionName>([
   'exposure',
   'visit',
   'day_obs',
+  'patch',
 ]);
 
 const KNOWN: ReadonlySet<string> = new Set<string>(DIMENSION_NAMES);
@@ -16,7 +17,7 @@ function invalid(message: string): never {
   throw new PromptlyError('PROMPTLY_E_REGISTRY_INVALID', message);
 }
 
-/** True for a dimension whose values are integers (detector, snap, exposure, visit, day_obs). */
+/** True for a dimension whose values are integers (detector, snap, exposure, visit, day_obs, patch). */
 export function isIntegerDimension(name: DimensionName): boolean {
   return INTEGER_DIMENSIONS.has(name);
 }

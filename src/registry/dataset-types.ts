@@ -30,14 +30,18 @@ export const DATASET_TYPES = {
     storageClass: 'Exposure',
     isCalibration: true,
   },
-  /**
-   * Deep template (coadd) of one sky patch in a band. `visit` carries the sky-patch index
-   * until the registry has a skymap/patch dimension.
-   */
+  /** Deep template (coadd) of one sky-map patch in a band (run `collections.templates`). */
   template: {
     name: 'template',
-    dimensions: ['instrument', 'band', 'visit'],
+    dimensions: ['instrument', 'band', 'patch'],
     storageClass: 'Exposure',
+    isCalibration: false,
+  },
+  /** The sky map templates live on (SkyMapSpec JSON, beside the templates). */
+  skyMap: {
+    name: 'skyMap',
+    dimensions: ['instrument'],
+    storageClass: 'Json',
     isCalibration: false,
   },
   postISRCCD: {

@@ -20,6 +20,8 @@ export interface DataId {
   /** Abstract filter, one letter (`u g r i z y`). */
   readonly band?: string;
   readonly physical_filter?: string;
+  /** Sky-map patch id (src/wcs/sky-map.ts): where templates live, independent of any visit. */
+  readonly patch?: number;
 }
 
 export type DimensionName = keyof DataId;
@@ -34,6 +36,7 @@ export const DIMENSION_NAMES: readonly DimensionName[] = [
   'day_obs',
   'band',
   'physical_filter',
+  'patch',
 ];
 
 export interface DatasetType {

@@ -145,6 +145,16 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
   if (options.templates ?? true) {
     const g0 = camera.focalPlane.placement(detectors[0] ?? 0).geometry;
     const grid = templateGrid(Math.max(g0.width, g0.height), camera.focalPlane.pixelScaleArcsec);
+    if (options.repo) {
+      // The pipeline builds the same grid from this, to find the templates a detector needs.
+      await options.repo.put(
+        DATASET_TYPES.skyMap.name,
+        { instrument: instrument.name },
+        collections.templates(instrument.name),
+        new TextEncoder().encode(JSON.stringify(grid.spec)),
+        signal ? { signal } : {},
+      );
+    }
     for (const band of bands) {
       const patches = new Map<number, ReturnType<typeof grid.patch>>();
       for (const v of visits.filter((x) => x.band === band)) {
@@ -164,7 +174,7 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
         if (options.repo) {
           await options.repo.put(
             DATASET_TYPES.template.name,
-            { instrument: instrument.name, band, visit: p.id },
+            { instrument: instrument.name, band, patch: p.id },
             collections.templates(instrument.name),
             bytes,
             signal ? { signal } : {},

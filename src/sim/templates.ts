@@ -1,11 +1,11 @@
 import { compressImage, Header, primaryHdu, writeFits } from '../fits/index.js';
 import {
   footprint,
-  makeTanWcs,
-  pixToSky,
   skyToPix,
+  SkyMap,
   toKeywords,
   type CelestialWcs,
+  type SkyPatch,
 } from '../wcs/index.js';
 import { fillGaussian } from './fast-gaussian.js';
 import { electronsOf, skyElectrons } from './photometry.js';
@@ -20,81 +20,22 @@ export const TEMPLATE_DEPTH_VISITS = 16;
 /** PSF FWHM of the templates, arcseconds (good-seeing coadds). */
 export const TEMPLATE_SEEING_ARCSEC = 0.7;
 
-/** A sky patch of the template grid: a square TAN image centred on a grid point. */
-export interface TemplatePatch {
-  /** Non-negative integer id, `(decIndex + 100000) × 1000000 + raIndex`. */
-  readonly id: number;
-  readonly ra: number;
-  readonly dec: number;
-  /** Side of the patch image, pixels (includes the overlap margin). */
-  readonly sizePx: number;
-  readonly wcs: CelestialWcs;
-}
+/** A sky patch of the template grid (see SkyMap in src/wcs). */
+export type TemplatePatch = SkyPatch;
 
-/**
- * The template grid: patch centres every `stepPx` pixels in Dec and `stepPx / cos Dec` in
- * RA; each patch image is `stepPx + 2 × margin` square (margin = stepPx / 8), so neighbours
- * overlap and any detector-sized region within a patch's step is covered.
- */
-export function templateGrid(stepPx: number, pixelScaleArcsec: number) {
-  const stepDeg = (stepPx * pixelScaleArcsec) / 3600;
-  const margin = Math.ceil(stepPx / 8);
-  const sizePx = stepPx + 2 * margin;
-  const raStep = (j: number): number => {
-    const dec = j * stepDeg;
-    const n = Math.max(1, Math.floor((360 * Math.cos((dec * Math.PI) / 180)) / stepDeg));
-    return 360 / n;
-  };
-  const patch = (j: number, i: number): TemplatePatch => {
-    const dec = j * stepDeg;
-    const ra = i * raStep(j);
-    return {
-      id: (j + 100000) * 1_000_000 + i,
-      ra,
-      dec,
-      sizePx,
-      wcs: makeTanWcs({
-        crval: [ra, dec],
-        crpix: [(sizePx - 1) / 2, (sizePx - 1) / 2],
-        scaleArcsecPerPx: pixelScaleArcsec,
-        rotationDeg: 0,
-      }),
-    };
-  };
-  /** Patches whose step cell contains any of the points (ra, dec in degrees). */
-  const covering = (ra: ArrayLike<number>, dec: ArrayLike<number>): TemplatePatch[] => {
-    const found = new Map<number, TemplatePatch>();
-    for (let k = 0; k < ra.length; k++) {
-      const j = Math.round(dec[k]! / stepDeg);
-      const step = raStep(j);
-      const i = Math.round((((ra[k]! % 360) + 360) % 360) / step) % Math.round(360 / step);
-      const p = patch(j, i);
-      found.set(p.id, p);
-    }
-    return [...found.values()];
-  };
-  return { stepDeg, sizePx, patch, covering };
+/** The template grid of the simulated sky: a {@link SkyMap} named `promptly-<stepPx>`. */
+export function templateGrid(stepPx: number, pixelScaleArcsec: number): SkyMap {
+  return new SkyMap({ name: `promptly-${stepPx}`, stepPx, pixelScaleArcsec });
 }
 
 /** Patches covering a detector image: its corners, edge midpoints and a grid inside. */
 export function patchesForImage(
-  grid: ReturnType<typeof templateGrid>,
+  grid: SkyMap,
   wcs: CelestialWcs,
   width: number,
   height: number,
 ): TemplatePatch[] {
-  const n = 5;
-  const xs = new Float64Array(n * n);
-  const ys = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    for (let b = 0; b < n; b++) {
-      xs[a * n + b] = ((width - 1) * a) / (n - 1);
-      ys[a * n + b] = ((height - 1) * b) / (n - 1);
-    }
-  }
-  const sky = footprint(wcs, width, height);
-  const inner = pixToSky(wcs, xs, ys);
-  return grid.covering([...sky.ra, ...inner.ra], [...sky.dec, ...inner.dec]);
+  return grid.patchesForImage(wcs, width, height);
 }
 
 /**

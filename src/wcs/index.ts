@@ -15,3 +15,5 @@ export type { TanWcsSpec } from './make-tan-wcs.js';
 export { makeTanWcs } from './make-tan-wcs.js';
 export type { FootprintOptions } from './footprint.js';
 export { footprint } from './footprint.js';
+export type { SkyMapSpec, SkyPatch } from './sky-map.js';
+export { checkSkyMapSpec, SkyMap } from './sky-map.js';

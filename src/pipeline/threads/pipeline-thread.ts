@@ -68,8 +68,12 @@ async function run(message: Extract<ToThread, { type: 'run' }>): Promise<void> {
         snap,
         read: async () => (await hostCall(job, { kind: 'read-snap', index })) as Uint8Array,
       })),
-      readInput: async (datasetType) =>
-        (await hostCall(job, { kind: 'read-input', datasetType })) as Uint8Array | undefined,
+      readInput: async (datasetType, dataId) =>
+        (await hostCall(job, {
+          kind: 'read-input',
+          datasetType,
+          ...(dataId ? { dataId } : {}),
+        })) as Uint8Array | undefined,
       writeOutput: async (datasetType, bytes) => {
         const owned = transferableBytes(bytes);
         await hostCall(job, { kind: 'write-output', datasetType, bytes: owned }, [

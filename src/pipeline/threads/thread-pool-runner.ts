@@ -233,7 +233,7 @@ export class ThreadPoolRunner implements PipelineRunner {
           break;
         }
         case 'read-input':
-          value = give(await ctx.readInput(op.datasetType));
+          value = give(await ctx.readInput(op.datasetType, op.dataId));
           break;
         case 'write-output':
           await ctx.writeOutput(op.datasetType, op.bytes);

@@ -46,7 +46,7 @@ export type FromThread =
 /** A TaskContext operation the main thread performs (it owns the repo handles). */
 export type HostCall =
   | { readonly kind: 'read-snap'; readonly index: number }
-  | { readonly kind: 'read-input'; readonly datasetType: string }
+  | { readonly kind: 'read-input'; readonly datasetType: string; readonly dataId?: Partial<DataId> }
   | { readonly kind: 'write-output'; readonly datasetType: string; readonly bytes: Uint8Array }
   | { readonly kind: 'work-dir' };
 

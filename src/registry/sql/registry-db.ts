@@ -46,6 +46,7 @@ export interface DimensionColumns {
   day_obs: number | null;
   band: string | null;
   physical_filter: string | null;
+  patch: number | null;
 }
 
 export interface DatasetTable extends DimensionColumns {
@@ -93,4 +94,5 @@ export const DIMENSION_COLUMNS = {
   day_obs: 'day_obs',
   band: 'band',
   physical_filter: 'physical_filter',
+  patch: 'patch',
 } as const satisfies Record<DimensionName, keyof DimensionColumns>;

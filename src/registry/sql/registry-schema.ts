@@ -106,6 +106,12 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_patch_dimension': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Sky-map patches (templates), a dimension of their own rather than a borrowed `visit`.
+      await db.schema.alterTable('dataset').addColumn('patch', 'bigint').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

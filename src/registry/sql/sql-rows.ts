@@ -29,6 +29,7 @@ export function dimensionColumns(
     day_obs: null,
     band: null,
     physical_filter: null,
+    patch: null,
   };
   for (const [name, value] of entries) cols[DIMENSION_COLUMNS[name]] = value;
   return cols as unknown as DimensionColumns;

@@ -60,6 +60,7 @@ export async function computeOutputs(options: {
     visit: call.visit,
     dataId: options.dataId,
     local: deps.local,
+    central: deps.central,
     raws: options.raws,
     outputRun: run.outputRun,
     timeMs: options.startUtcMs,

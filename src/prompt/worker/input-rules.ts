@@ -1,0 +1,39 @@
+import { collections, DATASET_TYPES } from '../../registry/dataset-types.js';
+import type { DataId } from '../../registry/registry.js';
+import { calibrationDataId } from './preload.js';
+
+/**
+ * How a task's input of one dataset type is found for a visit-detector: its data ID (from the
+ * visit-detector's, plus what the task asks for) and where it lives. Calibrations are looked
+ * up by validity at the visit's time in the instrument's calibration collection; templates and
+ * the sky map by data ID in the templates run (a template is asked for by `patch`, its band
+ * defaulting to the visit's). Datasets not in the handler-local repo are copied in from the
+ * central repo on first use and reused after.
+ */
+export type InputRule =
+  | { readonly kind: 'calibration'; readonly dataId: DataId; readonly collection: string }
+  | { readonly kind: 'run'; readonly dataId: DataId; readonly collection: string };
+
+/** The rule for `datasetType` of the visit-detector `base`, or undefined when none applies. */
+export function inputRule(
+  datasetType: string,
+  base: DataId,
+  asked: Partial<DataId> = {},
+): InputRule | undefined {
+  const calib = calibrationDataId(datasetType, base);
+  if (calib)
+    return { kind: 'calibration', dataId: calib, collection: collections.calib(base.instrument) };
+  const templates = collections.templates(base.instrument);
+  if (datasetType === DATASET_TYPES.skyMap.name)
+    return { kind: 'run', dataId: { instrument: base.instrument }, collection: templates };
+  if (datasetType === DATASET_TYPES.template.name) {
+    const band = asked.band ?? base.band;
+    if (asked.patch === undefined || band === undefined) return undefined;
+    return {
+      kind: 'run',
+      dataId: { instrument: base.instrument, band, patch: asked.patch },
+      collection: templates,
+    };
+  }
+  return undefined;
+}
