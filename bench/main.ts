@@ -19,6 +19,8 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'reconciler-catch-up': async () =>
     (await import('./reconciler-catch-up.js')).runReconcilerCatchUpBench(),
   'up-lag': async () => (await import('./up-lag.js')).runUpLagBench(),
+  'detection-vs-sextractor': async () =>
+    (await import('./detection-vs-sextractor.js')).runDetectionBench(),
   'alert-serialization': async () =>
     (await import('./alert-serialization.js')).runAlertSerializationBench(),
 };

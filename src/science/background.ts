@@ -1,5 +1,6 @@
 import { PromptlyError } from '../core/errors.js';
 import type { Image } from './image.js';
+import type { DetectionWorkspace } from './detection-workspace.js';
 import { interpolateMesh } from './mesh-spline.js';
 import { medianInPlace } from './robust-stats.js';
 
@@ -44,10 +45,13 @@ export interface BackgroundResult {
  * the ±5σ range (up to 4096 bins, ≈ σ/400 each for a 64² cell), so a cell costs O(pixels). Cells with under half their pixels finite take
  * the mean of the nearest good cells. Level and RMS meshes are median-filtered (3×3 default,
  * shrinking at the borders), then spline-interpolated to full size. NaN pixels are ignored.
+ * With a `workspace`, the full-size `background` and `rms` images are views of its buffers,
+ * valid until the next `estimateBackground` with it; nothing full-frame is allocated.
  */
 export function estimateBackground(
   image: Image,
   options: BackgroundOptions = {},
+  workspace?: DetectionWorkspace,
 ): BackgroundResult {
   const meshSize = options.meshSize ?? 64;
   const filterSize = options.filterSize ?? 3;
@@ -71,16 +75,27 @@ export function estimateBackground(
     for (let i = 0; i < nx; i++) {
       const x0 = i * meshSize;
       const x1 = Math.min(width, x0 + meshSize);
+      // gather the finite values and their first moments in one pass (about the first value,
+      // which keeps the sums well conditioned)
       let n = 0;
+      let ref = NaN;
+      let s = 0;
+      let ss = 0;
       for (let y = y0; y < y1; y++) {
         const row = y * width;
         for (let x = x0; x < x1; x++) {
           const v = data[row + x]!;
-          if (v === v && v !== Infinity && v !== -Infinity) scratch[n++] = v;
+          if (v === v && v !== Infinity && v !== -Infinity) {
+            if (n === 0) ref = v;
+            scratch[n++] = v;
+            const d = v - ref;
+            s += d;
+            ss += d * d;
+          }
         }
       }
       if (n < 0.5 * (x1 - x0) * (y1 - y0) || n < 3) continue;
-      const est = cellEstimate(scratch, n, cellScratch);
+      const est = cellEstimate(scratch, n, ref, s, ss, cellScratch);
       level[j * nx + i] = est.level;
       rms[j * nx + i] = est.rms;
       good[j * nx + i] = 1;
@@ -91,9 +106,16 @@ export function estimateBackground(
   const fRms = filterSize > 1 ? medianFilter(rms, nx, ny, filterSize) : rms;
   const globalLevel = medianInPlace(Float64Array.from(fLevel), fLevel.length);
   const globalRms = medianInPlace(Float64Array.from(fRms), fRms.length);
+  const size = width * height;
+  const bgOut = workspace?.plane('background', size);
+  const rmsOut = workspace?.plane('rms', size);
   return {
-    background: { width, height, data: interpolateMesh(fLevel, nx, ny, meshSize, width, height) },
-    rms: { width, height, data: interpolateMesh(fRms, nx, ny, meshSize, width, height) },
+    background: {
+      width,
+      height,
+      data: interpolateMesh(fLevel, nx, ny, meshSize, width, height, bgOut),
+    },
+    rms: { width, height, data: interpolateMesh(fRms, nx, ny, meshSize, width, height, rmsOut) },
     mesh: { nx, ny, meshSize, level: fLevel, rms: fRms },
     globalLevel,
     globalRms,
@@ -124,19 +146,18 @@ function makeCellScratch(): CellScratch {
 }
 
 /**
- * Clipped mode and σ of one cell's values, in O(n + bins): a ±2σ cut about the mean fixes a
- * ±5σ histogram (bin width ≈ 0.0025σ for a 64² cell); the ±3σ clipping about the
- * (interpolated) median then runs on prefix sums of the histogram.
+ * Clipped mode (level) and σ (rms) of one cell's values `v[0..n)`, in O(n + bins): a ±2σ cut about the mean fixes a ±5σ histogram (bin width ≈ 0.0025σ for a 64²
+ * cell); the ±3σ clipping about the (interpolated) median then runs on prefix sums of the
+ * histogram. `s` and `ss` are Σ(v − ref) and Σ(v − ref)² with `ref` = v[0], summed in order.
  */
-function cellEstimate(v: Float32Array, n: number, sc: CellScratch): { level: number; rms: number } {
-  const ref = v[0]!;
-  let s = 0;
-  let ss = 0;
-  for (let k = 0; k < n; k++) {
-    const d = v[k]! - ref;
-    s += d;
-    ss += d * d;
-  }
+function cellEstimate(
+  v: Float32Array,
+  n: number,
+  ref: number,
+  s: number,
+  ss: number,
+  sc: CellScratch,
+): { level: number; rms: number } {
   const mean0 = s / n + ref;
   const sig0 = Math.sqrt(Math.max(0, ss / n - (s / n) ** 2));
   if (sig0 === 0) return { level: mean0, rms: 0 };
@@ -162,8 +183,9 @@ function cellEstimate(v: Float32Array, n: number, sc: CellScratch): { level: num
   const { hist, cum, s1, s2 } = sc;
   hist.fill(0, 0, nb);
   for (let k = 0; k < n; k++) {
-    const b = Math.floor((v[k]! - qzero) / qscale);
-    if (b >= 0 && b < nb) hist[b]!++;
+    // t ≥ 0, so truncation is the floor; values below the range fail the first test
+    const t = (v[k]! - qzero) / qscale;
+    if (t >= 0 && t < nb) hist[t | 0]!++;
   }
   for (let i = 0; i < nb; i++) {
     const h = hist[i]!;

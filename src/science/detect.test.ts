@@ -96,6 +96,31 @@ describe('convolveSeparable', () => {
     }
   });
 
+  it('writes into a given output and handles a kernel taller than the image', () => {
+    const w = 7;
+    const h = 3;
+    const rng = makeRng(10);
+    const data = Float32Array.from({ length: w * h }, () => rng());
+    data[9] = NaN;
+    const k = gaussianKernel1d(4); // 11 taps, 5 each side > h
+    const half = (k.length - 1) / 2;
+    const out = new Float32Array(w * h);
+    expect(convolveSeparable(data, w, h, k, undefined, out)).toBe(out);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let s = 0;
+        for (let j = -half; j <= half; j++) {
+          for (let i = -half; i <= half; i++) {
+            const v = data[(y + j) * w + x + i];
+            if (x + i < 0 || y + j < 0 || x + i >= w || y + j >= h || Number.isNaN(v)) continue;
+            s += k[i + half]! * k[j + half]! * v!;
+          }
+        }
+        expect(out[y * w + x]).toBeCloseTo(s, 5);
+      }
+    }
+  });
+
   it('has a normalised kernel whose noise factor is Σk² of the 1-D taps', () => {
     const k = gaussianKernel1d(3);
     expect(k.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);

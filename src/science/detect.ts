@@ -1,7 +1,8 @@
 import { PromptlyError } from '../core/errors.js';
 import type { Image } from './image.js';
-import { labelComponents, type FootprintSet } from './label.js';
-import { convolveSeparable, gaussianKernel1d, separableNoiseFactor } from './smooth.js';
+import type { DetectionWorkspace } from './detection-workspace.js';
+import { ComponentLabeler, type FootprintSet } from './label.js';
+import { gaussianKernel1d, SeparableRows, separableNoiseFactor } from './smooth.js';
 
 /** Options for {@link detectSources}. */
 export interface DetectOptions {
@@ -45,11 +46,17 @@ export interface Detections {
  * smoothing (SExtractor instead scales DETECT_THRESH by the unfiltered σ). Footprints are
  * 8-connected groups of at least `minArea` such pixels; no deblending. NaN never exceeds the
  * threshold. Throws PROMPTLY_E_IMAGE_GEOMETRY / PROMPTLY_E_SCIENCE_OPTION_INVALID.
+ *
+ * With a `workspace`, `subtracted`, `detection` and the footprints' `labels` are views of its
+ * buffers, valid until the next `detectSources` with it; no full-frame array is allocated.
+ * Without one, the same three planes are allocated; the mask and the filter's intermediate
+ * rows are never full-frame either way.
  */
 export function detectSources(
   image: Image,
   model: BackgroundModel,
   options: DetectOptions = {},
+  workspace?: DetectionWorkspace,
 ): Detections {
   const nSigma = options.nSigma ?? 5;
   const minArea = options.minArea ?? 5;
@@ -74,23 +81,39 @@ export function detectSources(
   const n = width * height;
   const src = image.data;
   const bg = model.background.data;
-  const sub = new Float32Array(n);
-  for (let i = 0; i < n; i++) sub[i] = src[i]! - bg[i]!;
+  const rms = model.rms.data;
+  const sub = workspace?.plane('subtracted', n) ?? new Float32Array(n);
   const subtracted: Image = { width, height, data: sub };
+  const labels = workspace?.labels(n) ?? new Int32Array(n);
+  const labeler = new ComponentLabeler(width, height, labels, workspace);
+  const mask = workspace?.rowMask(width) ?? new Uint8Array(width);
 
-  let detection = subtracted;
   let noiseFactor = 1;
+  let det = sub;
+  let conv: SeparableRows | undefined;
   if (options.psfFwhmPx !== undefined) {
     const kernel = gaussianKernel1d(options.psfFwhmPx);
     noiseFactor = separableNoiseFactor(kernel);
-    detection = { width, height, data: convolveSeparable(sub, width, height, kernel) };
+    det = workspace?.plane('detection', n) ?? new Float32Array(n);
+    conv = new SeparableRows(kernel, width, height, workspace?.rows(kernel.length * width));
   }
-
-  const det = detection.data;
-  const rms = model.rms.data;
-  const mask = new Uint8Array(n);
   const scale = nSigma * noiseFactor;
-  for (let i = 0; i < n; i++) mask[i] = det[i]! > scale * rms[i]! ? 1 : 0;
-  const footprints = labelComponents(mask, width, height, minArea);
+  // one streaming pass: subtract a row, filter it, threshold the finished detection row and
+  // label it, so everything but the output planes stays in cache
+  let subtractedRows = 0;
+  for (let y = 0; y < height; y++) {
+    const need = conv ? conv.needs(y) : y + 1;
+    for (; subtractedRows < need; subtractedRows++) {
+      const o = subtractedRows * width;
+      for (let i = o; i < o + width; i++) sub[i] = src[i]! - bg[i]!;
+      conv?.push(sub, o);
+    }
+    const row = y * width;
+    conv?.emit(y, det, row);
+    for (let x = 0; x < width; x++) mask[x] = det[row + x]! > scale * rms[row + x]! ? 1 : 0;
+    labeler.scanRow(mask, 0);
+  }
+  const footprints = labeler.finish(minArea);
+  const detection: Image = det === sub ? subtracted : { width, height, data: det };
   return { subtracted, detection, noiseFactor, nSigma, footprints };
 }

@@ -60,3 +60,4 @@ export {
   gaussianKernel1d,
   separableNoiseFactor,
 } from './smooth.js';
+export { DetectionWorkspace, type WorkspacePlane } from './detection-workspace.js';

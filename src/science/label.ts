@@ -1,3 +1,5 @@
+import type { DetectionWorkspace } from './detection-workspace.js';
+
 /**
  * 8-connected components of a binary mask: two-pass union-find with raster scan, no recursion,
  * so a single blob covering the whole image is fine.
@@ -24,7 +26,8 @@ export interface FootprintSet {
 
 /**
  * Labels the 8-connected components of `mask` (non-zero = set) and keeps those of at least
- * `minArea` pixels. `labels` (optional, `width × height`) is reused as the segmentation map.
+ * `minArea` pixels. `labels` (optional, `width × height`) is reused as the segmentation map;
+ * `workspace` (optional) lends its union-find tables.
  */
 export function labelComponents(
   mask: Uint8Array,
@@ -32,33 +35,84 @@ export function labelComponents(
   height: number,
   minArea: number,
   labels: Int32Array = new Int32Array(width * height),
+  workspace?: DetectionWorkspace,
 ): FootprintSet {
-  let parent = new Int32Array(1024);
-  let next = 1;
-  const find = (l: number): number => {
+  const labeler = new ComponentLabeler(width, height, labels, workspace);
+  for (let y = 0; y < height; y++) labeler.scanRow(mask, y * width);
+  return labeler.finish(minArea);
+}
+
+/**
+ * Streaming form of {@link labelComponents}: rows are fed top to bottom as they are
+ * thresholded (so no full-frame mask is needed), then {@link ComponentLabeler.finish} resolves
+ * the union-find and builds the footprints. Same labels, same order.
+ */
+export class ComponentLabeler {
+  readonly #width: number;
+  readonly #height: number;
+  readonly #labels: Int32Array;
+  readonly #workspace: DetectionWorkspace | undefined;
+  #parent: Int32Array;
+  /** Pixels per provisional label. */
+  #area: Int32Array;
+  #next = 1;
+  #y = 0;
+  /** 1 for rows holding at least one set pixel, so `finish` can skip empty rows. */
+  readonly #rowSet: Uint8Array;
+
+  constructor(width: number, height: number, labels: Int32Array, workspace?: DetectionWorkspace) {
+    this.#width = width;
+    this.#height = height;
+    this.#labels = labels;
+    this.#workspace = workspace;
+    this.#parent = workspace?.parent(1024) ?? new Int32Array(1024);
+    this.#area = workspace?.area(1024) ?? new Int32Array(1024);
+    this.#rowSet = new Uint8Array(height);
+  }
+
+  #find(l: number): number {
+    const parent = this.#parent;
     while (parent[l]! !== l) {
       const p = parent[parent[l]!]!;
       parent[l] = p;
       l = p;
     }
     return l;
-  };
-  const union = (a: number, b: number): number => {
-    let ra = find(a);
-    let rb = find(b);
+  }
+
+  #union(a: number, b: number): number {
+    let ra = this.#find(a);
+    let rb = this.#find(b);
     if (ra === rb) return ra;
     // the smaller label stays root: parent[l] ≤ l lets one ascending sweep flatten everything
     if (rb < ra) [ra, rb] = [rb, ra];
-    parent[rb] = ra;
+    this.#parent[rb] = ra;
     return ra;
-  };
+  }
 
-  for (let y = 0; y < height; y++) {
+  #newLabel(): number {
+    const l = this.#next++;
+    if (l >= this.#parent.length) {
+      const ws = this.#workspace;
+      this.#parent = ws ? ws.parent(l + 1) : growInt32(this.#parent, l + 1);
+      this.#area = ws ? ws.area(l + 1) : growInt32(this.#area, l + 1);
+    }
+    this.#parent[l] = l;
+    this.#area[l] = 0;
+    return l;
+  }
+
+  /** Labels the next row (top to bottom) from `mask[offset .. offset + width)`, non-zero = set. */
+  scanRow(mask: Uint8Array, offset: number): void {
+    const width = this.#width;
+    const labels = this.#labels;
+    const y = this.#y++;
     const row = y * width;
     const up = row - width;
+    let any = 0;
     for (let x = 0; x < width; x++) {
       const i = row + x;
-      if (mask[i] === 0) {
+      if (mask[offset + x] === 0) {
         labels[i] = 0;
         continue;
       }
@@ -72,63 +126,74 @@ export function labelComponents(
         const nw = y > 0 && x > 0 ? labels[up + x - 1]! : 0;
         const ne = y > 0 && x < width - 1 ? labels[up + x + 1]! : 0;
         const left = w > 0 ? w : nw;
-        if (ne > 0) l = left > 0 ? union(ne, left) : ne;
+        if (ne > 0) l = left > 0 ? this.#union(ne, left) : ne;
         else l = left;
       }
-      if (l === 0) {
-        if (next >= parent.length) {
-          const grown = new Int32Array(parent.length * 2);
-          grown.set(parent);
-          parent = grown;
-        }
-        l = next++;
-        parent[l] = l;
-      }
+      if (l === 0) l = this.#newLabel();
       labels[i] = l;
+      this.#area[l]!++;
+      any = 1;
     }
+    this.#rowSet[y] = any;
   }
 
-  // flatten: parent[l] ≤ l, so ascending order resolves every chain
-  for (let l = 1; l < next; l++) parent[l] = parent[parent[l]!]!;
-  const area = new Int32Array(next);
-  const total = width * height;
-  for (let i = 0; i < total; i++) {
-    const l = labels[i]!;
-    if (l > 0) area[parent[l]!]!++;
-  }
-  const finalId = new Int32Array(next);
-  let count = 0;
-  for (let l = 1; l < next; l++) {
-    if (parent[l] === l && area[l]! >= minArea) finalId[l] = ++count;
-  }
-  const sizes = new Int32Array(count + 1);
-  for (let i = 0; i < total; i++) {
-    const l = labels[i]!;
-    if (l === 0) continue;
-    const id = finalId[parent[l]!]!;
-    labels[i] = id;
-    if (id > 0) sizes[id]!++;
-  }
-  const offsets = new Int32Array(count + 1);
-  for (let k = 0; k < count; k++) offsets[k + 1] = offsets[k]! + sizes[k + 1]!;
-  const pixels = new Int32Array(offsets[count]!);
-  const cursor = offsets.slice(0, count);
-  const xMin = new Int32Array(count).fill(width);
-  const xMax = new Int32Array(count).fill(-1);
-  const yMin = new Int32Array(count).fill(height);
-  const yMax = new Int32Array(count).fill(-1);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const id = labels[row + x]!;
-      if (id === 0) continue;
-      const k = id - 1;
-      pixels[cursor[k]!++] = row + x;
-      if (x < xMin[k]!) xMin[k] = x;
-      if (x > xMax[k]!) xMax[k] = x;
-      if (y < yMin[k]!) yMin[k] = y;
-      yMax[k] = y;
+  /** Resolves the labels of all scanned rows and keeps components of ≥ `minArea` pixels. */
+  finish(minArea: number): FootprintSet {
+    const width = this.#width;
+    const height = this.#height;
+    const labels = this.#labels;
+    const parent = this.#parent;
+    const area = this.#area;
+    const next = this.#next;
+    // flatten: parent[l] ≤ l, so ascending order resolves every chain; areas gather at roots
+    for (let l = 1; l < next; l++) {
+      const root = parent[parent[l]!]!;
+      parent[l] = root;
+      if (root !== l) area[root] = area[root]! + area[l]!;
     }
+    const finalId = new Int32Array(next);
+    let count = 0;
+    for (let l = 1; l < next; l++) {
+      if (parent[l] === l && area[l]! >= minArea) finalId[l] = ++count;
+    }
+    const offsets = new Int32Array(count + 1);
+    for (let l = 1; l < next; l++) {
+      const id = finalId[l]!;
+      if (id > 0) offsets[id] = area[l]!;
+    }
+    for (let k = 0; k < count; k++) offsets[k + 1] = offsets[k]! + offsets[k + 1]!;
+    const pixels = new Int32Array(offsets[count]!);
+    const cursor = offsets.slice(0, count);
+    const xMin = new Int32Array(count).fill(width);
+    const xMax = new Int32Array(count).fill(-1);
+    const yMin = new Int32Array(count).fill(height);
+    const yMax = new Int32Array(count).fill(-1);
+    const rowSet = this.#rowSet;
+    for (let y = 0; y < this.#y; y++) {
+      if (rowSet[y] === 0) continue;
+      const row = y * width;
+      for (let x = 0; x < width; x++) {
+        const l = labels[row + x]!;
+        if (l === 0) continue;
+        const id = finalId[parent[l]!]!;
+        labels[row + x] = id;
+        if (id === 0) continue;
+        const k = id - 1;
+        pixels[cursor[k]!++] = row + x;
+        if (x < xMin[k]!) xMin[k] = x;
+        if (x > xMax[k]!) xMax[k] = x;
+        if (y < yMin[k]!) yMin[k] = y;
+        yMax[k] = y;
+      }
+    }
+    return { width, height, count, labels, offsets, pixels, xMin, xMax, yMin, yMax };
   }
-  return { width, height, count, labels, offsets, pixels, xMin, xMax, yMin, yMax };
+}
+
+function growInt32(a: Int32Array, length: number): Int32Array {
+  let size = a.length;
+  while (size < length) size *= 2;
+  const g = new Int32Array(size);
+  g.set(a);
+  return g;
 }

@@ -3,6 +3,7 @@
  * full resolution. Node (i, j) of an `nx × ny` mesh with cell size `cell` sits at pixel
  * ((i + 0.5)·cell − 0.5, (j + 0.5)·cell − 0.5); beyond the outermost nodes the end cubic is
  * extended. Spline first along y per mesh column, then along x per image row, O(1) per pixel.
+ * Writes into `out` (`width × height` values) when given, else into a new array; returns it.
  */
 export function interpolateMesh(
   mesh: Float32Array,
@@ -11,8 +12,8 @@ export function interpolateMesh(
   cell: number,
   width: number,
   height: number,
+  out: Float32Array = new Float32Array(width * height),
 ): Float32Array {
-  const out = new Float32Array(width * height);
   const d2y = new Float64Array(nx * ny);
   const column = new Float64Array(ny);
   const colD2 = new Float64Array(ny);
@@ -24,6 +25,15 @@ export function interpolateMesh(
   }
   const xc = coefficients(width, nx, cell);
   const yc = coefficients(height, ny, cell);
+  const runs = segmentRuns(xc.seg);
+  // the four weights of a column side by side: one memory stream in the inner loop
+  const xw = new Float64Array(4 * width);
+  for (let x = 0; x < width; x++) {
+    xw[4 * x] = xc.a[x]!;
+    xw[4 * x + 1] = xc.b[x]!;
+    xw[4 * x + 2] = xc.c[x]!;
+    xw[4 * x + 3] = xc.e[x]!;
+  }
   const nodes = new Float64Array(nx);
   const nodeD2 = new Float64Array(nx);
   for (let y = 0; y < height; y++) {
@@ -46,16 +56,29 @@ export function interpolateMesh(
       continue;
     }
     naturalSpline(nodes, nx, nodeD2, work);
-    for (let x = 0; x < width; x++) {
-      const s = xc.seg[x]!;
-      out[row + x] =
-        xc.a[x]! * nodes[s]! +
-        xc.b[x]! * nodes[s + 1]! +
-        xc.c[x]! * nodeD2[s]! +
-        xc.e[x]! * nodeD2[s + 1]!;
+    // one run of pixels per spline segment: its four node values load once
+    for (let r = 0; r + 1 < runs.length; r++) {
+      const x0 = runs[r]!;
+      const x1 = runs[r + 1]!;
+      const s = xc.seg[x0]!;
+      const n0 = nodes[s]!;
+      const n1 = nodes[s + 1]!;
+      const d0 = nodeD2[s]!;
+      const d1 = nodeD2[s + 1]!;
+      for (let x = x0, q = 4 * x0; x < x1; x++, q += 4) {
+        out[row + x] = xw[q]! * n0 + xw[q + 1]! * n1 + xw[q + 2]! * d0 + xw[q + 3]! * d1;
+      }
     }
   }
   return out;
+}
+
+/** Start of each run of equal `seg` values, then `seg.length`. */
+function segmentRuns(seg: Int32Array): Int32Array {
+  const starts: number[] = [];
+  for (let x = 0; x < seg.length; x++) if (x === 0 || seg[x] !== seg[x - 1]) starts.push(x);
+  starts.push(seg.length);
+  return Int32Array.from(starts);
 }
 
 interface Coefficients {
