@@ -91,7 +91,7 @@ export function parseRoleBeat(data: Uint8Array): RoleBeat | undefined {
   }
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Record<string, unknown>;
-  const str = (k: string): boolean => typeof o[k] === 'string' && (o[k]).length <= 512;
+  const str = (k: string): boolean => typeof o[k] === 'string' && o[k].length <= 512;
   const num = (k: string): boolean => typeof o[k] === 'number' && Number.isFinite(o[k]);
   if (!['role', 'id', 'instrument', 'host', 'state'].every(str)) return undefined;
   if (!['pid', 'startedAtMs', 'sentAtMs', 'intervalMs'].every(num)) return undefined;
