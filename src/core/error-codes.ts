@@ -274,6 +274,11 @@ export const ERROR_CODES = {
     summary:
       'Image differencing found too few usable star stamps for the PSF-matching kernel, or its fit was singular.',
   },
+  PROMPTLY_E_EXPOSURE_INVALID: {
+    httpStatus: 422,
+    summary:
+      'An exposure is inconsistent (planes of different sizes, a bad mask-plane dictionary or PSF model), or an exposure FITS file lacks its IMAGE, MASK or VARIANCE extension or their cards.',
+  },
   PROMPTLY_E_LEASE_FENCED: {
     httpStatus: 409,
     summary:

@@ -7,12 +7,14 @@ import { createKernelBasis } from './kernel-basis.js';
 import { fitKernel, kernelImageAt, type KernelSolution, type StampFit } from './kernel-fit.js';
 import { dilateMaskOr } from './mask-dilate.js';
 import { adaptiveSigma, sampledLevel, selectStamps, type MaskedPlanes } from './star-stamps.js';
+import { maskBit } from '../exposure/mask-planes.js';
 
 /**
- * EDGE (bit 9, 0x200) on a difference image: within the kernel half-width of the detector edge,
- * where the convolution lacks input. Such pixels are NaN. Bit 8 is {@link MASK_NO_DATA}.
+ * DIFF_EDGE (bit 9, 0x200, the exposure model's plane of that name) on a difference image:
+ * within the kernel half-width of the detector edge, where the convolution lacks input. Such
+ * pixels are NaN. Bit 8 is {@link MASK_NO_DATA}.
  */
-export const MASK_DIFF_EDGE = 1 << 9;
+export const MASK_DIFF_EDGE = maskBit('DIFF_EDGE');
 
 /** An image with its variance (units²) and optional mask bits, all the same size. */
 export interface MaskedExposure {

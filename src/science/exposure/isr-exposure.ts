@@ -1,0 +1,337 @@
+import { PromptlyError, throwIfAborted } from '../../core/errors.js';
+import type { CelestialWcs } from '../../wcs/index.js';
+import { estimateBackground, type BackgroundMesh, type BackgroundOptions } from '../background.js';
+import type { Box, Image } from '../image.js';
+import { runIsr, type AmpIsrStats, type IsrAmp } from '../isr.js';
+import type { OverscanOptions } from '../overscan.js';
+import { parseSection, type Section } from '../section.js';
+import {
+  exposureFrom,
+  type Exposure,
+  type ExposureBuffers,
+  type MetadataValue,
+} from './exposure.js';
+import { interpolateMasked } from './interpolate.js';
+import { countMasked, maskBits } from './mask-planes.js';
+import { calibrate, markBorder, markBox, sized } from './isr-steps.js';
+import type { Psf } from './psf.js';
+import { maskSaturation, SCRATCH_BIT, type SaturationOptions } from './saturation.js';
+import { markSnapCosmicRays, type SnapCrOptions } from './snap-cosmic-rays.js';
+import { markLaplacianCosmicRays, type LaplacianCrOptions } from './laplacian-cosmic-rays.js';
+
+/** An amplifier as ISR reads it, with what the exposure model needs besides. */
+export interface IsrExposureAmp extends IsrAmp {
+  /** Saturation level, ADU above the overscan level (the SATURATE card). Absent: none. */
+  readonly saturationAdu?: number;
+  /** Read noise, e⁻. Default: the overscan σ measured in each snap × gain, averaged. */
+  readonly readNoiseE?: number;
+}
+
+/** One snap of the visit: its amplifiers (same geometry in every snap) and dark time. */
+export interface IsrSnap {
+  readonly amps: readonly IsrExposureAmp[];
+  /** Dark time, seconds (scales the master dark). Default 0. */
+  readonly darkTimeS?: number;
+}
+
+/** Options of {@link runIsrExposure}. */
+export interface IsrExposureOptions {
+  readonly overscan?: OverscanOptions;
+  readonly saturation?: SaturationOptions;
+  /**
+   * `'auto'` (default): compare snaps when there are two or more, else the Laplacian method on
+   * the one snap; `'laplacian'` runs L.A.Cosmic on every snap (then repairs from the others).
+   */
+  readonly cosmicRays?: SnapCrOptions &
+    LaplacianCrOptions & { readonly method?: 'auto' | 'snaps' | 'laplacian' | 'none' };
+  /** Interpolate over saturated pixels too (INTRP), as afw does. Default true. */
+  readonly interpolateSaturated?: boolean;
+  /** Furthest good pixel used by interpolation, pixels. Default 64. */
+  readonly interpolationMaxPx?: number;
+  /** Width of the EDGE border, pixels. Default 0 (none). */
+  readonly edgePx?: number;
+  /** Background model to subtract, or `false` to keep the sky. Default mesh 64, filter 3. */
+  readonly background?: BackgroundOptions | false;
+  readonly signal?: AbortSignal;
+}
+
+/** Input of {@link runIsrExposure}. Calibrations are detector-sized, in e⁻ after gain. */
+export interface IsrExposureInput {
+  readonly snaps: readonly IsrSnap[];
+  /** Master bias, e⁻. */
+  readonly bias?: Image;
+  /** Master dark, e⁻/s, scaled by each snap's dark time. */
+  readonly dark?: Image;
+  /** Master flat, ≈ 1; entries ≤ 0 or not finite mark the pixel BAD. */
+  readonly flat?: Image;
+  /** Defect boxes, 0-based detector pixels: marked BAD and interpolated over (INTRP). */
+  readonly defects?: readonly Box[];
+  readonly wcs?: CelestialWcs;
+  readonly psf?: Psf;
+  readonly metadata?: Readonly<Record<string, MetadataValue>>;
+  readonly options?: IsrExposureOptions;
+  /** Full-frame buffers to build the exposure in (pooled by the caller). */
+  readonly buffers?: ExposureBuffers;
+}
+
+/** Counts and levels from one ISR run. */
+export interface IsrExposureStats {
+  readonly badPixels: number;
+  readonly saturatedPixels: number;
+  /** Pixels with CR set (repaired from another snap or interpolated). */
+  readonly crPixels: number;
+  readonly interpolatedPixels: number;
+  /** Global background level subtracted, e⁻ (0 when background subtraction is off). */
+  readonly backgroundLevel: number;
+  /** Global background RMS, e⁻ (NaN when off). */
+  readonly backgroundRms: number;
+  readonly crMethod: 'snaps' | 'laplacian' | 'none';
+}
+
+/** Result of {@link runIsrExposure}. */
+export interface IsrExposureResult {
+  readonly exposure: Exposure;
+  /** Overscan statistics per snap, then per amp (ADU). */
+  readonly snapAmps: readonly (readonly AmpIsrStats[])[];
+  /** Read noise used per amp, e⁻. */
+  readonly readNoiseE: readonly number[];
+  readonly stats: IsrExposureStats;
+  /** The background mesh subtracted, when any. */
+  readonly background?: BackgroundMesh;
+}
+
+function geometry(message: string): PromptlyError {
+  return new PromptlyError('PROMPTLY_E_IMAGE_GEOMETRY', message);
+}
+
+function option(message: string): PromptlyError {
+  return new PromptlyError('PROMPTLY_E_SCIENCE_OPTION_INVALID', message);
+}
+
+/**
+ * ISR to an {@link Exposure}: each snap through `runIsr` (overscan, gain, assembly), SAT from
+ * each amp's saturation level with bleed trails grown along columns, bias, dark × dark time and
+ * flat removed in one pass (a bad flat marks BAD), cosmic rays found by comparing the snaps and
+ * repaired from the clean snaps (CR), or with one snap by Laplacian edges and interpolated
+ * (CR, INTRP), the snaps summed, defects marked BAD, then BAD, SAT and
+ * unrepairable CR pixels interpolated (INTRP); variance = signal/flat + Σ snaps (read noise² +
+ * dark)/flat², e⁻²; EDGE on the border; finally the background subtracted (its level in
+ * metadata BGMEAN/BGRMS). The image is in e⁻ summed over snaps. Throws
+ * PROMPTLY_E_IMAGE_GEOMETRY, PROMPTLY_E_SCIENCE_OPTION_INVALID, PROMPTLY_E_ABORTED.
+ */
+export function runIsrExposure(input: IsrExposureInput): IsrExposureResult {
+  const o = input.options ?? {};
+  const ns = input.snaps.length;
+  if (ns === 0) throw geometry('ISR needs at least one snap');
+  const first = input.snaps[0]!.amps;
+  for (const s of input.snaps) {
+    if (s.amps.length !== first.length) throw geometry('snaps differ in their amplifiers');
+  }
+  const edgePx = o.edgePx ?? 0;
+  if (!Number.isInteger(edgePx) || edgePx < 0) throw option('edgePx must be an integer ≥ 0');
+  const crMethod = o.cosmicRays?.method ?? 'auto';
+  if (crMethod === 'snaps' && ns < 2) throw option('cosmic rays by snaps need ≥ 2 snaps');
+  const method = crMethod === 'auto' ? (ns >= 2 ? 'snaps' : 'laplacian') : crMethod;
+  const detSecs: Section[] = first.map((a) =>
+    typeof a.detSec === 'string' ? parseSection(a.detSec) : a.detSec,
+  );
+
+  // 1. per snap: overscan, gain, assembly; SAT; bias, dark, flat
+  const snaps: Float32Array[] = [];
+  const snapAmps: AmpIsrStats[][] = [];
+  let width = 0;
+  let height = 0;
+  let mask: Uint32Array | undefined;
+  let darkTimeSum = 0;
+  for (const snap of input.snaps) {
+    throwIfAborted(o.signal);
+    const r = runIsr({
+      amps: snap.amps,
+      options: {
+        ...(o.overscan ? { overscan: o.overscan } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      },
+    });
+    if (mask === undefined) {
+      width = r.image.width;
+      height = r.image.height;
+      mask = sized(input.buffers?.mask, width * height, 'mask', (n) => new Uint32Array(n)).fill(0);
+      for (const [what, img] of [
+        ['bias', input.bias],
+        ['dark', input.dark],
+        ['flat', input.flat],
+      ] as const) {
+        if (img && (img.width !== width || img.height !== height)) {
+          throw geometry(`${what} is ${img.width}×${img.height}, detector is ${width}×${height}`);
+        }
+      }
+    } else if (r.image.width !== width || r.image.height !== height) {
+      throw geometry('snaps assemble to different detector sizes');
+    }
+    const regions = snap.amps.map((a, k) => ({
+      box: detSecs[k]!.box,
+      level: a.saturationAdu === undefined ? NaN : a.saturationAdu * (a.gain ?? 1),
+    }));
+    maskSaturation(r.image.data, width, height, mask, regions, o.saturation);
+    const darkTimeS = snap.darkTimeS ?? 0;
+    darkTimeSum += darkTimeS;
+    calibrate(r.image.data, mask, input.bias?.data, input.dark?.data, darkTimeS, input.flat?.data);
+    snaps.push(r.image.data);
+    snapAmps.push([...r.amps]);
+  }
+  if (mask === undefined) throw geometry('no snap');
+  const n = width * height;
+  const readNoiseE = first.map((a, k) => {
+    if (a.readNoiseE !== undefined) return a.readNoiseE;
+    let s = 0;
+    for (const amps of snapAmps) s += amps[k]!.overscanNoise;
+    return (s / ns) * (a.gain ?? 1);
+  });
+
+  // 2. per-snap read (+ dark shot) variance, held in the variance buffer until the sum
+  const variance = sized(input.buffers?.variance, n, 'variance', (k) => new Float32Array(k));
+  const flat = input.flat?.data;
+  const dark = input.dark?.data;
+  const darkTimeMean = darkTimeSum / ns;
+  for (let k = 0; k < detSecs.length; k++) {
+    const { x0, y0, width: bw, height: bh } = detSecs[k]!.box;
+    const rn2 = readNoiseE[k]! * readNoiseE[k]!;
+    for (let y = y0; y < y0 + bh; y++) {
+      for (let i = y * width + x0; i < y * width + x0 + bw; i++) {
+        const f = flat ? flat[i]! : 1;
+        const d = dark ? Math.max(0, dark[i]!) * darkTimeMean : 0;
+        variance[i] = f > 0 && f !== Infinity ? (rn2 + d) / (f * f) : rn2 + d;
+      }
+    }
+  }
+
+  // 3. defects, then cosmic rays (NaN in the snap where found) away from BAD and SAT
+  const BAD = maskBits('BAD');
+  const SAT = maskBits('SAT');
+  const CR = maskBits('CR');
+  for (const box of input.defects ?? []) markBox(mask, width, height, box, BAD);
+  if (method === 'laplacian') {
+    // L⁺ scratch: the caller's image buffer is free until the snaps are summed into it
+    const scratch = input.buffers?.image
+      ? sized(input.buffers.image, n, 'image', (k) => new Float32Array(k))
+      : new Float32Array(n);
+    for (const snap of snaps) {
+      throwIfAborted(o.signal);
+      markLaplacianCosmicRays(
+        snap,
+        width,
+        height,
+        mask,
+        BAD | SAT,
+        { base: variance, flat },
+        scratch,
+        o.cosmicRays,
+      );
+    }
+  } else if (method === 'snaps') {
+    throwIfAborted(o.signal);
+    markSnapCosmicRays(
+      snaps,
+      width,
+      height,
+      mask,
+      BAD | SAT,
+      { base: variance, flat },
+      o.cosmicRays,
+    );
+  }
+
+  // 4. sum the snaps, repairing cosmic rays from the clean ones; variance of the sum
+  const image = input.buffers?.image
+    ? sized(input.buffers.image, n, 'image', (k) => new Float32Array(k))
+    : snaps[0]!;
+  const interpSat = o.interpolateSaturated ?? true;
+  const interpBits = BAD | SCRATCH_BIT | (interpSat ? SAT : 0);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    let good = 0;
+    for (let s = 0; s < ns; s++) {
+      const v = snaps[s]![i]!;
+      if (v === v) {
+        sum += v;
+        good++;
+      }
+    }
+    let bits = mask[i]!;
+    const base = variance[i]!;
+    if (good < ns && (bits & BAD) === 0) bits |= good === 0 ? CR | SCRATCH_BIT : CR;
+    if (good === 0 || (bits & interpBits) !== 0) {
+      image[i] = good === 0 ? NaN : (sum / good) * ns;
+      variance[i] = ns * base; // the signal part follows interpolation
+    } else {
+      const mean = sum / good;
+      image[i] = mean * ns;
+      const f = flat ? flat[i]! : 1;
+      variance[i] = ((ns * ns) / good) * (Math.max(mean, 0) / f + base);
+    }
+    mask[i] = bits;
+  }
+  snaps.length = 0;
+
+  // 5. interpolate over BAD, SAT and unrepaired CR; their variance from the interpolated value
+  throwIfAborted(o.signal);
+  const interpolated = interpolateMasked(image, mask, width, height, interpBits, {
+    maxSearchPx: o.interpolationMaxPx ?? 64,
+  });
+  for (let i = 0; i < n; i++) {
+    const bits = mask[i]!;
+    if ((bits & interpBits) === 0) continue;
+    const v = image[i]!;
+    const f = flat && flat[i]! > 0 ? flat[i]! : 1;
+    if (v === v) variance[i] = variance[i]! + Math.max(v, 0) / f;
+    else variance[i] = NaN;
+    mask[i] = bits & ~SCRATCH_BIT;
+  }
+  if (edgePx > 0) markBorder(mask, width, height, edgePx, maskBits('EDGE'));
+
+  // 6. background
+  let background: BackgroundMesh | undefined;
+  let bgLevel = 0;
+  let bgRms = NaN;
+  if (o.background !== false) {
+    throwIfAborted(o.signal);
+    const bg = estimateBackground({ width, height, data: image }, o.background ?? {});
+    const b = bg.background.data;
+    for (let i = 0; i < n; i++) image[i] = image[i]! - b[i]!;
+    background = bg.mesh;
+    bgLevel = bg.globalLevel;
+    bgRms = bg.globalRms;
+  }
+  const stats: IsrExposureStats = {
+    badPixels: countMasked(mask, BAD),
+    saturatedPixels: countMasked(mask, SAT),
+    crPixels: countMasked(mask, CR),
+    interpolatedPixels: interpolated,
+    backgroundLevel: bgLevel,
+    backgroundRms: bgRms,
+    crMethod: method,
+  };
+  const meanRn = readNoiseE.reduce((a, b) => a + b, 0) / readNoiseE.length;
+  const exposure = exposureFrom(
+    width,
+    height,
+    { image, mask, variance },
+    {
+      wcs: input.wcs,
+      psf: input.psf,
+      unit: 'electron',
+      metadata: {
+        ...(input.metadata ?? {}),
+        NSNAPS: ns,
+        BGMEAN: bgLevel,
+        ...(Number.isFinite(bgRms) ? { BGRMS: bgRms } : {}),
+        RDNOISE: meanRn,
+        CRMETHOD: stats.crMethod,
+        NCRPIX: stats.crPixels,
+        NSATPIX: stats.saturatedPixels,
+        NBADPIX: stats.badPixels,
+      },
+    },
+  );
+  return { exposure, snapAmps, readNoiseE, stats, ...(background ? { background } : {}) };
+}
