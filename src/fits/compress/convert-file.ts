@@ -9,12 +9,12 @@ import { PromptlyError, throwIfAborted } from '../../core/errors.js';
 import { FitsFile } from '../hdu/fits-file.js';
 import type { HduInfo } from '../hdu/hdu-info.js';
 import { Header } from '../header/header.js';
-import { readImage, readImageRows } from '../image/read-image.js';
+import { readImage } from '../image/read-image.js';
 import { fileSink, type ByteSink } from '../write/byte-sink.js';
 import { createFitsWriter } from '../write/fits-writer.js';
 import type { WritableHdu } from '../write/writable-hdu.js';
 import { imageHeaderFromCompressed } from './image-header.js';
-import type { ImagePixels } from './pixels.js';
+import { pixelsFromBigEndian, type ImagePixels } from './pixels.js';
 import type { QuantizeMethod } from './quantize.js';
 import type { WriteCompression } from './tile-encode.js';
 import {
@@ -75,7 +75,10 @@ function decompressedHdu(
     header,
     replayable: false,
     data: async function* () {
-      for await (const run of streamCompressedImage(file.source, hdu, signal ? { signal } : {})) {
+      // the pipelined sink holds at most one chunk once write() resolves: two buffers would
+      // do, a third is margin
+      const options = { runBuffers: 3, ...(signal ? { signal } : {}) };
+      for await (const run of streamCompressedImage(file.source, hdu, options)) {
         yield runToBigEndian(run.pixels);
       }
     },
@@ -85,7 +88,8 @@ function decompressedHdu(
 /**
  * A sink that keeps one write in flight: write() resolves as soon as the PREVIOUS write has
  * finished, so the producer decodes or encodes the next chunk while the disk takes this
- * one. Only for producers that never reuse a chunk (true for every chunk convert makes).
+ * one. A producer may reuse a chunk only after a later write() resolved (decompressed runs
+ * take turns in three buffers).
  */
 function pipelined(sink: ByteSink): ByteSink {
   let inflight: Promise<void> = Promise.resolve();
@@ -119,7 +123,12 @@ function rowTiles(axes: readonly number[], tile: readonly number[] | undefined):
   return true;
 }
 
-/** Stored pixels of a plain image, about a million at a time, the next read in flight. */
+/**
+ * Stored pixels of a plain image, about a million at a time, the next read in flight. Two
+ * buffers take turns: a run is overwritten only after the consumer asked for the run after
+ * it (by then the encoder is done with it), so a large image costs 8 MB, not a fresh
+ * buffer per run.
+ */
 async function* plainRuns(
   file: FitsFile,
   hdu: HduInfo,
@@ -129,16 +138,23 @@ async function* plainRuns(
   if (width === 0) return;
   const rows = hdu.axes.slice(1).reduce((a, b) => a * b, 1);
   const step = Math.max(1, Math.floor((1 << 20) / width));
-  const read = (first: number): Promise<ImagePixels> =>
-    readImageRows(file.source, hdu, first, Math.min(step, rows - first), {
-      raw: true,
-      ...(signal ? { signal } : {}),
-    }).then((img) => img.pixels as ImagePixels);
-  let next = read(0);
-  for (let first = 0; first < rows; first += step) {
+  const rowBytes = width * (Math.abs(hdu.bitpix) / 8);
+  const buffers: Uint8Array[] = [];
+  const read = async (first: number, turn: number): Promise<ImagePixels> => {
+    const length = Math.min(step, rows - first) * rowBytes;
+    const buffer = (buffers[turn] ??= new Uint8Array(Math.min(step, rows) * rowBytes));
+    const target = buffer.subarray(0, length);
+    const at = hdu.dataOffset + first * rowBytes;
+    const { source } = file;
+    if (source.readInto !== undefined) await source.readInto(at, target, signal);
+    else target.set(await source.read(at, length, signal));
+    return pixelsFromBigEndian(target, hdu.bitpix);
+  };
+  let next = read(0, 0);
+  for (let first = 0, turn = 0; first < rows; first += step, turn ^= 1) {
     const current = await next;
     if (first + step < rows) {
-      next = read(first + step);
+      next = read(first + step, turn ^ 1);
       next.catch(() => undefined); // awaited on the next turn; never left unhandled
     }
     yield current;

@@ -8,7 +8,7 @@ const tmp = tempDir();
 afterAll(() => tmp.remove());
 
 describe('FITS reader fuzzing', () => {
-  it(`ends each of ${cases} mutated files in data or a FITS-coded error within 200 ms`, async () => {
+  it(`ends each of ${cases} mutated files in data or a FITS-coded error, none hanging`, async () => {
     const extraBases: Array<{ name: string; bytes: Uint8Array }> = [];
     if (haveTools) {
       // algorithms we only decode: take their valid files from fpack
@@ -25,7 +25,9 @@ describe('FITS reader fuzzing', () => {
     } else {
       console.warn('fuzz: fpack missing, PLIO/HCOMPRESS bases left out');
     }
-    const report = await runFitsFuzz({ cases, seed: 20261121, timeBoundMs: 200, extraBases });
+    // The bound only catches a hang (an endless loop on a crafted length), as libFuzzer's
+    // -timeout does: it is far above any case's cost, so a loaded machine cannot trip it.
+    const report = await runFitsFuzz({ cases, seed: 20261121, timeBoundMs: 20_000, extraBases });
     expect(report.failures).toEqual([]);
     expect(report.data + report.coded).toBe(cases);
     // the mutations must actually reach both outcomes

@@ -336,10 +336,16 @@ function gatherTile(
   }
 }
 
-/** Bytes of a heap block: tiles are packed into blocks this large, written one per call. */
+/** Largest heap block: tiles are packed into blocks up to this large, written one per call. */
 const HEAP_BLOCK_BYTES = 1 << 20;
+/** First heap block: a small HDU (a postage stamp, a mask) does not pay for a whole MiB. */
+const FIRST_HEAP_BLOCK_BYTES = 1 << 16;
 
-/** Packs tile bytes into a few large blocks (one disk write each, not one per tile). */
+/**
+ * Packs tile bytes into a few large blocks (one disk write each, not one per tile). Blocks
+ * grow with the heap (each as large as the heap so far, 64 KiB to 1 MiB), so a small HDU
+ * allocates little and a large one is written in 1 MiB pieces.
+ */
 class HeapBuilder {
   #done: Uint8Array[] = [];
   #cur = new Uint8Array(0);
@@ -349,7 +355,8 @@ class HeapBuilder {
   append(bytes: Uint8Array): void {
     if (this.#used + bytes.length > this.#cur.length) {
       if (this.#used > 0) this.#done.push(this.#cur.subarray(0, this.#used));
-      this.#cur = new Uint8Array(Math.max(HEAP_BLOCK_BYTES, bytes.length));
+      const grown = Math.min(HEAP_BLOCK_BYTES, Math.max(FIRST_HEAP_BLOCK_BYTES, this.size));
+      this.#cur = new Uint8Array(Math.max(grown, bytes.length));
       this.#used = 0;
     }
     this.#cur.set(bytes, this.#used);

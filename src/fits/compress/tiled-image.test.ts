@@ -8,7 +8,13 @@ import { writeFits } from '../write/write-fits.js';
 import { convertFitsFile } from './convert-file.js';
 import type { ImagePixels } from './pixels.js';
 import { readAnyImage } from './read-any-image.js';
-import { readCompressedImage, readCompressedRegion, readCompressedTile } from './tiled-image.js';
+import {
+  readCompressedImage,
+  readCompressedRegion,
+  readCompressedTile,
+  streamCompressedImage,
+} from './tiled-image.js';
+import { compressImage } from './tiled-image-write.js';
 import {
   firstDifference,
   fpack,
@@ -131,6 +137,38 @@ describe.skipIf(!haveTools)('random access into compressed images', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+});
+
+describe('streaming a compressed image', () => {
+  it('gives the same runs from buffers taking turns as from fresh arrays', async () => {
+    // 3 runs of about a million pixels: the third reuses the first's buffer
+    const axes = [1024, 2100];
+    const px = new Int16Array(axes[0]! * axes[1]!);
+    for (let i = 0; i < px.length; i++) px[i] = ((i * 2654435761) >>> 22) - 300;
+    const fz = compressImage({
+      header: makeImageHdu(px, axes).header,
+      bitpix: 16,
+      axes,
+      pixels: px,
+    });
+    const f = FitsFile.fromBytes(await writeFits([fz]));
+    try {
+      const hdu = await f.hdu(1);
+      const fresh: number[][] = [];
+      for await (const run of streamCompressedImage(f.source, hdu))
+        fresh.push(Array.from(run.pixels, Number));
+      const buffers = new Set<ArrayBufferLike>();
+      let k = 0;
+      for await (const run of streamCompressedImage(f.source, hdu, { runBuffers: 2 })) {
+        expect(Array.from(run.pixels, Number)).toEqual(fresh[k++]);
+        buffers.add(run.pixels.buffer);
+      }
+      expect(k).toBe(3);
+      expect(buffers.size).toBe(2);
+    } finally {
+      await f.close();
     }
   });
 });

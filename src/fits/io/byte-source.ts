@@ -15,6 +15,12 @@ export interface ByteSource {
    * runs past `size`, PROMPTLY_E_ABORTED when `signal` fires.
    */
   read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * Reads exactly `target.length` bytes at byte `offset` into `target` (a buffer the caller
+   * reuses, so streaming a large data unit does not allocate and fault in fresh memory for
+   * every piece). Same errors as read(). Optional: readers fall back to read() and a copy.
+   */
+  readInto?(offset: number, target: Uint8Array, signal?: AbortSignal): Promise<void>;
   /** Releases the underlying resource (file handle); idempotent. No-op for memory sources. */
   close(): Promise<void>;
 }
@@ -42,6 +48,14 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
       const out = new Uint8Array(length);
       out.set(bytes.subarray(offset, offset + length));
       return Promise.resolve(out);
+    },
+    readInto(offset, target, signal) {
+      // errors reject the promise, as a file source's do
+      return Promise.resolve().then(() => {
+        throwIfAborted(signal);
+        checkRange(bytes.length, offset, target.length);
+        target.set(bytes.subarray(offset, offset + target.length));
+      });
     },
     close() {
       return Promise.resolve();
@@ -82,30 +96,37 @@ export async function fileSource(path: string, signal?: AbortSignal): Promise<Fi
     );
   }
   let closed = false;
+  const readFully = async (offset: number, out: Uint8Array, sig?: AbortSignal): Promise<void> => {
+    throwIfAborted(sig);
+    const length = out.length;
+    checkRange(size, offset, length);
+    if (closed) throw new PromptlyError('PROMPTLY_E_STORE_IO', `${path} is closed`);
+    let done = 0;
+    // Large reads go in pieces so an abort is noticed between them.
+    const piece = 64 * 1024 * 1024;
+    while (done < length) {
+      throwIfAborted(sig);
+      const want = Math.min(piece, length - done);
+      const { bytesRead } = await handle.read(out, done, want, offset + done);
+      if (bytesRead === 0) {
+        throw new PromptlyError(
+          'PROMPTLY_E_FITS_TRUNCATED',
+          `${path} shrank while reading at ${offset + done}`,
+        );
+      }
+      done += bytesRead;
+    }
+  };
   return {
     path,
     size,
     async read(offset, length, sig) {
-      throwIfAborted(sig);
-      checkRange(size, offset, length);
-      if (closed) throw new PromptlyError('PROMPTLY_E_STORE_IO', `${path} is closed`);
       const out = new Uint8Array(length);
-      let done = 0;
-      // Large reads go in pieces so an abort is noticed between them.
-      const piece = 64 * 1024 * 1024;
-      while (done < length) {
-        throwIfAborted(sig);
-        const want = Math.min(piece, length - done);
-        const { bytesRead } = await handle.read(out, done, want, offset + done);
-        if (bytesRead === 0) {
-          throw new PromptlyError(
-            'PROMPTLY_E_FITS_TRUNCATED',
-            `${path} shrank while reading at ${offset + done}`,
-          );
-        }
-        done += bytesRead;
-      }
+      await readFully(offset, out, sig);
       return out;
+    },
+    readInto(offset, target, sig) {
+      return readFully(offset, target, sig);
     },
     async close() {
       if (closed) return;
