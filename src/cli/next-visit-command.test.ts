@@ -151,7 +151,7 @@ describe('promptly next-visit send', () => {
       const item = decodeJson(m.data) as Record<string, unknown>;
       if (item.groupId !== groupId) continue;
       expect(item).toMatchObject({
-        filters: 'i_05',
+        filters: 'i_06',
         position: [150.5, -30.25],
         private_identity: expect.stringMatching(/^promptly-cli@/),
         private_origin: process.pid,

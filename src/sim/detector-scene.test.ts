@@ -24,6 +24,22 @@ describe('sky and instrument effects', () => {
     expect(small.length).toBeLessThan(1.2 * 20_000 * area);
   });
 
+  it('takes every star of a cap when the box spans the whole circle of right ascension', () => {
+    const sky = { seed: 9, densityPerDeg2: 2_000, magLimit: 24 };
+    const whole = starsInBox(sky, { raMin: 0, raMax: 360, decMin: -89.6, decMax: -89.4 });
+    // the cap's halves, asked for separately, hold the same stars
+    const east = starsInBox(sky, { raMin: 0, raMax: 180, decMin: -89.6, decMax: -89.4 });
+    const west = starsInBox(sky, {
+      raMin: 180.000001,
+      raMax: 359.999999,
+      decMin: -89.6,
+      decMax: -89.4,
+    });
+    expect(east.length).toBeGreaterThan(0);
+    expect(west.length).toBeGreaterThan(0);
+    expect(whole.length).toBe(east.length + west.length);
+  });
+
   it('makes a stable few percent of stars variable', () => {
     let n = 0;
     for (let id = 0; id < 20_000; id++) if (variability(3, id * 7919)) n++;

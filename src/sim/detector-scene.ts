@@ -4,7 +4,9 @@ import type { DetectorModel } from './detector-model.js';
 import { PIXEL_SIZE_MM } from './focal-plane.js';
 import { FULL_WELL_E, electronsOf, skyElectrons } from './photometry.js';
 import { Prng } from './prng.js';
+import type { PointingError } from './pointing-model.js';
 import { addPointSource, moffatPsf, MAX_STAMP_RADIUS_PX, type MoffatPsf } from './psf.js';
+import type { PsfField, PsfTruth } from './psf-field.js';
 import { boundingBox, starsInBox, type SkyModel, type StarCatalog } from './sky-catalog.js';
 import {
   midExposureMjd,
@@ -30,7 +32,14 @@ export interface SnapTruth {
   readonly snap: number;
   /** Mid-exposure, MJD (UTC). */
   readonly mjd: number;
+  /** PSF FWHM at the detector's centre, pixels. */
   readonly psfFwhmPx: number;
+  /** PSF at the detector's centre (it varies across the detector, see `psf-field.ts`). */
+  readonly psf?: PsfTruth & { readonly seeingFactor: number };
+  /** Where the telescope really pointed (the raw header reports the commanded pointing). */
+  readonly pointing?: PointingTruth;
+  /** The true WCS the snap was rendered with, as FITS keywords (never in the raw header). */
+  readonly wcs?: Readonly<Record<string, string | number>>;
   /** Sky background, e⁻ per pixel (before the flat). */
   readonly skyE: number;
   /** Catalog stars drawn (the template shows them too). */
@@ -39,6 +48,15 @@ export interface SnapTruth {
   readonly cosmicRays: readonly CosmicRay[];
   /** Pixels at full well after bleeding. */
   readonly saturatedPixels: number;
+}
+
+/** The true pointing of a snap and its error from the reported one. */
+export interface PointingTruth {
+  /** True boresight, degrees ICRS, and sky rotation angle, degrees. */
+  readonly ra: number;
+  readonly dec: number;
+  readonly rotationDeg: number;
+  readonly error: PointingError;
 }
 
 /** Everything that decides one snap of one detector. */
@@ -60,6 +78,8 @@ export interface SceneInput {
   readonly exposureTimeS: number;
   readonly darkTimeS: number;
   readonly seeingArcsec: number;
+  /** The snap's PSF across the detector; default a round Moffat of `seeingArcsec` everywhere. */
+  readonly psfField?: PsfField;
   /** Sky brightness, AB mag/arcsec² (the visit's moon- and twilight-lit sky); default dark zenith sky. */
   readonly skyMagPerArcsec2?: number;
   /** Share of every source's light that reaches the detector (extinction × clouds); default 1. */
@@ -112,7 +132,10 @@ export function renderScene(
   );
   const fluxScale = input.fluxScale ?? 1;
   image.fill(skyE);
-  const psf: MoffatPsf = moffatPsf(input.seeingArcsec / input.pixelScaleArcsec);
+  const field = input.psfField;
+  const round: MoffatPsf = moffatPsf(input.seeingArcsec / input.pixelScaleArcsec);
+  const psfAt = field ? (px: number, py: number) => field.at(px, py) : () => round;
+  const centre = field?.truthAt((w - 1) / 2, (h - 1) / 2);
   const mjd = midExposureMjd(input.openMs, input.exposureTimeS);
   const sources: TruthSource[] = [];
 
@@ -127,7 +150,7 @@ export function renderScene(
     const v = variability(input.seed, catalog.id[k]!);
     const mag = v ? variableMag(meanMag, v, mjd) : meanMag;
     const fluxE = electronsOf(mag, band, input.exposureTimeS) * fluxScale;
-    addPointSource(image, w, h, psf, px, py, fluxE);
+    addPointSource(image, w, h, psfAt(px, py), px, py, fluxE);
     drawn++;
     if (v && onImage(px, py, w, h, 0)) {
       sources.push({
@@ -164,7 +187,7 @@ export function renderScene(
     );
     t.newSources.forEach((s, i) => {
       const fluxE = electronsOf(s.mag, band, input.exposureTimeS) * fluxScale;
-      addPointSource(image, w, h, psf, s.x, s.y, fluxE);
+      addPointSource(image, w, h, psfAt(s.x, s.y), s.x, s.y, fluxE);
       sources.push({
         kind: 'new',
         id: s.id,
@@ -186,6 +209,11 @@ export function renderScene(
       (m.rateDegPerDay * (input.exposureTimeS / 86_400) * 3600) / input.pixelScaleArcsec;
     const n = Math.max(2, Math.ceil(2 * lengthPx) + 1);
     const trail = movingTrail(m, wcs, input.openMs, closeMs, n);
+    // One PSF per trail, at its middle (the detector's centre when that is off the sky).
+    const midX = trail.x[n >> 1] ?? NaN;
+    const midY = trail.y[n >> 1] ?? NaN;
+    const finite = Number.isFinite(midX) && Number.isFinite(midY);
+    const psf = finite ? psfAt(midX, midY) : psfAt((w - 1) / 2, (h - 1) / 2);
     for (let i = 0; i < n; i++) {
       const tx = trail.x[i]!;
       const ty = trail.y[i]!;
@@ -228,7 +256,8 @@ export function renderScene(
     truth: {
       snap: input.snap,
       mjd,
-      psfFwhmPx: psf.fwhmPx,
+      psfFwhmPx: centre ? centre.fwhmArcsec / input.pixelScaleArcsec : round.fwhmPx,
+      ...(centre && field ? { psf: { ...centre, seeingFactor: field.seeingFactor } } : {}),
       skyE,
       stars: drawn,
       sources,

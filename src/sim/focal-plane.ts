@@ -8,6 +8,7 @@ import {
   type SkyArrays,
 } from '../wcs/index.js';
 import { detectorGeometry, type DetectorGeometry, type GeometryOptions } from './amp-layout.js';
+import { ccdVendorOf } from './camera-sensors.js';
 
 /** Real LSST CCD imaging area at full size, pixels (8 × 509 by 2 × 2000). */
 export const FULL_DETECTOR_PX = { width: 4072, height: 4000 } as const;
@@ -22,6 +23,11 @@ export const CCD_PITCH_MM = 42.25;
  * About 6 px at the edge of LSSTCam's field (r ≈ 31 500 px); exactly a third-order SIP.
  */
 export const RADIAL_DISTORTION_PER_PX2 = 2e-13;
+/**
+ * Radius of the Simonyi telescope's corrected field on the focal plane at full size, mm
+ * (1.75° at 0.2″ per 10 µm pixel): the unit of the optics' field-dependent PSF terms.
+ */
+export const FIELD_RADIUS_MM = 315;
 
 /** Where a detector sits on the focal plane. */
 export interface DetectorPlacement {
@@ -101,12 +107,27 @@ function fullSizePlacement(d: Detector): { center: [number, number]; orientation
  */
 export function focalPlane(instrumentName: string, options: GeometryOptions = {}): FocalPlane {
   const instrument = getInstrument(instrumentName);
-  const geometry = detectorGeometry(options);
-  const half = detectorGeometry({
-    ...options,
-    ampWidth: geometry.ampWidth,
-    ampHeight: Math.max(2, Math.round(geometry.ampHeight / 2)),
-  });
+  const geometries = new Map<string, DetectorGeometry>();
+  const geometryOf = (vendor: 'ITL' | 'E2V', half: boolean): DetectorGeometry => {
+    const key = `${vendor}${half ? '/2' : ''}`;
+    let g = geometries.get(key);
+    if (!g) {
+      const full = detectorGeometry(options, vendor);
+      g = half
+        ? detectorGeometry(
+            {
+              ...options,
+              ampWidth: full.ampWidth,
+              ampHeight: Math.max(2, Math.round(full.ampHeight / 2)),
+            },
+            vendor,
+          )
+        : full;
+      geometries.set(key, g);
+    }
+    return g;
+  };
+  const geometry = geometryOf('ITL', false);
   const linearScale = geometry.width / FULL_DETECTOR_PX.width;
   const detectors = instrument.detectors.map((detector): DetectorPlacement => {
     const full =
@@ -117,7 +138,10 @@ export function focalPlane(instrumentName: string, options: GeometryOptions = {}
       detector,
       centerMm: [full.center[0] * linearScale, full.center[1] * linearScale],
       orientationDeg: full.orientation,
-      geometry: detector.purpose === 'wavefront' ? half : geometry,
+      geometry: geometryOf(
+        ccdVendorOf(instrument.name, detector),
+        detector.purpose === 'wavefront',
+      ),
     };
   });
   return {
@@ -192,4 +216,31 @@ export function detectorWcs(fp: FocalPlane, detector: number, pointing: Pointing
 export function detectorFootprint(fp: FocalPlane, detector: number, pointing: Pointing): SkyArrays {
   const g = fp.placement(detector).geometry;
   return footprint(detectorWcs(fp, detector, pointing), g.width, g.height);
+}
+
+/**
+ * Where a detector's pixels are in the field, as a fraction of the corrected field's radius
+ * ({@link FIELD_RADIUS_MM}, scaled with the camera): 0-based detector pixel (x, y) → focal-plane
+ * (u, v), boresight at (0, 0), axes those of the focal plane (before the sky rotation). A
+ * miniature camera's corner detectors are at the field's edge like the real camera's.
+ */
+export function fieldPositionMap(
+  fp: FocalPlane,
+  detector: number,
+): (x: number, y: number) => readonly [number, number] {
+  const p = fp.placement(detector);
+  const g = p.geometry;
+  const unit = 1 / (FIELD_RADIUS_MM * fp.linearScale);
+  const phi = (p.orientationDeg * Math.PI) / 180;
+  const c = Math.cos(phi) * PIXEL_SIZE_MM * unit;
+  const s = Math.sin(phi) * PIXEL_SIZE_MM * unit;
+  const cx = (g.width - 1) / 2;
+  const cy = (g.height - 1) / 2;
+  const u0 = p.centerMm[0] * unit;
+  const v0 = p.centerMm[1] * unit;
+  return (x, y) => {
+    const dx = x - cx;
+    const dy = y - cy;
+    return [u0 + c * dx - s * dy, v0 + s * dx + c * dy];
+  };
 }

@@ -1,152 +1,150 @@
-import { getDetector, getInstrument } from '../core/instruments.js';
-import {
-  NOMINAL_READOUT_S,
-  READOUT_END_KEYWORD,
-  READOUT_TIME_KEYWORD,
-} from '../core/raw-header-times.js';
-import { dayObsOf, isoNoZone, mjdOf } from '../core/time.js';
-import { toKeywords, type CelestialWcs } from '../wcs/index.js';
 import type { Cards } from '../fits/index.js';
+import { toKeywords, type CelestialWcs } from '../wcs/index.js';
+import type { SnapMetadata } from './camera-header.js';
 import type { PlannedVisit } from './night-plan.js';
+import { Prng } from './prng.js';
+import { airmassKastenYoung } from './sky/airmass.js';
+import { icrsToHorizontal } from './sky/horizontal.js';
+import { CERRO_PACHON, geocentricOf, type Site } from './sky/site.js';
 
-/** Rubin Observatory, Cerro Pachón: geodetic latitude and east longitude, degrees; height, m. */
-export const SITE = { latitudeDeg: -30.2446, longitudeDeg: -70.7494, heightM: 2663 } as const;
+export {
+  cameraCards,
+  darkTimeOf,
+  obsId,
+  taiIso,
+  taiMjd,
+  type SnapMetadata,
+} from './camera-header.js';
 
-/** What the camera and the header service know of one snap. */
-export interface SnapMetadata {
-  readonly instrument: string;
-  readonly detector: number;
-  readonly visit: PlannedVisit;
-  /** Snap index, from 0. */
-  readonly snap: number;
-  /** Shutter open, summit ms (UTC). */
-  readonly startMs: number;
-  /** Sequence number of the exposure in the night. */
-  readonly seqNum: number;
-  /** Readout after the shutter closes, s; default {@link NOMINAL_READOUT_S}. */
-  readonly readoutS?: number;
+/** WGS84 equatorial radius, m (for OBSGEO-X/Y/Z). */
+const EARTH_RADIUS_M = 6_378_137;
+
+/**
+ * The true time at the site of a summit-clock instant of `visit`, ms UTC: a live summit
+ * replays the planned night from "now", so its clock is the plan's true time plus a constant.
+ */
+export function siteTimeOf(visit: PlannedVisit, summitMs: number): number {
+  return summitMs - visit.startMs + (visit.siteStartMs ?? visit.startMs);
 }
 
-/** Observation id as Rubin writes it: `<code>_O_<dayobs>_<seqnum 6 digits>`. */
-export function obsId(instrumentCode: string, dayObs: number, seqNum: number): string {
-  return `${instrumentCode}_O_${dayObs}_${String(seqNum).padStart(6, '0')}`;
+/** Where the boresight stands at one instant: altitude, azimuth, hour angle, air mass. */
+export interface MountState {
+  /** Geometric altitude and azimuth (north through east, [0, 360)), degrees. */
+  readonly elDeg: number;
+  readonly azDeg: number;
+  /** Hour angle, hours, west positive (as HASTART). */
+  readonly haHours: number;
+  /** Kasten–Young air mass. */
+  readonly airmass: number;
 }
 
-/** Dark time of a snap: exposure plus the readout/shutter overhead the CCD integrates, s. */
-export function darkTimeOf(exposureTimeS: number): number {
-  return exposureTimeS + 0.5;
-}
-
-/** Altitude, azimuth (degrees, azimuth from north through east) and airmass at the site. */
-export function horizontalOf(
-  ra: number,
-  dec: number,
-  utcMs: number,
-): { altDeg: number; azDeg: number; airmass: number; lstDeg: number } {
-  const d2r = Math.PI / 180;
-  const jd = utcMs / 86_400_000 + 2440587.5;
-  const t = jd - 2451545.0;
-  const gmst = (280.46061837 + 360.98564736629 * t) % 360;
-  const lst = (((gmst + SITE.longitudeDeg) % 360) + 360) % 360;
-  const ha = (lst - ra) * d2r;
-  const lat = SITE.latitudeDeg * d2r;
-  const de = dec * d2r;
-  const sinAlt = Math.sin(lat) * Math.sin(de) + Math.cos(lat) * Math.cos(de) * Math.cos(ha);
-  const alt = Math.asin(Math.max(-1, Math.min(1, sinAlt)));
-  const az = Math.atan2(
-    -Math.cos(de) * Math.sin(ha),
-    Math.sin(de) * Math.cos(lat) - Math.cos(de) * Math.sin(lat) * Math.cos(ha),
-  );
+/** The mount's state pointing at ICRS (ra, dec) degrees at true UTC `utcMs` at `site`. */
+export function mountStateAt(ra: number, dec: number, utcMs: number, site: Site): MountState {
+  const p = icrsToHorizontal(ra, dec, utcMs, site);
   return {
-    altDeg: alt / d2r,
-    azDeg: (((az / d2r) % 360) + 360) % 360,
-    airmass: sinAlt > 0.05 ? 1 / sinAlt : 20,
-    lstDeg: lst,
+    elDeg: p.altDeg,
+    azDeg: p.azDeg,
+    haHours: p.haDeg / 15,
+    airmass: airmassKastenYoung(p.altDeg),
+  };
+}
+
+/** Telescope name as the header service writes it. */
+function telescopeOf(instrument: string): string {
+  return instrument === 'LATISS' ? 'Rubin Auxiliary Telescope' : 'Simonyi Survey Telescope';
+}
+
+/** Weather telemetry of a visit: the night's mean plus a small drift, deterministic. */
+function weatherOf(visit: PlannedVisit): {
+  airTempC: number;
+  pressurePa: number;
+  humidityPct: number;
+  windSpeedMs: number;
+  windDirDeg: number;
+} {
+  const night = new Prng(0x3ea7).fork(visit.night ?? 0);
+  const v = new Prng(0x3ea8).fork(visit.night ?? 0, visit.index);
+  return {
+    airTempC: 11 + 3 * night.gaussian() + 0.3 * v.gaussian(),
+    pressurePa: 74_150 + 150 * night.gaussian() + 10 * v.gaussian(),
+    humidityPct: Math.min(95, Math.max(5, 30 + 12 * night.gaussian() + 2 * v.gaussian())),
+    windSpeedMs: Math.max(0, 4 + 2.5 * night.gaussian() + 0.8 * v.gaussian()),
+    windDirDeg: (((night.uniform(0, 360) + 15 * v.gaussian()) % 360) + 360) % 360,
   };
 }
 
 /**
- * The cards the camera itself writes into a raw's primary header: identity of the image
- * (instrument, detector, sequence, snap) and its timing — shutter open (DATE-OBS), shutter
- * close (DATE-END, Rubin's end of integration), and the end of readout (READEND, with the
- * readout time READTIME in seconds), which `readoutEndMsOf` in `src/core/raw-header-times.ts`
- * reads back: the latency budget starts there.
- */
-export function cameraCards(meta: SnapMetadata): Cards {
-  const instrument = getInstrument(meta.instrument);
-  const detector = getDetector(instrument, meta.detector);
-  const dayObs = dayObsOf(meta.startMs);
-  const endMs = meta.startMs + meta.visit.exposureTimeS * 1000;
-  const readoutS = meta.readoutS ?? NOMINAL_READOUT_S;
-  const readEndMs = endMs + readoutS * 1000;
-  return [
-    ['ORIGIN', 'promptly-sim', 'simulated summit'],
-    ['INSTRUME', meta.instrument, 'instrument'],
-    ['OBSID', obsId(instrument.code, dayObs, meta.seqNum), 'observation id'],
-    ['CURINDEX', meta.snap + 1, 'snap index in the group, from 1'],
-    ['MAXINDEX', meta.visit.snaps, 'snaps in the group'],
-    ['DAYOBS', String(dayObs), 'observing night'],
-    ['SEQNUM', meta.seqNum, 'sequence number'],
-    ['IMGTYPE', 'OBJECT'],
-    ['EXPTIME', meta.visit.exposureTimeS, 'exposure time, s'],
-    ['DARKTIME', darkTimeOf(meta.visit.exposureTimeS), 'dark time, s'],
-    ['DATE-OBS', new Date(meta.startMs).toISOString(), 'shutter open (UTC)'],
-    ['DATE-END', new Date(endMs).toISOString(), 'shutter close (UTC)'],
-    ['MJD-OBS', mjdOf(meta.startMs), 'shutter open, MJD (UTC)'],
-    ['MJD-END', mjdOf(endMs)],
-    [READOUT_TIME_KEYWORD, readoutS, 'readout after shutter close, s'],
-    [READOUT_END_KEYWORD, new Date(readEndMs).toISOString(), 'end of readout (UTC)'],
-    ['DETECTOR', detector.id, 'detector id'],
-    ['DETNAME', detector.name],
-    ['RAFTBAY', detector.raft],
-    ['CCDSLOT', detector.sensor],
-    ['DETSER', `SIM-${detector.name}`, 'detector serial'],
-    ['CCD_MANU', detector.raft === 'RXX' ? 'ITL' : 'E2V', 'CCD manufacturer'],
-    ['DATE', isoNoZone(readEndMs), 'file written (UTC)'],
-  ];
-}
-
-/**
- * The cards the header service supplies from telescope and observatory telemetry: pointing,
- * filter, group, program, site and weather, the detector's WCS. Its values win over a card of
- * the same keyword written by the camera (it knows the commanded state).
+ * The cards the header service supplies from telescope and observatory telemetry, with the
+ * keywords of ComCam's and LSSTCam's raws: site (OBS-LONG/-LAT/-ELEV, OBSGEO-X/Y/Z), the group,
+ * the commanded boresight (RA/DEC, RASTART…DECEND, ROTPA, TRACKSYS, RADESYS), the mount's state
+ * at shutter open and close (ELSTART/ELEND, AZSTART/AZEND, HASTART/HAEND in hours,
+ * AMSTART/AMEND) computed at the visit's true times at the site (`visit.siteStartMs`) with the
+ * sky module (precession, nutation), the observation's purpose (OBJECT, PROGRAM, REASON,
+ * OBSANNOT), filter (FILTBAND, FILTER), weather and the DIMM seeing, and the WCS the header
+ * service derives from the boresight and camera geometry (`wcs`: the reported pointing, not
+ * the truth). AIRMASS (mid-visit, from `visit.conditions`) is kept for tools that read it.
+ * Its values win over a camera card of the same keyword.
  */
 export function headerServiceCards(meta: SnapMetadata, wcs?: CelestialWcs): Cards {
   const v = meta.visit;
-  const midMs = meta.startMs + v.exposureTimeS * 500;
-  const hz = horizontalOf(v.ra, v.dec, midMs);
+  const site = CERRO_PACHON;
+  const endMs = meta.startMs + v.exposureTimeS * 1000;
+  const start = mountStateAt(v.ra, v.dec, siteTimeOf(v, meta.startMs), site);
+  const end = mountStateAt(v.ra, v.dec, siteTimeOf(v, endMs), site);
+  const geo = geocentricOf(site);
+  const lon = (site.longitudeDeg * Math.PI) / 180;
+  const weather = weatherOf(v);
+  const dimm =
+    (v.conditions?.zenithSeeingArcsec ?? v.seeingArcsec ?? 0.7) *
+    Math.exp(0.05 * new Prng(0xd1aa).fork(v.night ?? 0, v.index).gaussian());
   const cards: [string, string | number | boolean, string?][] = [
-    [
-      'TELESCOP',
-      meta.instrument === 'LATISS' ? 'Rubin Auxiliary Telescope' : 'Simonyi Survey Telescope',
-    ],
-    ['OBSERVAT', 'Rubin Observatory'],
-    ['OBS-LAT', SITE.latitudeDeg, '[deg] site latitude'],
-    ['OBS-LONG', SITE.longitudeDeg, '[deg] site east longitude'],
-    ['OBS-ELEV', SITE.heightM, '[m] site elevation'],
     ['GROUPID', v.groupId, 'group of snaps of a visit'],
-    ['PROGRAM', v.survey, 'survey / observing block'],
-    ['FILTER', v.physicalFilter, 'physical filter'],
-    ['BAND', v.band],
-    ['RA', v.ra, '[deg] boresight RA (ICRS)'],
-    ['DEC', v.dec, '[deg] boresight Dec (ICRS)'],
-    ['RASTART', v.ra, '[deg] RA at shutter open'],
-    ['DECSTART', v.dec, '[deg] Dec at shutter open'],
+    ['TELESCOP', telescopeOf(meta.instrument), 'telescope'],
+    ['OBS-LONG', site.longitudeDeg, '[deg] site east longitude'],
+    ['OBS-LAT', site.latitudeDeg, '[deg] site geodetic latitude'],
+    ['OBS-ELEV', site.heightM, '[m] site elevation'],
+    ['OBSGEO-X', EARTH_RADIUS_M * geo.rhoCosPhi * Math.cos(lon), '[m] site ITRS X'],
+    ['OBSGEO-Y', EARTH_RADIUS_M * geo.rhoCosPhi * Math.sin(lon), '[m] site ITRS Y'],
+    ['OBSGEO-Z', EARTH_RADIUS_M * geo.rhoSinPhi, '[m] site ITRS Z'],
+    ['RA', v.ra, '[deg] commanded boresight RA (ICRS)'],
+    ['DEC', v.dec, '[deg] commanded boresight Dec (ICRS)'],
+    ['RASTART', v.ra, '[deg] boresight RA at shutter open'],
+    ['DECSTART', v.dec, '[deg] boresight Dec at shutter open'],
+    ['RAEND', v.ra, '[deg] boresight RA at shutter close'],
+    ['DECEND', v.dec, '[deg] boresight Dec at shutter close'],
     ['ROTPA', v.rotationDeg, '[deg] sky rotation angle'],
-    ['ROTCOORD', 'sky'],
-    ['ELSTART', hz.altDeg, '[deg] elevation at mid-exposure'],
-    ['AZSTART', hz.azDeg, '[deg] azimuth at mid-exposure'],
-    ['AIRMASS', hz.airmass, 'airmass at mid-exposure'],
-    ['HASTART', ((((hz.lstDeg - v.ra) % 360) + 540) % 360) - 180, '[deg] hour angle'],
-    ['SEEING', v.seeingArcsec ?? 0.8, '[arcsec] DIMM seeing FWHM'],
-    ['TEMPAMB', 10.5, '[C] ambient temperature'],
-    ['PRESSURE', 743.2, '[hPa] barometric pressure'],
-    ['HUMIDITY', 24.0, '[%] relative humidity'],
-    ['WINDSPD', 3.2, '[m/s] wind speed'],
-    ['DOMEAZ', hz.azDeg, '[deg] dome azimuth'],
-    ['SHUTTIME', 1.0, '[s] shutter travel time'],
+    ['ROTCOORD', 'sky', 'rotation coordinate frame'],
+    ['HASTART', start.haHours, '[h] hour angle at shutter open'],
+    ['ELSTART', start.elDeg, '[deg] elevation at shutter open'],
+    ['AZSTART', start.azDeg, '[deg] azimuth at shutter open'],
+    ['AMSTART', start.airmass, 'air mass at shutter open'],
+    ['HAEND', end.haHours, '[h] hour angle at shutter close'],
+    ['ELEND', end.elDeg, '[deg] elevation at shutter close'],
+    ['AZEND', end.azDeg, '[deg] azimuth at shutter close'],
+    ['AMEND', end.airmass, 'air mass at shutter close'],
+    ['AIRMASS', v.conditions?.airmass ?? (start.airmass + end.airmass) / 2, 'air mass, mid-visit'],
+    ['TRACKSYS', 'RADEC', 'tracking system'],
+    ['RADESYS', 'ICRS', 'equatorial coordinate system'],
+    ['FOCUSZ', 0, '[mm] camera hexapod focus offset'],
+    ['OBJECT', v.fieldId === undefined ? 'UNKNOWN' : `field_${v.fieldId}`, 'target name'],
+    ['VIGNETTE', 'NO', 'dome vignetting'],
+    ['VIGN_MIN', 'NO', 'least dome vignetting during the exposure'],
+    ['PROGRAM', v.survey, 'survey / observing block'],
+    ['REASON', 'science', 'reason for the observation'],
+    ['OBSANNOT', '', 'observer annotation'],
+    ['FILTBAND', v.band, 'filter band'],
+    ['FILTER', v.physicalFilter, 'physical filter'],
+    ['AIRTEMP', weather.airTempC, '[C] outside air temperature'],
+    ['PRESSURE', weather.pressurePa, '[Pa] barometric pressure'],
+    ['HUMIDITY', weather.humidityPct, '[%] relative humidity'],
+    ['WINDSPD', weather.windSpeedMs, '[m/s] wind speed'],
+    ['WINDDIR', weather.windDirDeg, '[deg] wind direction'],
+    ['SEEING', dimm, '[arcsec] DIMM seeing FWHM, zenith, 500 nm'],
   ];
-  if (wcs) for (const [k, val, c] of toKeywords(wcs)) cards.push([k, val, c]);
+  if (wcs) {
+    const present = new Set(cards.map((c) => c[0]));
+    for (const [k, val, c] of toKeywords(wcs)) if (!present.has(k)) cards.push([k, val, c]);
+  }
   return cards;
 }
 

@@ -35,6 +35,12 @@ export interface PlannedVisit {
   readonly pair?: 0 | 1;
   /** Site, Sun, Moon, sky and weather of the visit at its true time. */
   readonly conditions?: VisitConditions;
+  /**
+   * Start of the first exposure at its true time at the site, ms UTC: `startMs` less the
+   * replay offset of a live summit (equal to `startMs` offline). Alt/az, air mass and hour
+   * angle are computed at true times; absent, `startMs` is taken as true.
+   */
+  readonly siteStartMs?: number;
 }
 
 /** One kind of visit: survey name, snaps, exposure time of a snap (s). */
@@ -93,9 +99,34 @@ export interface NightPlanOptions {
   readonly pairGapS?: number | undefined;
 }
 
-/** The physical filter name the camera reports for a band (ComCam/LSSTCam style). */
+/** ComCam's filters in use by band (obs_lsst `filters.py`: `<band>_<SN serial>`). */
+const COMCAM_FILTERS: Readonly<Record<string, string>> = {
+  u: 'u_02',
+  g: 'g_01',
+  r: 'r_03',
+  i: 'i_06',
+  z: 'z_03',
+  y: 'y_04',
+};
+/** LSSTCam's filters by band (obs_lsst `LsstCamFiltersBaseline`: `<band>_<filter number>`). */
+const LSSTCAM_FILTERS: Readonly<Record<string, string>> = {
+  u: 'u_24',
+  g: 'g_6',
+  r: 'r_57',
+  i: 'i_39',
+  z: 'z_20',
+  y: 'y_10',
+};
+
+/**
+ * The physical filter name the camera reports for a band (FILTER; FILTBAND is the band):
+ * ComCam's and LSSTCam's filter names as obs_lsst defines them, LATISS's `SDSS<band>_65mm`
+ * with an empty grating wheel.
+ */
 export function physicalFilterOf(instrument: string, band: string): string {
-  return instrument === 'LATISS' ? `SDSS${band}_65mm~empty` : `${band}_0${band.charCodeAt(0) % 10}`;
+  if (instrument === 'LATISS') return `SDSS${band}_65mm~empty`;
+  const table = instrument === 'LSSTCam' ? LSSTCAM_FILTERS : COMCAM_FILTERS;
+  return table[band] ?? band;
 }
 
 /** Schedules already computed, by the options that decide them (pure, so safe to share). */
@@ -188,6 +219,7 @@ export function plannedVisit(options: NightPlanOptions, index: number): PlannedV
     index,
     groupId: isoNoZone(startMs),
     startMs,
+    siteStartMs: sv.startMs,
     band: sv.band,
     physicalFilter: physicalFilterOf(options.instrument, sv.band),
     ra: sv.field.raDeg,

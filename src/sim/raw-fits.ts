@@ -9,7 +9,7 @@ import {
   type WritableHdu,
 } from '../fits/index.js';
 import type { CelestialWcs } from '../wcs/index.js';
-import type { DetectorGeometry } from './amp-layout.js';
+import { ampTransform, type DetectorGeometry } from './amp-layout.js';
 import type { AmpElectronics } from './camera.js';
 import {
   cameraCards,
@@ -24,43 +24,50 @@ export { obsId, type SnapMetadata } from './header-service.js';
 export interface RawFitsOptions {
   /** Rice-compress each amplifier HDU (as fpack / the camera writes); default true. */
   readonly compress?: boolean;
-  /** The detector's WCS, written to the primary header by the header service. */
+  /**
+   * The detector's WCS as the header service derives it from the reported pointing and the
+   * camera geometry, written to the primary header (never the true WCS, which is truth only).
+   */
   readonly wcs?: CelestialWcs;
   /** More primary cards (appended after the merged header). */
   readonly extraCards?: Cards;
 }
 
-/** The amplifier HDU header cards: sections, gain, read noise, bias level. */
+/**
+ * The amplifier HDU header cards, as the camera writes them (CHANNEL, CCDSUM, DATASEC, DETSEC,
+ * DETSIZE, DTV1/2, DTM1_1…DTM2_2) plus what promptly's ISR reads from them: BIASSEC and PARSEC
+ * (overscans), GAIN (e⁻/ADU), RDNOISE (e⁻) and BIASLVL (ADU) — the simulated electronics'
+ * nominal values, which the real camera leaves to calibration products.
+ */
 function ampCards(geometry: DetectorGeometry, i: number, e: AmpElectronics | undefined): Cards {
   const amp = geometry.amps[i]!;
+  const t = ampTransform(geometry, amp);
   return [
+    ['CHANNEL', amp.channel, 'readout channel'],
+    ['CCDSUM', '1 1', 'on-chip binning'],
     ['DATASEC', amp.datasec, 'imaging area'],
+    ['DETSEC', amp.detsec, 'place in the detector'],
+    ['DETSIZE', geometry.detsize, 'assembled detector size'],
+    ['DTV1', t.dtv1, 'detector transformation vector'],
+    ['DTV2', t.dtv2, 'detector transformation vector'],
+    ['DTM1_1', t.dtm11, 'detector transformation matrix'],
+    ['DTM2_2', t.dtm22, 'detector transformation matrix'],
+    ['DTM1_2', 0, 'detector transformation matrix'],
+    ['DTM2_1', 0, 'detector transformation matrix'],
     ['BIASSEC', amp.biassec, 'serial overscan'],
     ['PARSEC', amp.parsec, 'parallel overscan'],
-    ['DETSEC', amp.detsec, 'place in the detector'],
-    [
-      'DTV1',
-      amp.flipX ? amp.x0 + geometry.ampWidth + 1 + geometry.prescan : amp.x0 - geometry.prescan,
-      'detector transformation vector',
-    ],
-    [
-      'DTV2',
-      amp.flipY ? amp.y0 + geometry.ampHeight + 1 : amp.y0,
-      'detector transformation vector',
-    ],
-    ['DTM1_1', amp.flipX ? -1 : 1, 'detector transformation matrix'],
-    ['DTM2_2', amp.flipY ? -1 : 1, 'detector transformation matrix'],
-    ['GAIN', e?.gain ?? 1, 'e-/ADU'],
-    ['RDNOISE', e?.readNoiseE ?? 0, 'read noise, e-'],
-    ['BIASLVL', e?.biasLevelAdu ?? 0, 'nominal bias level, ADU'],
+    ['GAIN', e?.gain ?? 1, 'e-/ADU (simulated electronics)'],
+    ['RDNOISE', e?.readNoiseE ?? 0, 'read noise, e- (simulated electronics)'],
+    ['BIASLVL', e?.biasLevelAdu ?? 0, 'nominal bias level, ADU (simulated electronics)'],
   ];
 }
 
 /**
  * A raw as the camera and header service write it: a data-less primary header (camera
  * cards merged with the header service's: pointing, filter, site, weather, WCS), then 16
- * int32 amplifier HDUs (EXTNAME SegmentNN) with DATASEC, BIASSEC, PARSEC, DETSEC, GAIN and
- * RDNOISE, Rice-compressed in one-row tiles by default. Deterministic: the same inputs give
+ * int32 amplifier HDUs in the camera's order (EXTNAME Segment10…17, Segment07…00) with their
+ * sections and detector transformation ({@link ampCards}), Rice-compressed in one-row tiles
+ * by default. Deterministic: the same inputs give
  * the same bytes.
  */
 export async function rawFits(
@@ -70,7 +77,10 @@ export async function rawFits(
   amps: readonly Int32Array[],
   options: RawFitsOptions = {},
 ): Promise<Uint8Array> {
-  const cards = mergeHeaderCards(cameraCards(meta), headerServiceCards(meta, options.wcs));
+  const cards = mergeHeaderCards(
+    cameraCards(meta, geometry),
+    headerServiceCards(meta, options.wcs),
+  );
   const primary = primaryHdu([...cards, ...(options.extraCards ?? [])]);
   const compress = options.compress ?? true;
   const ampHdus: WritableHdu[] = geometry.amps.map((amp, i) => {

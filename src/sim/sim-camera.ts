@@ -1,13 +1,15 @@
-import type { CelestialWcs } from '../wcs/index.js';
+import { toKeywords, type CelestialWcs } from '../wcs/index.js';
 import type { GeometryOptions } from './amp-layout.js';
 import { readOut } from './camera.js';
 import { detectorModel, type DetectorModel } from './detector-model.js';
 import { renderScene, type SnapTruth } from './detector-scene.js';
-import { detectorWcs, focalPlane, type FocalPlane } from './focal-plane.js';
-import { darkTimeOf } from './header-service.js';
+import { detectorWcs, focalPlane, type FocalPlane, type Pointing } from './focal-plane.js';
+import { darkTimeOf } from './camera-header.js';
 import type { PlannedVisit } from './night-plan.js';
 import { atmosphericThroughput } from './photometry.js';
+import { pointingError, truePointing, type PointingError } from './pointing-model.js';
 import { Prng } from './prng.js';
+import { psfField } from './psf-field.js';
 import { rawFits } from './raw-fits.js';
 import type { RenderBuffers } from './render-buffers.js';
 import type { SkyModel } from './sky-catalog.js';
@@ -31,7 +33,13 @@ export interface SimCameraOptions extends GeometryOptions {
 export interface SimRaw {
   readonly bytes: Uint8Array;
   readonly truth: SnapTruth;
+  /** The true WCS the raw was rendered with (the header carries {@link SimCamera.headerWcs}). */
   readonly wcs: CelestialWcs;
+}
+
+/** The pointing a visit's raws report: the commanded boresight and rotation. */
+function reportedPointing(visit: PlannedVisit): Pointing {
+  return { ra: visit.ra, dec: visit.dec, rotationDeg: visit.rotationDeg };
 }
 
 /**
@@ -65,13 +73,30 @@ export class SimCamera {
     return m;
   }
 
-  /** The WCS of a detector for a visit's pointing. */
+  /** The telescope's pointing and rotator error in a visit (deterministic in seed and visit). */
+  pointingError(visit: PlannedVisit): PointingError {
+    return pointingError(this.options.seed, visit.index);
+  }
+
+  /** Where the telescope really pointed in a visit: the reported pointing plus its error. */
+  truePointing(visit: PlannedVisit): Pointing {
+    return truePointing(reportedPointing(visit), this.pointingError(visit));
+  }
+
+  /**
+   * The true WCS of a detector in a visit: the one its raws are rendered with, kept in truth
+   * only (differs from {@link headerWcs} by the pointing and rotator error).
+   */
   wcs(visit: PlannedVisit, detector: number): CelestialWcs {
-    return detectorWcs(this.focalPlane, detector, {
-      ra: visit.ra,
-      dec: visit.dec,
-      rotationDeg: visit.rotationDeg,
-    });
+    return detectorWcs(this.focalPlane, detector, this.truePointing(visit));
+  }
+
+  /**
+   * The WCS the header service writes into a raw: from the reported boresight and rotation
+   * and the camera geometry, as obs_lsst builds a raw's initial WCS.
+   */
+  headerWcs(visit: PlannedVisit, detector: number): CelestialWcs {
+    return detectorWcs(this.focalPlane, detector, reportedPointing(visit));
   }
 
   /**
@@ -89,8 +114,10 @@ export class SimCamera {
     const o = this.options;
     const g = this.focalPlane.placement(detector).geometry;
     const model = this.model(detector);
-    const wcs = this.wcs(visit, detector);
-    const { electrons, truth } = renderScene(
+    const pointing = this.truePointing(visit);
+    const wcs = detectorWcs(this.focalPlane, detector, pointing);
+    const seeingArcsec = visit.seeingArcsec ?? 0.8;
+    const { electrons, truth: sceneTruth } = renderScene(
       {
         seed: o.seed,
         sky: this.sky,
@@ -106,7 +133,15 @@ export class SimCamera {
         visitStartMs: visit.startMs,
         exposureTimeS: visit.exposureTimeS,
         darkTimeS: darkTimeOf(visit.exposureTimeS),
-        seeingArcsec: visit.seeingArcsec ?? 0.8,
+        seeingArcsec,
+        psfField: psfField({
+          seed: o.seed,
+          visitIndex: visit.index,
+          snap,
+          seeingArcsec,
+          focalPlane: this.focalPlane,
+          detector,
+        }),
         ...(visit.conditions
           ? {
               skyMagPerArcsec2: visit.conditions.skyMagPerArcsec2,
@@ -143,8 +178,13 @@ export class SimCamera {
       g,
       model.electronics,
       amps,
-      { compress: o.compress ?? true, wcs },
+      { compress: o.compress ?? true, wcs: this.headerWcs(visit, detector) },
     );
+    const truth: SnapTruth = {
+      ...sceneTruth,
+      pointing: { ...pointing, error: this.pointingError(visit) },
+      wcs: Object.fromEntries(toKeywords(wcs).map(([k, v]) => [k, v])),
+    };
     return { bytes, truth, wcs };
   }
 }

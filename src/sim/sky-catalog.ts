@@ -107,9 +107,12 @@ export function starsInBox(
     const n = raCells(j);
     const cellOf = (ra: number): number =>
       Math.min(n - 1, Math.floor((((ra % 360) + 360) % 360) / (360 / n)));
-    const first = cellOf(box.raMin);
+    // a box spanning the whole circle (raMax − raMin ≥ 360, as near a pole) takes every cell:
+    // cellOf(360) is cell 0 again
+    const whole = !wraps && box.raMax - box.raMin >= 360;
+    const first = whole ? 0 : cellOf(box.raMin);
     const last = cellOf(box.raMax);
-    const count = wraps || last < first ? n - first + last + 1 : last - first + 1;
+    const count = whole ? n : wraps || last < first ? n - first + last + 1 : last - first + 1;
     for (let c = 0; c < Math.min(count, n); c++) {
       const start = out.ra.length;
       cellStars(sky, j, (first + c) % n, out);

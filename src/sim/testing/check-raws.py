@@ -16,11 +16,17 @@ import numpy as np
 from astropy.io import fits
 from astropy.wcs import WCS
 
+# Keywords of ComCam/LSSTCam raws (obs_lsst tests/headers) that a simulated raw must carry.
 REQUIRED = [
-    "INSTRUME", "OBSID", "GROUPID", "DAYOBS", "SEQNUM", "EXPTIME", "DARKTIME", "FILTER",
-    "BAND", "RA", "DEC", "ROTPA", "MJD-OBS", "DATE-OBS", "DETSER", "RAFTBAY", "CCDSLOT",
-    "TELESCOP", "CURINDEX", "MAXINDEX", "AIRMASS",
+    "INSTRUME", "TELESCOP", "OBSID", "GROUPID", "DAYOBS", "SEQNUM", "CAMCODE", "CONTRLLR",
+    "IMGTYPE", "EXPTIME", "DARKTIME", "FILTER", "FILTBAND", "RA", "DEC", "ROTPA", "ROTCOORD",
+    "TIMESYS", "DATE-OBS", "MJD-OBS", "DATE-BEG", "MJD-BEG", "DATE-END", "MJD-END",
+    "ELSTART", "ELEND", "AZSTART", "AZEND", "AMSTART", "AMEND", "HASTART", "HAEND",
+    "OBJECT", "PROGRAM", "REASON", "OBSANNOT", "LSST_NUM", "RAFTBAY", "CCDSLOT",
+    "CCD_MANU", "CCD_TYPE", "DETSIZE", "CURINDEX", "MAXINDEX", "OBS-LAT", "OBS-LONG",
+    "OBS-ELEV", "AIRMASS",
 ]
+AMP_REQUIRED = ["DATASEC", "DETSEC", "DETSIZE", "DTV1", "DTV2", "DTM1_1", "DTM2_2"]
 SEC = re.compile(r"^\[(\d+):(\d+),(\d+):(\d+)\]$")
 
 
@@ -42,6 +48,18 @@ def check(path):
             for k in REQUIRED:
                 if k not in prim:
                     problems.append(f"primary lacks {k}")
+            if prim.get("TIMESYS") != "TAI":
+                problems.append(f"TIMESYS {prim.get('TIMESYS')}")
+            try:
+                from astropy.time import Time
+                beg = Time(prim["DATE-BEG"], scale="tai")
+                if abs((beg.mjd - prim["MJD-BEG"]) * 86400) > 0.01:
+                    problems.append("DATE-BEG and MJD-BEG differ")
+                end = Time(prim["DATE-END"], scale="tai")
+                if abs((end - beg).sec - prim["EXPTIME"]) > 0.01:
+                    problems.append("DATE-END - DATE-BEG is not EXPTIME")
+            except Exception as e:  # noqa: BLE001 - reported as a problem
+                problems.append(f"dates: {e}")
             amps = [h for h in hdul[1:] if h.is_image and h.data is not None]
             out["amps"] = len(amps)
             out["compressed"] = all(isinstance(h, fits.CompImageHDU) for h in amps)
@@ -69,6 +87,9 @@ def check(path):
                     problems.append(f"{h.name} DETSEC size differs from DATASEC")
                 if "GAIN" not in h.header or "RDNOISE" not in h.header:
                     problems.append(f"{h.name} lacks GAIN/RDNOISE")
+                for k in AMP_REQUIRED:
+                    if k not in h.header:
+                        problems.append(f"{h.name} lacks {k}")
                 # Overscan is bias only: its median sits below the data's.
                 if np.median(h.data[d[2] - 1:d[3], b[0] - 1:b[1]]) > np.median(h.data[d[2] - 1:d[3], d[0] - 1:d[1]]) + 1:
                     problems.append(f"{h.name} overscan brighter than data")
