@@ -11,7 +11,8 @@ import { createOutcomeRecorder, startPromptService } from '../prompt/prompt-serv
 import { ensureTopology } from '../prompt/topology.js';
 import { ensureCalibrations } from '../sim/calibrations.js';
 import { SimCamera } from '../sim/sim-camera.js';
-import { simCameraOptions } from '../sim/sim-options.js';
+import { ensureRefcat } from '../sim/refcat/index.js';
+import { simCameraOptions, simPlanOptions } from '../sim/sim-options.js';
 import { Summit } from '../sim/summit.js';
 import { openBackends } from './embedded-backends.js';
 import { NightWatch } from './night-watch.js';
@@ -59,6 +60,18 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       timeMs: clock.now(),
     });
     log(`calibrations: ${written} written to the central repo`);
+    const refcat = await ensureRefcat({
+      central: backends.central,
+      instrument: instrument.name,
+      sky: camera.sky,
+      camera,
+      plan: simPlanOptions(instrument.name, config.sim),
+      detectors,
+      ...(options.hardSignal ? { signal: options.hardSignal } : {}),
+    });
+    log(
+      `refcat: ${refcat.written} of ${refcat.shards} shards (fields of ${refcat.visits} visits) written to the central repo`,
+    );
 
     await ensureTopology(bus, instrument.name, config.worker);
     const watch = await NightWatch.start({

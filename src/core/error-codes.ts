@@ -194,6 +194,11 @@ export const ERROR_CODES = {
     summary:
       'A site-astronomy input of the summit simulator (time, coordinate, night date or site) is not finite or is out of range.',
   },
+  PROMPTLY_E_REFCAT_INVALID: {
+    httpStatus: 422,
+    summary:
+      'A reference catalog shard or sky region is malformed: not a refcat FITS table, a column missing, or a position, radius or polygon out of range.',
+  },
   PROMPTLY_E_RAW_KEY_INVALID: {
     httpStatus: 422,
     summary: 'An arrived object key is not of the form instrument/detector/group/snap/file.',

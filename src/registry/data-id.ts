@@ -9,6 +9,7 @@ const INTEGER_DIMENSIONS: ReadonlySet<DimensionName> = new Set<DimensionName>([
   'visit',
   'day_obs',
   'patch',
+  'htm7',
 ]);
 
 const KNOWN: ReadonlySet<string> = new Set<string>(DIMENSION_NAMES);
@@ -17,7 +18,7 @@ function invalid(message: string): never {
   throw new PromptlyError('PROMPTLY_E_REGISTRY_INVALID', message);
 }
 
-/** True for a dimension whose values are integers (detector, snap, exposure, visit, day_obs, patch). */
+/** True for a dimension whose values are integers (detector, snap, exposure, visit, day_obs, patch, htm7). */
 export function isIntegerDimension(name: DimensionName): boolean {
   return INTEGER_DIMENSIONS.has(name);
 }

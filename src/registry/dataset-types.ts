@@ -44,6 +44,17 @@ export const DATASET_TYPES = {
     storageClass: 'Json',
     isCalibration: false,
   },
+  /**
+   * One shard (HTM level-7 trixel) of the reference catalog: a FITS binary table of
+   * positions at J2016.0, proper motions and grizy magnitudes with errors
+   * (src/sim/refcat/refcat-fits.ts), in run `collections.refcats`.
+   */
+  refcat: {
+    name: 'refcat',
+    dimensions: ['instrument', 'htm7'],
+    storageClass: 'SourceCatalog',
+    isCalibration: false,
+  },
   postISRCCD: {
     name: 'postISRCCD',
     dimensions: ['instrument', 'detector', 'group'],
@@ -80,6 +91,8 @@ export const collections = {
   calibRun: (instrument: string) => `${instrument}/calib/run`,
   /** Run that holds the deep templates of an instrument. */
   templates: (instrument: string) => `${instrument}/templates/deep`,
+  /** Run that holds the reference catalog shards an instrument's pipelines read. */
+  refcats: (instrument: string) => `${instrument}/refcats`,
   /** Raws of one visit-detector in a handler-local repo (one run each, so pruning is per item). */
   localRaw: (instrument: string, group: string, detector: number) =>
     `${instrument}/raw/${group}/${detector}`,

@@ -22,6 +22,8 @@ export interface DataId {
   readonly physical_filter?: string;
   /** Sky-map patch id (src/wcs/sky-map.ts): where templates live, independent of any visit. */
   readonly patch?: number;
+  /** HTM level-7 trixel id (sphgeom numbering, src/sim/refcat/htm.ts): a reference-catalog shard. */
+  readonly htm7?: number;
 }
 
 export type DimensionName = keyof DataId;
@@ -37,6 +39,7 @@ export const DIMENSION_NAMES: readonly DimensionName[] = [
   'band',
   'physical_filter',
   'patch',
+  'htm7',
 ];
 
 export interface DatasetType {

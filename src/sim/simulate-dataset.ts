@@ -16,6 +16,7 @@ import { SimCamera } from './sim-camera.js';
 import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
 import { WRITE_DELAY_MS } from './summit.js';
 import { patchesForImage, renderTemplate, templateFits, templateGrid } from './templates.js';
+import { shardsForVisits, writeRefcatShards } from './refcat/index.js';
 
 /** Options of {@link simulateDataset}. */
 export interface SimulateDatasetOptions {
@@ -63,6 +64,8 @@ export interface DatasetManifest {
   readonly raws: readonly string[];
   readonly calibrations: readonly string[];
   readonly templates: readonly string[];
+  /** Reference-catalog shards under the visits' fields, `refcat/refcat-<htm7>.fits`. */
+  readonly refcats: readonly string[];
   readonly truth: readonly string[];
   /** Event log, one JSON object per line. */
   readonly events: string;
@@ -87,7 +90,8 @@ function eventLine(a: SummitAction, file?: string): string {
  * Simulates a night offline into a self-contained directory, with no clock: `raws/` (one
  * Rice-compressed FITS per detector per snap, at the raw-store key), `calib/` (bias, dark,
  * flat per band, with validity), `templates/<band>/` (deep templates of every sky patch
- * the visits touch), `truth/<group>/<detector>.json` (injected transients per snap),
+ * the visits touch), `refcat/` (the reference-catalog shards under
+ * the fields, `src/sim/refcat`), `truth/<group>/<detector>.json` (injected transients per snap),
  * `events.jsonl` (next_visit, OCS events and file writes with their summit times, faults
  * applied) and `manifest.json`. The same options give byte-identical files.
  */
@@ -185,6 +189,22 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
   }
   log(`templates: ${templateFiles.length} files`);
 
+  // Reference catalog: the HTM level-7 shards under the visits' fields (dataset refcat).
+  const refcatFiles: string[] = [];
+  await writeRefcatShards(options.repo, {
+    instrument: instrument.name,
+    sky: camera.sky,
+    shards: shardsForVisits(camera, visits, detectors),
+    skipPresent: false,
+    onShard: async (shard, bytes) => {
+      const file = path.join('refcat', `refcat-${shard}.fits`);
+      await writeAt(outDir, file, bytes);
+      refcatFiles.push(file);
+    },
+    ...(signal ? { signal } : {}),
+  });
+  log(`refcat: ${refcatFiles.length} shards`);
+
   // The night: every action in summit-time order, raws rendered as they are written.
   const actions: SummitAction[] = [];
   let seq = 0;
@@ -275,6 +295,7 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
     raws,
     calibrations: calibFiles,
     templates: templateFiles,
+    refcats: refcatFiles,
     truth: truthFiles,
     events: 'events.jsonl',
   };

@@ -6,14 +6,16 @@ import { createStatusEmitter } from '../../observe/status-emitter.js';
 import { ensureTopology } from '../../prompt/topology.js';
 import { ensureCalibrations } from '../../sim/calibrations.js';
 import { SimCamera } from '../../sim/sim-camera.js';
-import { simCameraOptions } from '../../sim/sim-options.js';
+import { ensureRefcat } from '../../sim/refcat/index.js';
+import { simCameraOptions, simPlanOptions } from '../../sim/sim-options.js';
 import { Summit } from '../../sim/summit.js';
 import { openBus, openRawStore, rawBucketOf } from '../backends.js';
 import { openCentralRepo } from '../backends.js';
 import type { RunningRole } from '../role-runner.js';
 
 /**
- * The summit simulator as a role: writes the night's calibrations to the central repo, then
+ * The summit simulator as a role: writes the night's calibrations and the reference-catalog
+ * shards under its fields (`src/sim/refcat`) to the central repo, then
  * announces each visit on the bus and writes its raws, publishing each raw's S3 event on
  * `s3.events.<bucket>` as a Ceph RGW topic would. Its job ends with the night (`sim.visits`;
  * 0 = until SIGTERM); SIGTERM stops announcing and finishes the visits already announced.
@@ -35,6 +37,14 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
     geometry: (d) => camera.focalPlane.placement(d).geometry,
     model: (d) => camera.model(d),
     timeMs: clock.now(),
+  });
+  await ensureRefcat({
+    central,
+    instrument: instrument.name,
+    sky: camera.sky,
+    camera,
+    plan: simPlanOptions(instrument.name, config.sim),
+    detectors,
   });
   const summit = new Summit({
     instrument: instrument.name,

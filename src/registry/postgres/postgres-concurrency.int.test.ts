@@ -65,7 +65,11 @@ describe.skipIf(skipReason !== undefined)(
         const { rows } = await withAdminClient(url, (c) =>
           c.query<{ name: string }>(`select name from ${schema}.registry_migration`),
         );
-        expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_patch_dimension']);
+        expect(rows.map((r) => r.name)).toEqual([
+          '0001_initial',
+          '0002_patch_dimension',
+          '0003_htm7_dimension',
+        ]);
         await settle(
           regs.flatMap((r) => [r.registerDatasetType(RAW), r.registerDatasetType(BIAS)]),
         );

@@ -47,6 +47,7 @@ export interface DimensionColumns {
   band: string | null;
   physical_filter: string | null;
   patch: number | null;
+  htm7: number | null;
 }
 
 export interface DatasetTable extends DimensionColumns {
@@ -95,4 +96,5 @@ export const DIMENSION_COLUMNS = {
   band: 'band',
   physical_filter: 'physical_filter',
   patch: 'patch',
+  htm7: 'htm7',
 } as const satisfies Record<DimensionName, keyof DimensionColumns>;

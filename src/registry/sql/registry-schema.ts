@@ -112,6 +112,12 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('dataset').addColumn('patch', 'bigint').execute();
     },
   },
+  '0003_htm7_dimension': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Reference-catalog shards: HTM level-7 trixel ids, as Rubin's refcats are sharded.
+      await db.schema.alterTable('dataset').addColumn('htm7', 'bigint').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

@@ -30,6 +30,7 @@ export function dimensionColumns(
     band: null,
     physical_filter: null,
     patch: null,
+    htm7: null,
   };
   for (const [name, value] of entries) cols[DIMENSION_COLUMNS[name]] = value;
   return cols as unknown as DimensionColumns;
