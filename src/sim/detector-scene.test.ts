@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { bleed, renderScene } from './detector-scene.js';
+import { bleed, renderScene, starsOnDetector } from './detector-scene.js';
 import { plannedVisit } from './night-plan.js';
+import { makeTanWcs } from '../wcs/index.js';
 import { SimCamera } from './sim-camera.js';
+import { SKY_EPOCH_JYEAR, trueProperMotion } from './refcat/proper-motion.js';
 import { starsInBox } from './sky-catalog.js';
 import { VARIABLE_FRACTION, variability } from './transients.js';
 
@@ -38,6 +40,40 @@ describe('sky and instrument effects', () => {
     expect(east.length).toBeGreaterThan(0);
     expect(west.length).toBeGreaterThan(0);
     expect(whole.length).toBe(east.length + west.length);
+  });
+
+  it('draws stars where their true proper motions have taken them by the snap’s epoch', () => {
+    const sky = { seed: 9, densityPerDeg2: 20_000, magLimit: 24 };
+    const wcs = makeTanWcs({
+      crval: [150, -30],
+      crpix: [256, 256],
+      scaleArcsecPerPx: 0.2,
+      rotationDeg: 0,
+    });
+    const then = starsOnDetector(sky, wcs, 512, 512, 0.2);
+    const later = starsOnDetector(sky, wcs, 512, 512, 0.2, SKY_EPOCH_JYEAR + 50);
+    const at = new Map(Array.from(later.catalog.id, (id, k) => [id, k]));
+    let moved = 0;
+    let compared = 0;
+    for (let k = 0; k < then.catalog.length; k++) {
+      const j = at.get(then.catalog.id[k]!);
+      if (j === undefined) continue;
+      compared++;
+      const pm = trueProperMotion(
+        9,
+        then.catalog.id[k]!,
+        then.catalog.ra[k]!,
+        then.catalog.dec[k]!,
+        then.catalog.mag.r![k]!,
+      );
+      // 50 years of motion, in pixels of 0.2″
+      const expectPx = (Math.hypot(pm.pmRa, pm.pmDec) * 50) / 200;
+      const px = Math.hypot(later.x[j]! - then.x[k]!, later.y[j]! - then.y[k]!);
+      expect(px).toBeCloseTo(expectPx, 3);
+      if (px > 1) moved++;
+    }
+    expect(compared).toBeGreaterThan(20);
+    expect(moved).toBeGreaterThan(0);
   });
 
   it('makes a stable few percent of stars variable', () => {

@@ -7,6 +7,12 @@ import { Prng } from './prng.js';
 import type { PointingError } from './pointing-model.js';
 import { addPointSource, moffatPsf, MAX_STAMP_RADIUS_PX, type MoffatPsf } from './psf.js';
 import type { PsfField, PsfTruth } from './psf-field.js';
+import {
+  MAS_PER_DEG,
+  MAX_TRUE_PM_MAS_PER_YR,
+  SKY_EPOCH_JYEAR,
+  starsAtEpoch,
+} from './refcat/proper-motion.js';
 import { boundingBox, starsInBox, type SkyModel, type StarCatalog } from './sky-catalog.js';
 import {
   midExposureMjd,
@@ -78,6 +84,12 @@ export interface SceneInput {
   readonly exposureTimeS: number;
   readonly darkTimeS: number;
   readonly seeingArcsec: number;
+  /**
+   * Julian epoch (TT) of the snap at the site (the plan's true time, not the replaying summit's
+   * clock): stars are drawn where their true proper motions have taken them by then
+   * (`refcat/proper-motion.ts`); default the sky catalog's own epoch (stars unmoved).
+   */
+  readonly epochJyear?: number;
   /** The snap's PSF across the detector; default a round Moffat of `seeingArcsec` everywhere. */
   readonly psfField?: PsfField;
   /** Sky brightness, AB mag/arcsec² (the visit's moon- and twilight-lit sky); default dark zenith sky. */
@@ -95,10 +107,15 @@ export function starsOnDetector(
   width: number,
   height: number,
   pixelScaleArcsec: number,
+  epochJyear: number = SKY_EPOCH_JYEAR,
 ): { catalog: StarCatalog; x: Float64Array; y: Float64Array } {
   const corners = footprint(wcs, width, height);
-  const marginDeg = (MAX_STAMP_RADIUS_PX * pixelScaleArcsec) / 3600;
-  const catalog = starsInBox(sky, boundingBox(corners.ra, corners.dec, marginDeg));
+  // stars move ≤ MAX_TRUE_PM_MAS_PER_YR: widen the box so none moves in from outside it
+  const moveDeg = (MAX_TRUE_PM_MAS_PER_YR * Math.abs(epochJyear - SKY_EPOCH_JYEAR)) / MAS_PER_DEG;
+  const marginDeg = (MAX_STAMP_RADIUS_PX * pixelScaleArcsec) / 3600 + moveDeg;
+  const fixed = starsInBox(sky, boundingBox(corners.ra, corners.dec, marginDeg));
+  const catalog =
+    epochJyear === SKY_EPOCH_JYEAR ? fixed : starsAtEpoch(sky.seed, fixed, epochJyear);
   const { x, y } = skyToPix(wcs, catalog.ra, catalog.dec, { onDivergence: 'nan' });
   return { catalog, x, y };
 }
@@ -139,7 +156,14 @@ export function renderScene(
   const mjd = midExposureMjd(input.openMs, input.exposureTimeS);
   const sources: TruthSource[] = [];
 
-  const { catalog, x, y } = starsOnDetector(input.sky, wcs, w, h, input.pixelScaleArcsec);
+  const { catalog, x, y } = starsOnDetector(
+    input.sky,
+    wcs,
+    w,
+    h,
+    input.pixelScaleArcsec,
+    input.epochJyear,
+  );
   const mags = catalog.mag[band] ?? catalog.mag.r!;
   let drawn = 0;
   for (let k = 0; k < catalog.length; k++) {

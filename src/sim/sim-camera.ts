@@ -5,12 +5,14 @@ import { detectorModel, type DetectorModel } from './detector-model.js';
 import { renderScene, type SnapTruth } from './detector-scene.js';
 import { detectorWcs, focalPlane, type FocalPlane, type Pointing } from './focal-plane.js';
 import { darkTimeOf } from './camera-header.js';
+import { siteTimeOf } from './header-service.js';
 import type { PlannedVisit } from './night-plan.js';
 import { atmosphericThroughput } from './photometry.js';
 import { pointingError, truePointing, type PointingError } from './pointing-model.js';
 import { Prng } from './prng.js';
 import { psfField } from './psf-field.js';
 import { rawFits } from './raw-fits.js';
+import { julianEpochOfMs } from './refcat/proper-motion.js';
 import type { RenderBuffers } from './render-buffers.js';
 import type { SkyModel } from './sky-catalog.js';
 
@@ -134,6 +136,7 @@ export class SimCamera {
         exposureTimeS: visit.exposureTimeS,
         darkTimeS: darkTimeOf(visit.exposureTimeS),
         seeingArcsec,
+        epochJyear: julianEpochOfMs(siteTimeOf(visit, openMs)),
         psfField: psfField({
           seed: o.seed,
           visitIndex: visit.index,

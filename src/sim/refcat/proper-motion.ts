@@ -10,8 +10,9 @@ import { cross, dot, normalize, raDecOf, unitVector, type Vec3 } from './htm.js'
  * the seed and the star's id, so the truth and the reference catalog agree on it.
  *
  * Epoch: the catalog's (ra, dec) are the true positions at {@link SKY_EPOCH_JYEAR}, the
- * default night (2026-11-13). A renderer that draws them unmoved is then right to < 1 mas
- * for that night; for any other epoch it should draw {@link starsAtEpoch} instead.
+ * default night (2026-11-13). The renderer draws {@link starsAtEpoch} at each snap's epoch at
+ * the site (`detector-scene.ts`), so later nights see the stars moved; templates are drawn at
+ * this epoch.
  *
  * Model (per component, μα* = μα cos δ and μδ, mas/yr): Gaussian with
  * σ(r, b) = 5 × 10^(−0.1 (r − 18)) × (0.6 + 0.8 |sin b|) — nearer (brighter) stars move
