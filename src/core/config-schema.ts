@@ -257,6 +257,10 @@ export const simConfigSchema = z.strictObject({
   starDensityPerDeg2: z.number().nonnegative().default(20_000),
   /** Faintest catalog star, AB mag in r. */
   magLimit: z.number().default(24),
+  /** Draw galaxies (Sérsic discs and ellipticals, `src/sim/galaxy-catalog.ts`). */
+  galaxies: z.boolean().default(true),
+  /** Faintest galaxy drawn, AB mag in r, [16, 28]. */
+  galaxyMagLimit: z.number().min(16).max(28).default(24.5),
   /**
    * Median zenith seeing FWHM at 500 nm, arcseconds; each visit draws about it (lognormal) and
    * its PSF is that × airmass^0.6 × (λ / 500 nm)^−0.2.

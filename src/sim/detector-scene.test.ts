@@ -100,6 +100,61 @@ describe('sky and instrument effects', () => {
     expect(image[20 * w + 1]).toBe(100);
   });
 
+  it('draws the sky’s galaxies into a detector, and none when the sky has none', () => {
+    const options = {
+      instrument: 'LATISS',
+      seed: 4,
+      scale: 0.15,
+      starDensityPerDeg2: 0,
+      magLimit: 22,
+      transientsPerDetector: 0,
+      cosmicRatePerCm2S: 0,
+    };
+    const visit = plannedVisit(
+      {
+        instrument: 'LATISS',
+        firstStartMs: Date.UTC(2026, 10, 21, 3),
+        visits: 1,
+        cadenceS: 35,
+        exposureTimeS: 30,
+        snaps: 1,
+        readoutS: 2,
+        bands: ['r'],
+        survey: 'TEST',
+        seed: 4,
+      },
+      0,
+    );
+    const render = (camera: SimCamera) =>
+      renderScene({
+        seed: 4,
+        sky: camera.sky,
+        geometry: camera.focalPlane.placement(0).geometry,
+        model: camera.model(0),
+        wcs: camera.wcs(visit, 0),
+        pixelScaleArcsec: camera.focalPlane.pixelScaleArcsec,
+        band: 'r',
+        visitIndex: 0,
+        detector: 0,
+        snap: 0,
+        openMs: visit.startMs,
+        visitStartMs: visit.startMs,
+        exposureTimeS: 30,
+        darkTimeS: 30.5,
+        seeingArcsec: 0.7,
+        transientsPerDetector: 0,
+        cosmicRatePerCm2S: 0,
+      });
+    const bare = render(new SimCamera(options));
+    const withGalaxies = render(new SimCamera({ ...options, galaxyMagLimit: 24.5 }));
+    expect(bare.truth.galaxies).toBe(0);
+    expect(withGalaxies.truth.galaxies).toBeGreaterThan(20);
+    const sum = (a: Float32Array): number => a.reduce((x, y) => x + y, 0);
+    // the galaxies' light, well above the sky's shot noise over the detector
+    const extra = sum(withGalaxies.electrons) - sum(bare.electrons);
+    expect(extra).toBeGreaterThan(10 * Math.sqrt(sum(bare.electrons)));
+  });
+
   it('adds cosmic rays, dark current, dead columns and saturated stars to a detector', () => {
     const camera = new SimCamera({
       instrument: 'LATISS',

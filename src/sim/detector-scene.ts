@@ -2,6 +2,7 @@ import { footprint, pixToSky, skyToPix, type CelestialWcs } from '../wcs/index.j
 import type { DetectorGeometry } from './amp-layout.js';
 import type { DetectorModel } from './detector-model.js';
 import { PIXEL_SIZE_MM } from './focal-plane.js';
+import { drawGalaxies, galaxiesOnImage } from './galaxy-layer.js';
 import { FULL_WELL_E, electronsOf, skyElectrons } from './photometry.js';
 import { Prng } from './prng.js';
 import type { PointingError } from './pointing-model.js';
@@ -50,6 +51,8 @@ export interface SnapTruth {
   readonly skyE: number;
   /** Catalog stars drawn (the template shows them too). */
   readonly stars: number;
+  /** Catalog galaxies drawn (`galaxy-catalog.ts`; the template shows them too). */
+  readonly galaxies: number;
   readonly sources: readonly TruthSource[];
   readonly cosmicRays: readonly CosmicRay[];
   /** Pixels at full well after bleeding. */
@@ -192,6 +195,17 @@ export function renderScene(
     }
   }
 
+  const galaxies = galaxiesOnImage(input.sky, wcs, w, h, input.pixelScaleArcsec);
+  const galaxyMags = galaxies.catalog.mag[band] ?? galaxies.catalog.mag.r!;
+  const galaxiesDrawn = drawGalaxies(
+    image,
+    w,
+    h,
+    galaxies,
+    psfAt,
+    (k) => electronsOf(galaxyMags[k]!, band, input.exposureTimeS) * fluxScale,
+  );
+
   // Transients are fixed per visit: every snap sees the same ones (moving ones moved on).
   const t = visitTransients({
     seed: input.seed,
@@ -284,6 +298,7 @@ export function renderScene(
       ...(centre && field ? { psf: { ...centre, seeingFactor: field.seeingFactor } } : {}),
       skyE,
       stars: drawn,
+      galaxies: galaxiesDrawn,
       sources,
       cosmicRays,
       saturatedPixels,

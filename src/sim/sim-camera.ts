@@ -23,6 +23,8 @@ export interface SimCameraOptions extends GeometryOptions {
   /** Stars per square degree brighter than magLimit (r). */
   readonly starDensityPerDeg2: number;
   readonly magLimit: number;
+  /** Faintest galaxy drawn, AB mag in r; absent: no galaxies (the config's default draws them). */
+  readonly galaxyMagLimit?: number;
   readonly transientsPerDetector: number;
   readonly cosmicRatePerCm2S: number;
   /** Rice-compress the amplifier HDUs; default true. */
@@ -61,6 +63,7 @@ export class SimCamera {
       seed: options.seed,
       densityPerDeg2: options.starDensityPerDeg2,
       magLimit: options.magLimit,
+      ...(options.galaxyMagLimit !== undefined ? { galaxyMagLimit: options.galaxyMagLimit } : {}),
     };
   }
 

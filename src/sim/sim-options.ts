@@ -18,6 +18,7 @@ export function simCameraOptions(instrument: string, sim: SimConfig): SimCameraO
     parallelOverscan: sim.parallelOverscan,
     starDensityPerDeg2: sim.starDensityPerDeg2,
     magLimit: sim.magLimit,
+    ...(sim.galaxies ? { galaxyMagLimit: sim.galaxyMagLimit } : {}),
     transientsPerDetector: sim.transientsPerDetector,
     cosmicRatePerCm2S: sim.cosmicRatePerCm2S,
     compress: sim.compress,

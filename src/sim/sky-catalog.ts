@@ -18,13 +18,15 @@ export interface StarCatalog {
   readonly length: number;
 }
 
-/** What defines the sky: the seed, the star density and the faint limit. */
+/** What defines the sky: the seed, the star density and the faint limits. */
 export interface SkyModel {
   readonly seed: number;
   /** Stars brighter than `magLimit` per square degree. */
   readonly densityPerDeg2: number;
   /** Faintest star, AB mag in r. */
   readonly magLimit: number;
+  /** Faintest galaxy, AB mag in r (`galaxy-catalog.ts`); absent: a sky without galaxies. */
+  readonly galaxyMagLimit?: number;
 }
 
 /** Band offsets from r for a colour c = g − r in [−0.2, 1.6] (a main-sequence-like locus). */
@@ -32,7 +34,8 @@ function colourOffsets(c: number): Record<string, number> {
   return { u: 1.3 * c + 0.9, g: c, r: 0, i: -0.4 * c, z: -0.6 * c - 0.02, y: -0.7 * c - 0.05 };
 }
 
-function poisson(rng: Prng, mean: number): number {
+/** A Poisson draw of the given mean (normal approximation above 30). */
+export function poisson(rng: Prng, mean: number): number {
   if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * rng.gaussian()));
   const l = Math.exp(-mean);
   let k = 0;
@@ -56,14 +59,9 @@ function cellStars(
   i: number,
   out: { id: number[]; ra: number[]; dec: number[]; mags: number[][] },
 ): void {
-  const dec0 = -90 + j * CELL_DEG;
-  const dec1 = dec0 + CELL_DEG;
-  const nRa = raCells(j);
-  const ra0 = (i * 360) / nRa;
-  const width = 360 / nRa;
+  const { dec0, dec1, ra0, width, areaDeg2 } = cellExtent(j, i);
   const s0 = Math.sin((dec0 * Math.PI) / 180);
   const s1 = Math.sin((dec1 * Math.PI) / 180);
-  const areaDeg2 = ((width * Math.PI) / 180) * (s1 - s0) * (180 / Math.PI) ** 2;
   const rng = new Prng(sky.seed).fork(0x5a7, j, i);
   const n = poisson(rng, sky.densityPerDeg2 * areaDeg2);
   const a = 0.3 * Math.LN10;
@@ -84,25 +82,31 @@ function raCells(j: number): number {
   return Math.max(1, Math.floor((360 * Math.cos((decMid * Math.PI) / 180)) / CELL_DEG));
 }
 
+/** An RA/Dec box, degrees: ra ∈ [raMin, raMax] (wraps when raMin > raMax), dec ∈ [decMin, decMax]. */
+export interface RaDecBox {
+  readonly raMin: number;
+  readonly raMax: number;
+  readonly decMin: number;
+  readonly decMax: number;
+}
+
+/** Whether (ra, dec) degrees lies in `box`. */
+export function raDecBoxTest(box: RaDecBox): (ra: number, dec: number) => boolean {
+  const wraps = box.raMin > box.raMax;
+  return (ra, dec) =>
+    dec >= box.decMin &&
+    dec <= box.decMax &&
+    (wraps ? ra >= box.raMin || ra <= box.raMax : ra >= box.raMin && ra <= box.raMax);
+}
+
 /**
- * Every catalog star in the box ra ∈ [raMin, raMax] (degrees, may wrap: raMin > raMax),
- * dec ∈ [decMin, decMax]. Deterministic: the same seed gives the same stars everywhere.
+ * Calls `visit(j, i)` for every catalog cell (dec band `j`, RA cell `i`) that overlaps `box`;
+ * every sky layer (stars, galaxies) draws its cell contents from the seed alone on this grid.
  */
-export function starsInBox(
-  sky: SkyModel,
-  box: { raMin: number; raMax: number; decMin: number; decMax: number },
-): StarCatalog {
-  const out = {
-    id: [] as number[],
-    ra: [] as number[],
-    dec: [] as number[],
-    mags: [] as number[][],
-  };
+export function forEachCellInBox(box: RaDecBox, visit: (j: number, i: number) => void): void {
   const j0 = Math.max(0, Math.floor((box.decMin + 90) / CELL_DEG));
   const j1 = Math.min(Math.round(180 / CELL_DEG) - 1, Math.floor((box.decMax + 90) / CELL_DEG));
   const wraps = box.raMin > box.raMax;
-  const inRa = (ra: number): boolean =>
-    wraps ? ra >= box.raMin || ra <= box.raMax : ra >= box.raMin && ra <= box.raMax;
   for (let j = j0; j <= j1; j++) {
     const n = raCells(j);
     const cellOf = (ra: number): number =>
@@ -113,23 +117,52 @@ export function starsInBox(
     const first = whole ? 0 : cellOf(box.raMin);
     const last = cellOf(box.raMax);
     const count = whole ? n : wraps || last < first ? n - first + last + 1 : last - first + 1;
-    for (let c = 0; c < Math.min(count, n); c++) {
-      const start = out.ra.length;
-      cellStars(sky, j, (first + c) % n, out);
-      // Keep only stars inside the box (cells overhang it).
-      let w = start;
-      for (let k = start; k < out.ra.length; k++) {
-        const dec = out.dec[k]!;
-        if (dec < box.decMin || dec > box.decMax || !inRa(out.ra[k]!)) continue;
-        out.id[w] = out.id[k]!;
-        out.ra[w] = out.ra[k]!;
-        out.dec[w] = dec;
-        out.mags[w] = out.mags[k]!;
-        w++;
-      }
-      out.id.length = out.ra.length = out.dec.length = out.mags.length = w;
-    }
+    for (let c = 0; c < Math.min(count, n); c++) visit(j, (first + c) % n);
   }
+}
+
+/** A catalog cell's extent: dec edges, RA start and width (degrees), area (deg²). */
+export function cellExtent(
+  j: number,
+  i: number,
+): { dec0: number; dec1: number; ra0: number; width: number; areaDeg2: number } {
+  const dec0 = -90 + j * CELL_DEG;
+  const dec1 = dec0 + CELL_DEG;
+  const nRa = raCells(j);
+  const width = 360 / nRa;
+  const s0 = Math.sin((dec0 * Math.PI) / 180);
+  const s1 = Math.sin((dec1 * Math.PI) / 180);
+  const areaDeg2 = ((width * Math.PI) / 180) * (s1 - s0) * (180 / Math.PI) ** 2;
+  return { dec0, dec1, ra0: (i * 360) / nRa, width, areaDeg2 };
+}
+
+/**
+ * Every catalog star in the box ra ∈ [raMin, raMax] (degrees, may wrap: raMin > raMax),
+ * dec ∈ [decMin, decMax]. Deterministic: the same seed gives the same stars everywhere.
+ */
+export function starsInBox(sky: SkyModel, box: RaDecBox): StarCatalog {
+  const out = {
+    id: [] as number[],
+    ra: [] as number[],
+    dec: [] as number[],
+    mags: [] as number[][],
+  };
+  const inBox = raDecBoxTest(box);
+  forEachCellInBox(box, (j, i) => {
+    const start = out.ra.length;
+    cellStars(sky, j, i, out);
+    // Keep only stars inside the box (cells overhang it).
+    let w = start;
+    for (let k = start; k < out.ra.length; k++) {
+      if (!inBox(out.ra[k]!, out.dec[k]!)) continue;
+      out.id[w] = out.id[k]!;
+      out.ra[w] = out.ra[k]!;
+      out.dec[w] = out.dec[k]!;
+      out.mags[w] = out.mags[k]!;
+      w++;
+    }
+    out.id.length = out.ra.length = out.dec.length = out.mags.length = w;
+  });
   const length = out.ra.length;
   const mag: Record<string, Float32Array> = {};
   BAND_KEYS.forEach((b, bi) => {

@@ -10,6 +10,7 @@ import {
 import { fillGaussian } from './fast-gaussian.js';
 import { electronsOf, skyElectrons } from './photometry.js';
 import { Prng } from './prng.js';
+import { drawGalaxies, galaxiesOnImage } from './galaxy-layer.js';
 import { addPointSource, moffatPsf, MAX_STAMP_RADIUS_PX } from './psf.js';
 import { boundingBox, starsInBox, type SkyModel } from './sky-catalog.js';
 
@@ -39,8 +40,8 @@ export function patchesForImage(
 }
 
 /**
- * Renders a deep template of a patch in a band: catalog stars at their mean magnitudes (no
- * transients, variables at mean), Moffat PSF of {@link TEMPLATE_SEEING_ARCSEC}, background
+ * Renders a deep template of a patch in a band: catalog stars at their mean magnitudes and
+ * galaxies (no transients, variables at mean), Moffat PSF of {@link TEMPLATE_SEEING_ARCSEC}, background
  * subtracted, with the residual noise of a {@link TEMPLATE_DEPTH_VISITS}-visit stack. Units:
  * e⁻ per pixel in a {@link TEMPLATE_EXPOSURE_S} s visit.
  */
@@ -67,6 +68,16 @@ export function renderTemplate(
     if (!(px < n + MAX_STAMP_RADIUS_PX && py < n + MAX_STAMP_RADIUS_PX)) continue;
     addPointSource(image, n, n, psf, px, py, electronsOf(mags[k]!, band, TEMPLATE_EXPOSURE_S));
   }
+  const galaxies = galaxiesOnImage(sky, patch.wcs, n, n, pixelScaleArcsec);
+  const galaxyMags = galaxies.catalog.mag[band] ?? galaxies.catalog.mag.r!;
+  drawGalaxies(
+    image,
+    n,
+    n,
+    galaxies,
+    () => psf,
+    (k) => electronsOf(galaxyMags[k]!, band, TEMPLATE_EXPOSURE_S),
+  );
   const skyE = skyElectrons(band, TEMPLATE_EXPOSURE_S, pixelScaleArcsec);
   const noise = fillGaussian(
     new Prng(sky.seed).fork(0x7e41, patch.id % 4294967296, band.charCodeAt(0)),
