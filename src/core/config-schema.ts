@@ -253,14 +253,24 @@ export const simConfigSchema = z.strictObject({
   parallelOverscan: positiveInt.optional(),
   /** Serial prescan columns per amplifier; default 3 × scale (rounded, may be 0). */
   prescan: z.number().int().nonnegative().optional(),
-  /** Density of catalog stars brighter than magLimit, per square degree. */
-  starDensityPerDeg2: z.number().nonnegative().default(20_000),
-  /** Faintest catalog star, AB mag in r. */
-  magLimit: z.number().default(24),
+  /**
+   * Catalog stars brighter than magLimit per square degree, the same everywhere; or `galactic`
+   * (default): by galactic latitude and longitude (`src/sim/star-counts.ts`).
+   */
+  starDensityPerDeg2: z
+    .union([z.number().nonnegative().max(10_000_000), z.literal('galactic')])
+    .default('galactic'),
+  /** Faintest catalog star, AB mag in r, [14, 28]. */
+  magLimit: z.number().min(14).max(28).default(24),
   /** Draw galaxies (Sérsic discs and ellipticals, `src/sim/galaxy-catalog.ts`). */
   galaxies: z.boolean().default(true),
   /** Faintest galaxy drawn, AB mag in r, [16, 28]. */
   galaxyMagLimit: z.number().min(16).max(28).default(24.5),
+  /**
+   * Supernovae (with hosts and light curves, seen across visits and nights) per deg² per year,
+   * [0, 1e6]; 0 = none. The default is far above the real rate (tens) so every detector has a few.
+   */
+  supernovaRatePerDeg2Yr: z.number().min(0).max(1_000_000).default(2_000),
   /**
    * Median zenith seeing FWHM at 500 nm, arcseconds; each visit draws about it (lognormal) and
    * its PSF is that × airmass^0.6 × (λ / 500 nm)^−0.2.

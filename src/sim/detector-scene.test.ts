@@ -100,7 +100,7 @@ describe('sky and instrument effects', () => {
     expect(image[20 * w + 1]).toBe(100);
   });
 
-  it('draws the sky’s galaxies into a detector, and none when the sky has none', () => {
+  it('draws the sky’s galaxies and supernovae into a detector, and none when the sky has none', () => {
     const options = {
       instrument: 'LATISS',
       seed: 4,
@@ -146,9 +146,16 @@ describe('sky and instrument effects', () => {
         cosmicRatePerCm2S: 0,
       });
     const bare = render(new SimCamera(options));
-    const withGalaxies = render(new SimCamera({ ...options, galaxyMagLimit: 24.5 }));
+    const withGalaxies = render(
+      new SimCamera({ ...options, galaxyMagLimit: 24.5, supernovaRatePerDeg2Yr: 100_000 }),
+    );
     expect(bare.truth.galaxies).toBe(0);
     expect(withGalaxies.truth.galaxies).toBeGreaterThan(20);
+    // supernovae on the detector, in truth with their hosts
+    const sne = withGalaxies.truth.sources.filter((t) => t.kind === 'supernova');
+    expect(bare.truth.sources.filter((t) => t.kind === 'supernova')).toEqual([]);
+    expect(sne.length).toBeGreaterThan(3);
+    expect(sne.filter((t) => t.hostId !== undefined).length).toBeGreaterThan(sne.length / 2);
     const sum = (a: Float32Array): number => a.reduce((x, y) => x + y, 0);
     // the galaxies' light, well above the sky's shot noise over the detector
     const extra = sum(withGalaxies.electrons) - sum(bare.electrons);

@@ -3,6 +3,7 @@ import type { DetectorGeometry } from './amp-layout.js';
 import type { DetectorModel } from './detector-model.js';
 import { PIXEL_SIZE_MM } from './focal-plane.js';
 import { drawGalaxies, galaxiesOnImage } from './galaxy-layer.js';
+import { supernovaeInBox, supernovaMag } from './supernovae.js';
 import { FULL_WELL_E, electronsOf, skyElectrons } from './photometry.js';
 import { Prng } from './prng.js';
 import type { PointingError } from './pointing-model.js';
@@ -12,6 +13,7 @@ import {
   MAS_PER_DEG,
   MAX_TRUE_PM_MAS_PER_YR,
   SKY_EPOCH_JYEAR,
+  julianEpochOfMs,
   starsAtEpoch,
 } from './refcat/proper-motion.js';
 import { boundingBox, starsInBox, type SkyModel, type StarCatalog } from './sky-catalog.js';
@@ -88,11 +90,12 @@ export interface SceneInput {
   readonly darkTimeS: number;
   readonly seeingArcsec: number;
   /**
-   * Julian epoch (TT) of the snap at the site (the plan's true time, not the replaying summit's
-   * clock): stars are drawn where their true proper motions have taken them by then
-   * (`refcat/proper-motion.ts`); default the sky catalog's own epoch (stars unmoved).
+   * Shutter open of this snap at the site, ms UTC: the plan's true time, which the replaying
+   * summit's clock (`openMs`) differs from by a constant. Stars are drawn where their true proper
+   * motions have taken them by then (`refcat/proper-motion.ts`) and supernovae at that point
+   * of their light curves; default `openMs`.
    */
-  readonly epochJyear?: number;
+  readonly siteOpenMs?: number;
   /** The snap's PSF across the detector; default a round Moffat of `seeingArcsec` everywhere. */
   readonly psfField?: PsfField;
   /** Sky brightness, AB mag/arcsec² (the visit's moon- and twilight-lit sky); default dark zenith sky. */
@@ -156,7 +159,9 @@ export function renderScene(
   const round: MoffatPsf = moffatPsf(input.seeingArcsec / input.pixelScaleArcsec);
   const psfAt = field ? (px: number, py: number) => field.at(px, py) : () => round;
   const centre = field?.truthAt((w - 1) / 2, (h - 1) / 2);
-  const mjd = midExposureMjd(input.openMs, input.exposureTimeS);
+  // truth times are the site's, as the raw header's (DATE-BEG, MJD-BEG) are
+  const siteOpenMs = input.siteOpenMs ?? input.openMs;
+  const mjd = midExposureMjd(siteOpenMs, input.exposureTimeS);
   const sources: TruthSource[] = [];
 
   const { catalog, x, y } = starsOnDetector(
@@ -165,7 +170,7 @@ export function renderScene(
     w,
     h,
     input.pixelScaleArcsec,
-    input.epochJyear,
+    julianEpochOfMs(siteOpenMs),
   );
   const mags = catalog.mag[band] ?? catalog.mag.r!;
   let drawn = 0;
@@ -205,6 +210,38 @@ export function renderScene(
     psfAt,
     (k) => electronsOf(galaxyMags[k]!, band, input.exposureTimeS) * fluxScale,
   );
+
+  // Supernovae: sky objects with hosts and light curves, at the snap's true time (not in templates).
+  const edges = footprint(wcs, w, h);
+  const sne = supernovaeInBox(input.sky, boundingBox(edges.ra, edges.dec, 0), mjd);
+  if (sne.length > 0) {
+    const at = skyToPix(
+      wcs,
+      Float64Array.from(sne, (sn) => sn.ra),
+      Float64Array.from(sne, (sn) => sn.dec),
+      { onDivergence: 'nan' },
+    );
+    sne.forEach((sn, k) => {
+      const px = at.x[k]!;
+      const py = at.y[k]!;
+      const snMag = supernovaMag(sn, band, mjd);
+      if (snMag === undefined || !onImage(px, py, w, h, 0)) return;
+      const fluxE = electronsOf(snMag, band, input.exposureTimeS) * fluxScale;
+      addPointSource(image, w, h, psfAt(px, py), px, py, fluxE);
+      sources.push({
+        kind: 'supernova',
+        id: sn.id,
+        ra: sn.ra,
+        dec: sn.dec,
+        x: px,
+        y: py,
+        mag: snMag,
+        fluxE,
+        mjd,
+        ...(sn.hostId !== undefined ? { hostId: sn.hostId } : {}),
+      });
+    });
+  }
 
   // Transients are fixed per visit: every snap sees the same ones (moving ones moved on).
   const t = visitTransients({

@@ -117,12 +117,42 @@ function cellGalaxies(seed: number, magLimit: number, j: number, i: number, out:
   }
 }
 
+function emptyDraws(): Draws {
+  return { id: [], ra: [], dec: [], mags: [], re: [], n: [], q: [], pa: [] };
+}
+
+function toCatalog(out: Draws): GalaxyCatalog {
+  const length = out.ra.length;
+  const mag: Record<string, Float32Array> = {};
+  BANDS.forEach((b, bi) => {
+    mag[b] = Float32Array.from(out.mags, (m) => m[bi]!);
+  });
+  return {
+    id: Float64Array.from(out.id),
+    ra: Float64Array.from(out.ra),
+    dec: Float64Array.from(out.dec),
+    mag,
+    reArcsec: Float32Array.from(out.re),
+    sersicN: Uint8Array.from(out.n),
+    axisRatio: Float32Array.from(out.q),
+    paDeg: Float32Array.from(out.pa),
+    length,
+  };
+}
+
+/** Every galaxy of one catalog cell (dec band `j`, RA cell `i`); none without a galaxy limit. */
+export function galaxiesOfCell(sky: SkyModel, j: number, i: number): GalaxyCatalog {
+  const out = emptyDraws();
+  if (sky.galaxyMagLimit !== undefined) cellGalaxies(sky.seed, sky.galaxyMagLimit, j, i, out);
+  return toCatalog(out);
+}
+
 /**
  * Every galaxy whose centre lies in `box`, or none when `sky.galaxyMagLimit` is absent.
  * Deterministic: the same seed gives the same galaxies whichever box asks for them.
  */
 export function galaxiesInBox(sky: SkyModel, box: RaDecBox): GalaxyCatalog {
-  const out: Draws = { id: [], ra: [], dec: [], mags: [], re: [], n: [], q: [], pa: [] };
+  const out = emptyDraws();
   const limit = sky.galaxyMagLimit;
   if (limit !== undefined) {
     const inBox = raDecBoxTest(box);
@@ -148,20 +178,5 @@ export function galaxiesInBox(sky: SkyModel, box: RaDecBox): GalaxyCatalog {
       for (const c of columns) c.length = w;
     });
   }
-  const length = out.ra.length;
-  const mag: Record<string, Float32Array> = {};
-  BANDS.forEach((b, bi) => {
-    mag[b] = Float32Array.from(out.mags, (m) => m[bi]!);
-  });
-  return {
-    id: Float64Array.from(out.id),
-    ra: Float64Array.from(out.ra),
-    dec: Float64Array.from(out.dec),
-    mag,
-    reArcsec: Float32Array.from(out.re),
-    sersicN: Uint8Array.from(out.n),
-    axisRatio: Float32Array.from(out.q),
-    paDeg: Float32Array.from(out.pa),
-    length,
-  };
+  return toCatalog(out);
 }

@@ -12,7 +12,6 @@ import { pointingError, truePointing, type PointingError } from './pointing-mode
 import { Prng } from './prng.js';
 import { psfField } from './psf-field.js';
 import { rawFits } from './raw-fits.js';
-import { julianEpochOfMs } from './refcat/proper-motion.js';
 import type { RenderBuffers } from './render-buffers.js';
 import type { SkyModel } from './sky-catalog.js';
 
@@ -20,11 +19,13 @@ import type { SkyModel } from './sky-catalog.js';
 export interface SimCameraOptions extends GeometryOptions {
   readonly instrument: string;
   readonly seed: number;
-  /** Stars per square degree brighter than magLimit (r). */
-  readonly starDensityPerDeg2: number;
+  /** Stars per square degree brighter than magLimit (r), or `galactic` (`star-counts.ts`). */
+  readonly starDensityPerDeg2: number | 'galactic';
   readonly magLimit: number;
   /** Faintest galaxy drawn, AB mag in r; absent: no galaxies (the config's default draws them). */
   readonly galaxyMagLimit?: number;
+  /** Supernovae per deg² per year (`supernovae.ts`); absent: none. */
+  readonly supernovaRatePerDeg2Yr?: number;
   readonly transientsPerDetector: number;
   readonly cosmicRatePerCm2S: number;
   /** Rice-compress the amplifier HDUs; default true. */
@@ -64,6 +65,9 @@ export class SimCamera {
       densityPerDeg2: options.starDensityPerDeg2,
       magLimit: options.magLimit,
       ...(options.galaxyMagLimit !== undefined ? { galaxyMagLimit: options.galaxyMagLimit } : {}),
+      ...(options.supernovaRatePerDeg2Yr !== undefined
+        ? { supernovaRatePerDeg2Yr: options.supernovaRatePerDeg2Yr }
+        : {}),
     };
   }
 
@@ -139,7 +143,7 @@ export class SimCamera {
         exposureTimeS: visit.exposureTimeS,
         darkTimeS: darkTimeOf(visit.exposureTimeS),
         seeingArcsec,
-        epochJyear: julianEpochOfMs(siteTimeOf(visit, openMs)),
+        siteOpenMs: siteTimeOf(visit, openMs),
         psfField: psfField({
           seed: o.seed,
           visitIndex: visit.index,

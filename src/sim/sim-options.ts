@@ -19,6 +19,7 @@ export function simCameraOptions(instrument: string, sim: SimConfig): SimCameraO
     starDensityPerDeg2: sim.starDensityPerDeg2,
     magLimit: sim.magLimit,
     ...(sim.galaxies ? { galaxyMagLimit: sim.galaxyMagLimit } : {}),
+    supernovaRatePerDeg2Yr: sim.supernovaRatePerDeg2Yr,
     transientsPerDetector: sim.transientsPerDetector,
     cosmicRatePerCm2S: sim.cosmicRatePerCm2S,
     compress: sim.compress,

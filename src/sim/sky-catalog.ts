@@ -1,4 +1,5 @@
 import { Prng } from './prng.js';
+import { starCountsAt } from './star-counts.js';
 
 /** Size of a catalog cell in declination (and in RA × cos dec), degrees. */
 export const CELL_DEG = 0.05;
@@ -21,12 +22,17 @@ export interface StarCatalog {
 /** What defines the sky: the seed, the star density and the faint limits. */
 export interface SkyModel {
   readonly seed: number;
-  /** Stars brighter than `magLimit` per square degree. */
-  readonly densityPerDeg2: number;
+  /**
+   * Stars brighter than `magLimit` per square degree, the same everywhere with dN/dm ∝ 10^(0.3 m);
+   * or `galactic`: by galactic position, with a slope to match (`star-counts.ts`).
+   */
+  readonly densityPerDeg2: number | 'galactic';
   /** Faintest star, AB mag in r. */
   readonly magLimit: number;
   /** Faintest galaxy, AB mag in r (`galaxy-catalog.ts`); absent: a sky without galaxies. */
   readonly galaxyMagLimit?: number;
+  /** Supernovae per deg² per year (`supernovae.ts`); absent or 0: none. */
+  readonly supernovaRatePerDeg2Yr?: number;
 }
 
 /** Band offsets from r for a colour c = g − r in [−0.2, 1.6] (a main-sequence-like locus). */
@@ -51,7 +57,7 @@ const BAND_KEYS = ['u', 'g', 'r', 'i', 'z', 'y'] as const;
 
 /**
  * The stars of one cell (dec band `j`, RA cell `i`), drawn from the seed alone: any pointing
- * that covers the cell sees the same stars. Counts follow dN/dm ∝ 10^(0.3 m).
+ * that covers the cell sees the same stars. Counts follow the sky model (uniform, or by galactic position).
  */
 function cellStars(
   sky: SkyModel,
@@ -63,8 +69,12 @@ function cellStars(
   const s0 = Math.sin((dec0 * Math.PI) / 180);
   const s1 = Math.sin((dec1 * Math.PI) / 180);
   const rng = new Prng(sky.seed).fork(0x5a7, j, i);
-  const n = poisson(rng, sky.densityPerDeg2 * areaDeg2);
-  const a = 0.3 * Math.LN10;
+  const counts =
+    sky.densityPerDeg2 === 'galactic'
+      ? starCountsAt(ra0 + width / 2, (dec0 + dec1) / 2, sky.magLimit)
+      : { densityPerDeg2: sky.densityPerDeg2, slope: 0.3 };
+  const n = poisson(rng, counts.densityPerDeg2 * areaDeg2);
+  const a = counts.slope * Math.LN10;
   const lo = Math.exp(a * BRIGHT_MAG);
   const hi = Math.exp(a * sky.magLimit);
   for (let k = 0; k < n; k++) {

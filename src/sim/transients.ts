@@ -3,12 +3,15 @@ import { pixToSkyPoint, skyToPix, type CelestialWcs } from '../wcs/index.js';
 import { Prng } from './prng.js';
 
 /** Kinds of truth the simulator records. */
-export type TruthKind = 'variable' | 'new' | 'moving';
+export type TruthKind = 'variable' | 'new' | 'moving' | 'supernova';
 
 /** One injected or varying source as seen in one snap, with everything needed to score it. */
 export interface TruthSource {
   readonly kind: TruthKind;
-  /** Stable id: `var-<star id>`, `new-<visit>-<detector>-<k>`, `sso-<visit>-<detector>-<k>`. */
+  /**
+   * Stable id: `var-<star id>`, `new-<visit>-<detector>-<k>`, `sso-<visit>-<detector>-<k>`,
+   * `sn-<cell>-<bin>-<k>` (the same supernova in every visit and night, `supernovae.ts`).
+   */
   readonly id: string;
   /** Position at mid-exposure, degrees ICRS. */
   readonly ra: number;
@@ -20,8 +23,10 @@ export interface TruthSource {
   readonly mag: number;
   /** Electrons collected in the snap (before the flat). */
   readonly fluxE: number;
-  /** Mid-exposure, MJD (UTC). */
+  /** Mid-exposure, MJD (UTC); for supernovae at the site's true time. */
   readonly mjd: number;
+  /** Supernovae: the host galaxy's id (`galaxy-catalog.ts`), absent for a hostless one. */
+  readonly hostId?: number;
   /** The magnitude the deep template shows (variables: mean; others: absent = undefined). */
   readonly templateMag?: number;
   /** Moving objects: rate of motion, degrees per day, and position angle (N through E). */
