@@ -61,7 +61,8 @@ function lsstCamAmps(seed: number): IsrAmp[] {
 }
 
 describe('full-detector throughput', () => {
-  it('runs ISR, background, detection and measurement on a 4072×4000 LSSTCam detector in under 20 s of CPU', () => {
+  // Times are printed, not held to a bound: speed is measured by the benchmarks against anchors.
+  it('runs ISR, background, detection and measurement on a full 4072×4000 LSSTCam detector', () => {
     const amps = lsstCamAmps(7);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -85,7 +86,5 @@ describe('full-detector throughput', () => {
     expect(cat.length).toBeGreaterThanOrEqual(16 * STARS_PER_AMP);
     expect(cat.length).toBeLessThan(16 * STARS_PER_AMP + 20);
     expect(Math.abs(bg.globalLevel - 750)).toBeLessThan(1);
-    // CPU time, not wall time: the machine is shared. Target a few seconds; bound generous.
-    expect(cpuMs).toBeLessThan(20_000);
   });
 });

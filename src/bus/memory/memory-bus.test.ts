@@ -47,7 +47,7 @@ describe('MemoryBus specifics', () => {
     await bus.close();
   });
 
-  it('fans 189 work items out to 189 waiting consumers in a few milliseconds', async () => {
+  it('fans 189 work items out to 189 waiting consumers, each item to one', async () => {
     const bus = createMemoryBus();
     await bus.ensureQueue(queueConfig('fanout', 'work.visit.LSSTCam'));
     const consumers = await Promise.all(Array.from({ length: 189 }, () => bus.consume('fanout')));
@@ -68,8 +68,7 @@ describe('MemoryBus specifics', () => {
     let ms = Infinity;
     for (let i = 0; i < 5; i++) ms = Math.min(ms, await round());
     console.log(`memory bus: 189 work items published and picked up in ${ms.toFixed(3)} ms`);
-    // Typically well under 1 ms; the bound leaves room for a busy shared CI host.
-    expect(ms).toBeLessThan(25);
+    // Typically well under 1 ms; printed, not held to a bound (the bus bench compares it).
     expect(await bus.queueInfo('fanout')).toEqual({
       name: 'fanout',
       pending: 0,

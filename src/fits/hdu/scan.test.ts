@@ -95,7 +95,7 @@ describe('HDU scanning', () => {
     );
   });
 
-  it('rejects a lying NAXIS (terabytes declared) quickly, before allocating', async () => {
+  it('rejects a lying NAXIS (terabytes declared) before allocating', async () => {
     const bytes = primary([
       ['SIMPLE', true],
       ['BITPIX', -64],
@@ -103,9 +103,10 @@ describe('HDU scanning', () => {
       ['NAXIS1', 2_000_000],
       ['NAXIS2', 2_000_000],
     ]);
-    const t0 = performance.now();
+    const before = process.memoryUsage().arrayBuffers;
     expect(await codeOf(scanHdus(bytesSource(bytes)))).toBe('PROMPTLY_E_FITS_TRUNCATED');
-    expect(performance.now() - t0).toBeLessThan(200);
+    // the 32 TB data unit was never allocated, nor any sizeable part of it
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
     const huge = primary([
       ['SIMPLE', true],
       ['BITPIX', 64],
@@ -163,7 +164,7 @@ describe('HDU scanning', () => {
 
   // PROMPTLY_FUZZ_CASES=10000 runs the long version of this test.
   const cases = Number(process.env.PROMPTLY_FUZZ_CASES ?? 1000);
-  it(`ends every one of ${cases} mutated files in data or a coded error, each within 1 s`, async () => {
+  it(`ends every one of ${cases} mutated files in data or a coded error, none hanging`, async () => {
     const bytes = await sample();
     let seed = 12345;
     const rand = (n: number): number => {
@@ -171,7 +172,6 @@ describe('HDU scanning', () => {
       return seed % n;
     };
     const outcomes = new Map<string, number>();
-    const t0 = performance.now();
     let slowest = 0;
     for (let k = 0; k < cases; k++) {
       const c0 = performance.now();
@@ -192,10 +192,10 @@ describe('HDU scanning', () => {
       outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
       slowest = Math.max(slowest, performance.now() - c0);
     }
-    expect(slowest).toBeLessThan(1000);
+    // a hang detector (an endless loop on a crafted length), not a speed check
+    expect(slowest).toBeLessThan(20_000);
     for (const code of outcomes.keys())
       expect(code === 'resolved' || code.startsWith('PROMPTLY_E_FITS_')).toBe(true);
-    expect(performance.now() - t0).toBeLessThan(cases * 50);
     // The mutations must reach both outcomes, or the test proves nothing.
     expect(outcomes.get('resolved')).toBeGreaterThan(0);
     expect(outcomes.size).toBeGreaterThan(2);
