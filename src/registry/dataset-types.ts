@@ -67,6 +67,20 @@ export const DATASET_TYPES = {
     storageClass: 'SourceCatalog',
     isCalibration: false,
   },
+  /** A difference image: science − PSF-matched template; IMAGE, VARIANCE, MASK with the WCS. */
+  differenceExp: {
+    name: 'differenceExp',
+    dimensions: ['instrument', 'detector', 'group'],
+    storageClass: 'Exposure',
+    isCalibration: false,
+  },
+  /** DIA sources found on the difference image (positive and negative), FITS table. */
+  diaSrc: {
+    name: 'diaSrc',
+    dimensions: ['instrument', 'detector', 'group'],
+    storageClass: 'SourceCatalog',
+    isCalibration: false,
+  },
   pipelineLog: {
     name: 'pipeline_log',
     dimensions: ['instrument', 'detector', 'group'],

@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { PromptlyError, isPromptlyError } from '../../core/errors.js';
+import {
+  FitsFile,
+  readAnyImage,
+  writeFits,
+  primaryHdu,
+  makeImageHdu,
+  headerOf,
+} from '../../fits/index.js';
+import { estimateBackground, imageFrom, type Image } from '../../science/index.js';
+import { subtractImages, type KernelQuality } from '../../science/subtract/index.js';
+import { warpImages, type WarpSource } from '../../science/warp/index.js';
+import {
+  checkSkyMapSpec,
+  readWcs,
+  SkyMap,
+  toKeywords,
+  type CelestialWcs,
+} from '../../wcs/index.js';
+import { HandOffKey } from '../hand-off.js';
+import type { TaskContext, TaskDefinition } from '../task.js';
+import { EXPOSURE } from './isr-task.js';
+import { scienceWcs } from './science-wcs.js';
+
+/** A difference image and what it was made with, for DIA detection and measurement. */
+export interface Difference {
+  /** Science − matched template, e⁻ (background subtracted). */
+  readonly image: Image;
+  /** Per-pixel variance of the difference, e⁻². */
+  readonly variance: Image;
+  /** Mask bits (warp NO_DATA, subtraction DIFF_EDGE…). */
+  readonly mask: Uint32Array;
+  readonly wcs: CelestialWcs;
+  readonly quality: KernelQuality;
+  /** Template patches used, in stitching order. */
+  readonly patches: readonly number[];
+}
+
+/** Where the subtraction step leaves the difference image. */
+export const DIFFERENCE = new HandOffKey<Difference>('difference');
+
+const configSchema = z.strictObject({
+  /** Differencing method; Alard–Lupton with a spatially varying kernel is implemented. */
+  method: z.enum(['alard-lupton']).default('alard-lupton'),
+  /** Whiten the difference's noise (Reiss & Lupton decorrelation). */
+  decorrelate: z.boolean().default(true),
+  /** Spatial order of the kernel across the detector, 0–2. */
+  spatialKernelOrder: z.number().int().min(0).max(2).default(2),
+  /** Order of the differential background, 0–2. */
+  backgroundOrder: z.number().int().min(0).max(2).default(1),
+  /** Background mesh of the science image, pixels. */
+  meshSize: z.number().int().min(8).max(1024).default(64),
+  /** Write the difference as the `differenceExp` dataset (float32 image + variance + mask). */
+  writeDifference: z.boolean().default(true),
+});
+
+export type SubtractTaskConfig = z.output<typeof configSchema>;
+
+function missing(message: string, cause?: unknown): PromptlyError {
+  return new PromptlyError(
+    'PROMPTLY_E_PIPELINE_INPUT_MISSING',
+    message,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/** A template patch as a warp source: pixels, a variance plane from its noise, its WCS. */
+async function templateSource(
+  bytes: Uint8Array,
+  patch: number,
+  signal: AbortSignal,
+): Promise<WarpSource> {
+  try {
+    const file = FitsFile.fromBytes(bytes);
+    for (const hdu of await file.hdus(signal)) {
+      const twoD =
+        hdu.kind === 'compressed-image'
+          ? hdu.header.get('ZNAXIS') === 2
+          : hdu.kind === 'image' && hdu.axes.length === 2;
+      if (!twoD) continue;
+      const pixels = await readAnyImage(file.source, hdu, { signal });
+      const width = pixels.shape[0] ?? 0;
+      const height = pixels.shape[1] ?? 0;
+      const data = Float32Array.from(pixels.pixels as ArrayLike<number>);
+      const image = imageFrom(width, height, data);
+      // a deep coadd carries no variance plane here: its background noise, from the MAD
+      const bg = estimateBackground(image, { meshSize: 64 });
+      const variance = imageFrom(
+        width,
+        height,
+        new Float32Array(width * height).fill(bg.globalRms ** 2),
+      );
+      return { image, variance, wcs: readWcs(hdu.header) };
+    }
+  } catch (err) {
+    if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
+    throw missing(`template of patch ${patch} is not a readable FITS image with a WCS`, err);
+  }
+  throw missing(`template of patch ${patch} has no 2-d image`);
+}
+
+/** The templates overlapping the detector, in patch order (each exists in the repo). */
+async function templates(
+  context: TaskContext,
+  wcs: CelestialWcs,
+  width: number,
+  height: number,
+): Promise<{ sources: WarpSource[]; patches: number[] }> {
+  const specBytes = await context.readInput('skyMap');
+  if (!specBytes) throw missing('no skyMap: the templates cannot be found');
+  let skyMap: SkyMap;
+  try {
+    skyMap = new SkyMap(checkSkyMapSpec(JSON.parse(new TextDecoder().decode(specBytes))));
+  } catch (err) {
+    throw missing('the skyMap dataset is not a sky-map spec', err);
+  }
+  const sources: WarpSource[] = [];
+  const patches: number[] = [];
+  for (const patch of skyMap.patchesForImage(wcs, width, height)) {
+    const bytes = await context.readInput('template', { patch: patch.id });
+    if (!bytes) continue;
+    sources.push(await templateSource(bytes, patch.id, context.signal));
+    patches.push(patch.id);
+  }
+  if (sources.length === 0) {
+    throw missing(`no template of band ${context.dataId.band ?? '?'} covers this detector`);
+  }
+  return { sources, patches };
+}
+
+/** The difference as a FITS file: IMAGE, VARIANCE and MASK extensions with the WCS. */
+async function differenceFits(context: TaskContext, d: Difference): Promise<Uint8Array> {
+  const { width, height } = d.image;
+  const wcsCards = toKeywords(d.wcs);
+  const ext = (name: string) => headerOf([['EXTNAME', name], ...wcsCards]);
+  return writeFits([
+    primaryHdu([
+      ['INSTRUME', context.dataId.instrument],
+      ['DETECTOR', context.dataId.detector ?? -1],
+      ['GROUPID', context.dataId.group ?? ''],
+      ['BUNIT', 'electron'],
+      ['KSTAMPS', d.quality.stampsUsed, 'kernel stamps used'],
+      ['KRESRMS', d.quality.residualRmsMedian, 'median stamp residual rms / noise'],
+      ['KSUM', d.quality.kernelSum, 'kernel sum (photometric scaling)'],
+    ]),
+    makeImageHdu(d.image.data, [width, height], { extname: 'IMAGE', header: ext('IMAGE') }),
+    makeImageHdu(d.variance.data, [width, height], {
+      extname: 'VARIANCE',
+      header: ext('VARIANCE'),
+    }),
+    makeImageHdu(new Int32Array(d.mask.buffer, d.mask.byteOffset, d.mask.length), [width, height], {
+      extname: 'MASK',
+      header: ext('MASK'),
+    }),
+  ]);
+}
+
+/**
+ * Template subtraction: the templates overlapping the detector (by sky-map patch, the visit's
+ * band) warped to the science WCS with Lanczos-3 and stitched, then PSF-matched differencing
+ * (Alard–Lupton, decorrelated) against the background-subtracted science exposure. Hands the
+ * difference, its variance, mask and kernel quality on; writes `differenceExp`.
+ */
+export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
+  kind: 'subtract',
+  summary: 'Warps the overlapping templates to the science WCS and subtracts them (Alard–Lupton).',
+  configSchema,
+  requires: () => ['skyMap'],
+  produces: (c) => (c.writeDifference ? ['differenceExp'] : []),
+  async run(context, config) {
+    const science = context.handOffs.get(EXPOSURE);
+    if (!science) throw missing('subtract needs an exposure: put an isr step before it');
+    const wcs = await scienceWcs(context);
+    const { width, height } = science;
+    const { sources, patches } = await templates(context, wcs, width, height);
+    const warped = warpImages(sources, { wcs, width, height });
+    // science: background removed, variance from the sky-limited noise plus the sources' shot noise
+    const bg = estimateBackground(science, { meshSize: config.meshSize });
+    const n = width * height;
+    const image = new Float32Array(n);
+    const variance = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = science.data[i]! - bg.background.data[i]!;
+      image[i] = v;
+      variance[i] = bg.rms.data[i]! ** 2 + Math.max(v, 0);
+    }
+    const result = subtractImages(
+      { image: imageFrom(width, height, image), variance: imageFrom(width, height, variance) },
+      { image: warped.image, variance: warped.variance, mask: warped.mask },
+      {
+        method: config.method,
+        decorrelate: config.decorrelate,
+        spatialKernelOrder: config.spatialKernelOrder,
+        backgroundOrder: config.backgroundOrder,
+      },
+    );
+    const difference: Difference = {
+      image: result.difference,
+      variance: result.variance,
+      mask: result.mask,
+      wcs,
+      quality: result.quality,
+      patches,
+    };
+    context.handOffs.set(DIFFERENCE, difference);
+    const q = result.quality;
+    context.log(
+      `subtract: ${patches.length} template patch(es), convolved ${result.convolved}, ${q.stampsUsed} stamps (${q.stampsRejected} rejected), residual rms ${q.residualRmsMedian.toFixed(2)}σ, kernel sum ${q.kernelSum.toFixed(3)}`,
+    );
+    if (config.writeDifference) {
+      await context.writeOutput('differenceExp', await differenceFits(context, difference));
+    }
+  },
+};
