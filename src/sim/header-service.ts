@@ -34,9 +34,12 @@ export interface MountState {
   readonly azDeg: number;
   /** Hour angle, hours, west positive (as HASTART). */
   readonly haHours: number;
-  /** Kasten–Young air mass. */
-  readonly airmass: number;
+  /** Kasten–Young air mass; undefined below the horizon (a bias or engineering frame). */
+  readonly airmass: number | undefined;
 }
+
+/** Below this altitude the air mass has no meaning; headers then carry no air-mass cards. */
+const HORIZON_AIRMASS_LIMIT_DEG = 0;
 
 /** The mount's state pointing at ICRS (ra, dec) degrees at true UTC `utcMs` at `site`. */
 export function mountStateAt(ra: number, dec: number, utcMs: number, site: Site): MountState {
@@ -45,7 +48,7 @@ export function mountStateAt(ra: number, dec: number, utcMs: number, site: Site)
     elDeg: p.altDeg,
     azDeg: p.azDeg,
     haHours: p.haDeg / 15,
-    airmass: airmassKastenYoung(p.altDeg),
+    airmass: p.altDeg > HORIZON_AIRMASS_LIMIT_DEG ? airmassKastenYoung(p.altDeg) : undefined,
   };
 }
 
@@ -117,12 +120,9 @@ export function headerServiceCards(meta: SnapMetadata, wcs?: CelestialWcs): Card
     ['HASTART', start.haHours, '[h] hour angle at shutter open'],
     ['ELSTART', start.elDeg, '[deg] elevation at shutter open'],
     ['AZSTART', start.azDeg, '[deg] azimuth at shutter open'],
-    ['AMSTART', start.airmass, 'air mass at shutter open'],
     ['HAEND', end.haHours, '[h] hour angle at shutter close'],
     ['ELEND', end.elDeg, '[deg] elevation at shutter close'],
     ['AZEND', end.azDeg, '[deg] azimuth at shutter close'],
-    ['AMEND', end.airmass, 'air mass at shutter close'],
-    ['AIRMASS', v.conditions?.airmass ?? (start.airmass + end.airmass) / 2, 'air mass, mid-visit'],
     ['TRACKSYS', 'RADEC', 'tracking system'],
     ['RADESYS', 'ICRS', 'equatorial coordinate system'],
     ['FOCUSZ', 0, '[mm] camera hexapod focus offset'],
@@ -141,10 +141,29 @@ export function headerServiceCards(meta: SnapMetadata, wcs?: CelestialWcs): Card
     ['WINDDIR', weather.windDirDeg, '[deg] wind direction'],
     ['SEEING', dimm, '[arcsec] DIMM seeing FWHM, zenith, 500 nm'],
   ];
+  cards.push(...airmassCards(start.airmass, end.airmass, v.conditions?.airmass));
   if (wcs) {
     const present = new Set(cards.map((c) => c[0]));
     for (const [k, val, c] of toKeywords(wcs)) if (!present.has(k)) cards.push([k, val, c]);
   }
+  return cards;
+}
+
+/**
+ * AMSTART, AMEND and AIRMASS, for a pointing above the horizon. A frame taken below it (the
+ * mount parked for a bias or an engineering test) gets none: a raw is written wherever the
+ * telescope points.
+ */
+function airmassCards(
+  start: number | undefined,
+  end: number | undefined,
+  planned: number | undefined,
+): [string, number, string][] {
+  const cards: [string, number, string][] = [];
+  if (start !== undefined) cards.push(['AMSTART', start, 'air mass at shutter open']);
+  if (end !== undefined) cards.push(['AMEND', end, 'air mass at shutter close']);
+  const mid = planned ?? (start !== undefined && end !== undefined ? (start + end) / 2 : undefined);
+  if (mid !== undefined) cards.push(['AIRMASS', mid, 'air mass, mid-visit']);
   return cards;
 }
 
