@@ -6,12 +6,14 @@ import type { NightSummary } from '../observe/night-summary.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
 import { defaultPipelinesFile } from '../pipeline/default-pipelines.js';
 import { loadPipelineSet } from '../pipeline/pipeline-set.js';
+import { needsTemplates } from '../pipeline/selection.js';
 import { builtinTaskRegistry } from '../pipeline/tasks/builtin-tasks.js';
 import { createOutcomeRecorder, startPromptService } from '../prompt/prompt-service.js';
 import { ensureTopology } from '../prompt/topology.js';
 import { ensureCalibrations } from '../sim/calibrations.js';
 import { SimCamera } from '../sim/sim-camera.js';
 import { ensureRefcat } from '../sim/refcat/index.js';
+import { ensureTemplates } from '../sim/template-ingest.js';
 import { simCameraOptions, simPlanOptions } from '../sim/sim-options.js';
 import { Summit } from '../sim/summit.js';
 import { openBackends } from './embedded-backends.js';
@@ -72,6 +74,20 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
     log(
       `refcat: ${refcat.written} of ${refcat.shards} shards (fields of ${refcat.visits} visits) written to the central repo`,
     );
+    if (needsTemplates(pipelines, instrument.name)) {
+      const templates = await ensureTemplates({
+        central: backends.central,
+        instrument: instrument.name,
+        sky: camera.sky,
+        camera,
+        plan: simPlanOptions(instrument.name, config.sim),
+        detectors,
+        ...(options.hardSignal ? { signal: options.hardSignal } : {}),
+      });
+      log(
+        `templates: ${templates.rendered} of ${templates.templates} (fields of ${templates.visits} visits) rendered into the central repo`,
+      );
+    }
 
     await ensureTopology(bus, instrument.name, config.worker);
     const watch = await NightWatch.start({

@@ -1,4 +1,5 @@
 import { bandOf, CoordSys, type NextVisit } from '../core/next-visit.js';
+import { DATASET_TYPES } from '../registry/dataset-types.js';
 import type { SelectionMatch } from './pipeline-definition.js';
 import type { CompiledPipeline, PipelineSet } from './pipeline-set.js';
 
@@ -38,4 +39,25 @@ export function chooseRunnable(
   available: ReadonlySet<string>,
 ): CompiledPipeline | undefined {
   return candidates.find((p) => p.requires.every((t) => available.has(t)));
+}
+
+/**
+ * Every input dataset type a pipeline that may run for `instrument` requires: the pipelines of
+ * each rule that does not exclude the instrument. What a summit must have written before the
+ * night (templates and a sky map when some pipeline subtracts).
+ */
+export function inputsFor(set: PipelineSet, instrument: string): ReadonlySet<string> {
+  const types = new Set<string>();
+  for (const rule of set.rules) {
+    if (rule.when.instrument && !rule.when.instrument.includes(instrument)) continue;
+    for (const name of rule.pipelines) {
+      for (const type of set.pipelines.get(name)?.requires ?? []) types.add(type);
+    }
+  }
+  return types;
+}
+
+/** True when some pipeline `instrument` may run subtracts a template (it needs the sky map). */
+export function needsTemplates(set: PipelineSet, instrument: string): boolean {
+  return inputsFor(set, instrument).has(DATASET_TYPES.skyMap.name);
 }

@@ -15,7 +15,7 @@ import { damageRaw, visitActions, type SummitAction } from './night-script.js';
 import { SimCamera } from './sim-camera.js';
 import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
 import { WRITE_DELAY_MS } from './summit.js';
-import { patchesForImage, renderTemplate, templateFits, templateGrid } from './templates.js';
+import { cameraTemplateGrid, templatePatches, writeTemplates } from './template-ingest.js';
 import { shardsForVisits, writeRefcatShards } from './refcat/index.js';
 
 /** Options of {@link simulateDataset}. */
@@ -144,48 +144,24 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
     await options.repo.registry.certify(collections.calib(instrument.name), calibRefs, validity);
   log(`calibrations: ${calibFiles.length} files`);
 
-  // Templates of every patch any visit-detector touches, per band.
+  // Templates of every patch any visit-detector touches, per band, after the sky map.
   const templateFiles: string[] = [];
   if (options.templates ?? true) {
-    const g0 = camera.focalPlane.placement(detectors[0] ?? 0).geometry;
-    const grid = templateGrid(Math.max(g0.width, g0.height), camera.focalPlane.pixelScaleArcsec);
-    if (options.repo) {
-      // The pipeline builds the same grid from this, to find the templates a detector needs.
-      await options.repo.put(
-        DATASET_TYPES.skyMap.name,
-        { instrument: instrument.name },
-        collections.templates(instrument.name),
-        new TextEncoder().encode(JSON.stringify(grid.spec)),
-        signal ? { signal } : {},
-      );
-    }
-    for (const band of bands) {
-      const patches = new Map<number, ReturnType<typeof grid.patch>>();
-      for (const v of visits.filter((x) => x.band === band)) {
-        for (const d of detectors) {
-          const g = camera.focalPlane.placement(d).geometry;
-          for (const p of patchesForImage(grid, camera.wcs(v, d), g.width, g.height))
-            patches.set(p.id, p);
-        }
-      }
-      for (const p of [...patches.values()].sort((a, b) => a.id - b.id)) {
-        throwIfAborted(signal);
-        const pixels = renderTemplate(camera.sky, p, band, camera.focalPlane.pixelScaleArcsec);
-        const bytes = await templateFits(instrument.name, band, p, pixels);
+    const grid = cameraTemplateGrid(camera, detectors);
+    await writeTemplates(options.repo, {
+      instrument: instrument.name,
+      sky: camera.sky,
+      camera,
+      grid,
+      patches: templatePatches(camera, grid, visits, detectors),
+      skipPresent: false,
+      onTemplate: async (band, p, bytes) => {
         const file = path.join('templates', band, `template-${p.id}.fits`);
         await writeAt(outDir, file, bytes);
         templateFiles.push(file);
-        if (options.repo) {
-          await options.repo.put(
-            DATASET_TYPES.template.name,
-            { instrument: instrument.name, band, patch: p.id },
-            collections.templates(instrument.name),
-            bytes,
-            signal ? { signal } : {},
-          );
-        }
-      }
-    }
+      },
+      ...(signal ? { signal } : {}),
+    });
   }
   log(`templates: ${templateFiles.length} files`);
 

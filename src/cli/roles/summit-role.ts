@@ -7,6 +7,11 @@ import { ensureTopology } from '../../prompt/topology.js';
 import { ensureCalibrations } from '../../sim/calibrations.js';
 import { SimCamera } from '../../sim/sim-camera.js';
 import { ensureRefcat } from '../../sim/refcat/index.js';
+import { ensureTemplates } from '../../sim/template-ingest.js';
+import { defaultPipelinesFile } from '../../pipeline/default-pipelines.js';
+import { loadPipelineSet } from '../../pipeline/pipeline-set.js';
+import { needsTemplates } from '../../pipeline/selection.js';
+import { builtinTaskRegistry } from '../../pipeline/tasks/builtin-tasks.js';
 import { simCameraOptions, simPlanOptions } from '../../sim/sim-options.js';
 import { Summit } from '../../sim/summit.js';
 import { openBus, openRawStore, rawBucketOf } from '../backends.js';
@@ -14,8 +19,9 @@ import { openCentralRepo } from '../backends.js';
 import type { RunningRole } from '../role-runner.js';
 
 /**
- * The summit simulator as a role: writes the night's calibrations and the reference-catalog
- * shards under its fields (`src/sim/refcat`) to the central repo, then
+ * The summit simulator as a role: writes the night's calibrations, the reference-catalog
+ * shards under its fields (`src/sim/refcat`) and, when a pipeline subtracts, their templates
+ * to the central repo, then
  * announces each visit on the bus and writes its raws, publishing each raw's S3 event on
  * `s3.events.<bucket>` as a Ceph RGW topic would. Its job ends with the night (`sim.visits`;
  * 0 = until SIGTERM); SIGTERM stops announcing and finishes the visits already announced.
@@ -46,6 +52,20 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
     plan: simPlanOptions(instrument.name, config.sim),
     detectors,
   });
+  const pipelines = loadPipelineSet(
+    config.pipelines.file ?? defaultPipelinesFile(),
+    builtinTaskRegistry(),
+  );
+  if (needsTemplates(pipelines, instrument.name)) {
+    await ensureTemplates({
+      central,
+      instrument: instrument.name,
+      sky: camera.sky,
+      camera,
+      plan: simPlanOptions(instrument.name, config.sim),
+      detectors,
+    });
+  }
   const summit = new Summit({
     instrument: instrument.name,
     detectors,

@@ -27,8 +27,9 @@ export interface PreloadResult {
 
 /**
  * Copies into the handler-local repo the calibrations of `types` valid for the
- * visit-detector at `timeMs`, unless the same dataset is there already (a slot that keeps
- * its detector reuses them from visit to visit).
+ * visit-detector at `timeMs`, and the other `types` that `runInput` places (the sky map),
+ * unless the same dataset is there already (a slot that keeps its detector reuses them from
+ * visit to visit). Templates, asked for by patch, are copied on first use.
  */
 export async function preloadCalibrations(options: {
   readonly central: Repo;
@@ -37,15 +38,36 @@ export async function preloadCalibrations(options: {
   readonly types: readonly string[];
   readonly timeMs: number;
   readonly signal: AbortSignal;
+  /**
+   * Where a non-calibration input of `type` lives, when its data ID follows from the
+   * visit-detector's alone (the sky map); undefined for types preload leaves to first use.
+   */
+  readonly runInput?: (
+    type: string,
+    dataId: DataId,
+  ) => { readonly dataId: DataId; readonly collection: string } | undefined;
 }): Promise<PreloadResult> {
-  const { central, local, dataId, timeMs, signal } = options;
+  const { central, local, dataId, timeMs, signal, runInput } = options;
   const calib = collections.calib(dataId.instrument);
   const refs = new Map<string, DatasetRef>();
   let copied = 0;
   await Promise.all(
     options.types.map(async (type) => {
       const id = calibrationDataId(type, dataId);
-      if (!id) return;
+      if (!id) {
+        // a non-calibration input found by data ID alone (the sky map), in its run
+        const rule = runInput?.(type, dataId);
+        if (!rule) return;
+        const ref = await central.find(type, rule.dataId, [rule.collection]);
+        if (!ref) return;
+        const already = await local.find(type, rule.dataId, [rule.collection]);
+        if (already?.id !== ref.id) {
+          await local.transfer(central, [ref], { signal });
+          copied++;
+        }
+        refs.set(type, already ?? ref);
+        return;
+      }
       const ref = await central.findCalibration(type, id, [calib], timeMs);
       if (!ref) return;
       const already = await local.findCalibration(type, id, [calib], timeMs);

@@ -6,6 +6,7 @@ import { dayObsOf, taiSecondsToUtcMs } from '../../core/time.js';
 import { candidatePipelines } from '../../pipeline/selection.js';
 import type { DataId } from '../../registry/registry.js';
 import { snapDeadlineMs } from '../reconcile/item-lifetime.js';
+import { inputRule } from './input-rules.js';
 import { preloadCalibrations } from './preload.js';
 import { computeOutputs } from './stages/compute.js';
 import { exportOutputs } from './stages/export-outputs.js';
@@ -63,6 +64,10 @@ export async function processVisitDetector(
       types: [...new Set(candidates.flatMap((p) => p.requires))],
       timeMs: startUtcMs,
       signal,
+      runInput: (type, id) => {
+        const rule = inputRule(type, id);
+        return rule?.kind === 'run' ? rule : undefined;
+      },
     }).then((result) => {
       run.marks.preloadDoneMs = realNowMs();
       run.emit('preload.done', { available: [...result.available], copied: result.copied });
