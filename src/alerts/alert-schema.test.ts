@@ -18,7 +18,8 @@ describe('the alert schema', () => {
   it('is carried in alert container files with the same fields, types and defaults', async () => {
     const bytes = await encodeAlertContainer([await sampleAlert(1)]);
     const header = readAlertContainerHeader(bytes);
-    const text = Buffer.from(bytes.subarray(0, header.headerBytes)).toString('latin1');
+    // the header ends with the 16-byte sync marker, random bytes that may hold a '}'
+    const text = Buffer.from(bytes.subarray(0, header.headerBytes - 16)).toString('latin1');
     const start = text.indexOf('{');
     const schemaJson = text.slice(start, text.lastIndexOf('}') + 1);
     expect(schemaFieldLines(JSON.parse(schemaJson))).toEqual(rubinFieldLines());
