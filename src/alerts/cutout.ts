@@ -83,7 +83,10 @@ export function shiftWcs(wcs: CelestialWcs, x0: number, y0: number): CelestialWc
 }
 
 /** The cutout's pixels: row-major, `size × size`, NaN beyond the parent. */
-export function cutoutPixels(source: CutoutSource, box: CutoutBox): Float32Array {
+export function cutoutPixels(
+  source: Pick<CutoutSource, 'pixels' | 'width' | 'height'>,
+  box: CutoutBox,
+): Float32Array {
   const { width, height, pixels } = source;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw invalid(`cutout source must be at least 1×1 integer pixels, got ${width}×${height}`);
@@ -109,13 +112,25 @@ export async function makeCutout(
   request: CutoutRequest,
 ): Promise<Uint8Array> {
   const box = cutoutBox(request);
-  const pixels = cutoutPixels(source, box);
-  const wcs = shiftWcs(source.wcs, box.x0, box.y0);
-  const cards: Cards = [
-    ...toKeywords(wcs),
+  return cutoutFits(cutoutPixels(source, box), box, source.wcs, request.cards);
+}
+
+/**
+ * A cutout as FITS bytes from pixels already cut (`box.size²`, row-major) of an image whose
+ * WCS is `wcs`: the WCS shifted to the box, LTV1/LTV2, then `cards`.
+ */
+export async function cutoutFits(
+  pixels: Float32Array,
+  box: CutoutBox,
+  wcs: CelestialWcs,
+  cards: Cards = [],
+): Promise<Uint8Array> {
+  if (pixels.length !== box.size * box.size)
+    throw invalid(`cutout holds ${pixels.length} pixels, not ${box.size}×${box.size}`);
+  return imageFits(pixels, box.size, box.size, [
+    ...toKeywords(shiftWcs(wcs, box.x0, box.y0)),
     ['LTV1', -box.x0, 'parent pixel = cutout pixel - LTV1 (axis 1)'],
     ['LTV2', -box.y0, 'parent pixel = cutout pixel - LTV2 (axis 2)'],
-    ...(request.cards ?? []),
-  ];
-  return imageFits(pixels, box.size, box.size, cards);
+    ...cards,
+  ]);
 }

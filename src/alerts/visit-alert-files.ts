@@ -66,6 +66,29 @@ export interface WrittenAlertFile {
   readonly created: boolean;
 }
 
+/**
+ * One visit-detector's alerts as an Avro object container file: the sync marker comes from
+ * its key and the metadata names instrument, visit and detector, so the same alerts give the
+ * same bytes on every run.
+ */
+export async function visitAlertsContainer(
+  where: { readonly instrument: string; readonly visit: number; readonly detector: number },
+  alerts: readonly Alert[],
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const key = alertFileKey(where.instrument, where.visit, where.detector);
+  const syncMarker = createHash('sha256').update(key).digest().subarray(0, 16);
+  return encodeAlertContainer(alerts, {
+    syncMarker,
+    metadata: {
+      'promptly.instrument': where.instrument,
+      'promptly.visit': String(where.visit),
+      'promptly.detector': String(where.detector),
+    },
+    ...(signal ? { signal } : {}),
+  });
+}
+
 /** One visit-detector's alerts, written once to {@link alertFileKey}. */
 export async function writeVisitAlerts(
   store: ObjectStore,
@@ -74,16 +97,7 @@ export async function writeVisitAlerts(
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<WrittenAlertFile> {
   const key = alertFileKey(where.instrument, where.visit, where.detector);
-  const syncMarker = createHash('sha256').update(key).digest().subarray(0, 16);
-  const bytes = await encodeAlertContainer(alerts, {
-    syncMarker,
-    metadata: {
-      'promptly.instrument': where.instrument,
-      'promptly.visit': String(where.visit),
-      'promptly.detector': String(where.detector),
-    },
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const bytes = await visitAlertsContainer(where, alerts, options.signal);
   const base = { key, alerts: alerts.length, bytes: bytes.length };
   try {
     await store.put(key, bytes, {

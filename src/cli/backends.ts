@@ -1,5 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Apdb } from '../apdb/apdb.js';
+import { createPostgresApdb } from '../apdb/postgres/postgres-apdb.js';
+import { createSqliteApdb } from '../apdb/sqlite/sqlite-apdb.js';
 import type { Bus } from '../bus/bus.js';
 import { createMemoryBus } from '../bus/memory/memory-bus.js';
 import { createNatsBus } from '../bus/nats/nats-bus.js';
@@ -76,6 +79,23 @@ export async function openLedger(config: Config): Promise<VisitLedger> {
   return createSqliteVisitLedger({
     filename: path.join(config.centralRepo.root, 'ledger.sqlite3'),
   });
+}
+
+/**
+ * The APDB, beside the central registry: a SQLite file of its own in the central repo's
+ * directory (the embedded default), or the registry's PostgreSQL database and schema (its
+ * tables start with `apdb_`), shared by every worker of a deployment.
+ */
+export async function openApdb(config: Config): Promise<Apdb> {
+  const registry = config.centralRepo.registry;
+  if (registry.kind === 'postgres')
+    return createPostgresApdb({
+      url: registry.url,
+      ...(registry.schema !== undefined ? { schema: registry.schema } : {}),
+      ...(registry.poolSize !== undefined ? { poolSize: registry.poolSize } : {}),
+    });
+  await mkdir(config.centralRepo.root, { recursive: true });
+  return createSqliteApdb({ filename: path.join(config.centralRepo.root, 'apdb.sqlite3') });
 }
 
 /** The deployment's central repo: `centralRepo` (root, registry, datastore) of the config. */

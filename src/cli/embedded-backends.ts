@@ -1,10 +1,11 @@
+import type { Apdb } from '../apdb/apdb.js';
 import type { Arrivals } from '../arrivals/arrivals.js';
 import { createFsArrivals } from '../arrivals/fs/fs-arrivals.js';
 import type { Bus } from '../bus/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { PromptlyError } from '../core/errors.js';
-import { openBus, openLedger, openCentralRepo, openRepo } from './backends.js';
+import { openApdb, openBus, openLedger, openCentralRepo, openRepo } from './backends.js';
 import type { VisitLedger } from '../ledger/visit-ledger.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
 import { startArrivalRouter } from '../prompt/arrivals/arrival-router.js';
@@ -24,6 +25,8 @@ export interface Backends {
   readonly local: Repo;
   /** Accepted visits and the outcomes they owe (zero-loss accounting). */
   readonly ledger: VisitLedger;
+  /** DIA objects and sources that association reads and writes. */
+  readonly apdb: Apdb;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,7 @@ export async function openBackends(config: Config, clock: Clock): Promise<Backen
   // The handler-local repo is scratch by design: losing it costs a re-preload, never data.
   const local = await openRepo(config.worker.localRepoRoot, { kind: 'sqlite' }, false);
   const ledger = await openLedger(config);
+  const apdb = await openApdb(config);
   return {
     bus,
     rawStore,
@@ -65,10 +69,12 @@ export async function openBackends(config: Config, clock: Clock): Promise<Backen
     central,
     local,
     ledger,
+    apdb,
     async close() {
       await router.close();
       await arrivals.close();
       await ledger.dispose();
+      await apdb.dispose();
       await bus.close();
       await rawStore.close();
       await central.close();

@@ -29,6 +29,8 @@ export interface LatencyMarks {
   /** A CPU was free for it (see worker.pipelineConcurrency); the pipeline ran from here. */
   cpuGrantedMs?: number;
   pipelineEndMs?: number;
+  /** The visit-detector's alerts were on the bus (Alert Production's deadline ends here). */
+  alertsPublishedMs?: number;
   outcomeMs?: number;
 }
 
@@ -47,6 +49,8 @@ export interface Outcome {
   readonly snaps: readonly number[];
   /** Output datasets exported to the central repo (type names). */
   readonly outputs: readonly string[];
+  /** Alerts published for its DIA sources (absent when the pipeline makes none). */
+  readonly alerts?: number;
   /** Deliveries of the work item that it took. */
   readonly deliveries: number;
   readonly marks: LatencyMarks;

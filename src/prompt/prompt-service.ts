@@ -1,3 +1,5 @@
+import { AlertPublisher } from '../alerts/alert-publisher.js';
+import type { Apdb } from '../apdb/apdb.js';
 import type { FastifyInstance } from 'fastify';
 import path from 'node:path';
 import type { Bus } from '../bus/bus.js';
@@ -29,6 +31,8 @@ export interface PromptServiceDeps {
   readonly central: Repo;
   readonly local: Repo;
   readonly ledger: VisitLedger;
+  /** DIA objects and sources: association reads them, a visit-detector writes once. */
+  readonly apdb: Apdb;
   readonly pipelines: PipelineSet;
   readonly onOutcome?: (outcome: Outcome) => void;
 }
@@ -78,6 +82,8 @@ export function createWorker(
       rawStore: deps.rawStore,
       central: deps.central,
       local: deps.local,
+      apdb: deps.apdb,
+      alerts: new AlertPublisher({ bus, instrument: config.instrument }),
       pipelines: deps.pipelines,
       outcomes: deps.outcomes,
       status: createStatusEmitter(bus, clock, 'worker'),

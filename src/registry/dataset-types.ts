@@ -81,6 +81,16 @@ export const DATASET_TYPES = {
     storageClass: 'SourceCatalog',
     isCalibration: false,
   },
+  /**
+   * One visit-detector's alerts, an Avro object container file (lsst.v11_0-shaped records,
+   * src/alerts), as published on `alerts.<instrument>`.
+   */
+  alerts: {
+    name: 'alerts',
+    dimensions: ['instrument', 'detector', 'group'],
+    storageClass: 'AlertContainer',
+    isCalibration: false,
+  },
   pipelineLog: {
     name: 'pipeline_log',
     dimensions: ['instrument', 'detector', 'group'],

@@ -5,8 +5,7 @@ import { loadPipelineSet } from '../../pipeline/pipeline-set.js';
 import { builtinTaskRegistry } from '../../pipeline/tasks/builtin-tasks.js';
 import { createOutcomeRecorder, createWorker } from '../../prompt/prompt-service.js';
 import { ensureTopology } from '../../prompt/topology.js';
-import { openBus, openRawStore } from '../backends.js';
-import { openCentralRepo, openRepo } from '../backends.js';
+import { openApdb, openBus, openCentralRepo, openRawStore, openRepo } from '../backends.js';
 import type { RunningRole } from '../role-runner.js';
 
 /**
@@ -21,6 +20,7 @@ export async function startWorkerRole(config: Config): Promise<RunningRole> {
   const central = await openCentralRepo(config, config.store.durable);
   // Scratch by design: losing it costs a re-preload, never data.
   const local = await openRepo(config.worker.localRepoRoot, { kind: 'sqlite' }, false);
+  const apdb = await openApdb(config);
   await ensureTopology(bus, config.instrument, config.worker);
   const pipelines = loadPipelineSet(
     config.pipelines.file ?? defaultPipelinesFile(),
@@ -34,6 +34,7 @@ export async function startWorkerRole(config: Config): Promise<RunningRole> {
     rawStore,
     central,
     local,
+    apdb,
     pipelines,
     outcomes,
   });
@@ -48,6 +49,7 @@ export async function startWorkerRole(config: Config): Promise<RunningRole> {
       await rawStore.close();
       await central.close();
       await local.close();
+      await apdb.dispose();
     },
   };
 }

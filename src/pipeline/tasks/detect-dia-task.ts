@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { PromptlyError } from '../../core/errors.js';
-import { Header, makeBinaryTableHdu, rawHdu, writeFits } from '../../fits/index.js';
 import {
   detectSources,
   imageFrom,
@@ -11,29 +10,12 @@ import {
 import { pixToSky } from '../../wcs/index.js';
 import { HandOffKey } from '../hand-off.js';
 import type { TaskDefinition } from '../task.js';
+import { diaSrcFits, type DiaSources } from './dia-src-fits.js';
+import { diaStamps } from './dia-stamps.js';
+import { EXPOSURE } from './isr-task.js';
 import { DIFFERENCE } from './subtract-task.js';
 
-/** DIA sources of one difference image: positive and negative, with sky positions. */
-export interface DiaSources {
-  readonly length: number;
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-  /** Degrees ICRS, through the science WCS. */
-  readonly ra: Float64Array;
-  readonly dec: Float64Array;
-  /** Aperture flux on the difference, e⁻ (negative for negative sources), and its 1σ error. */
-  readonly apFlux: Float64Array;
-  readonly apFluxErr: Float64Array;
-  /** |apFlux| / apFluxErr. */
-  readonly snr: Float64Array;
-  /** 1 where the source is a decrement (found on the negated difference). */
-  readonly isNegative: Uint8Array;
-  /** Second-moment shape, pixels / radians (elongated ones may be trails or dipoles). */
-  readonly a: Float64Array;
-  readonly b: Float64Array;
-  readonly theta: Float64Array;
-  readonly flags: Int32Array;
-}
+export type { DiaSources } from './dia-src-fits.js';
 
 /** Where DIA detection leaves its sources. */
 export const DIA_SOURCES = new HandOffKey<DiaSources>('diaSources');
@@ -74,7 +56,8 @@ function concat<T extends Float64Array | Int32Array>(a: T, b: T, make: (n: numbe
  * DIA source detection: positive and negative sources on the difference image, each found with
  * a PSF-matched filter at `thresholdSigma` of the difference's own noise (its variance plane),
  * measured (centroid, aperture flux with error, S/N, shape, flags) and placed on the sky with
- * the science WCS. Writes `diaSrc`.
+ * the science WCS. Writes `diaSrc` with postage stamps of the difference, science and template
+ * around each source (the alert cutouts).
  */
 export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
   kind: 'detectDia',
@@ -132,33 +115,24 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     };
     context.handOffs.set(DIA_SOURCES, sources);
     context.log(`detectDia: ${positive.length} positive, ${negative.length} negative sources`);
-    const primary = new Header();
-    primary.set('BITPIX', 8);
-    primary.set('NAXIS', 0);
-    primary.set('EXTEND', true);
-    primary.set('INSTRUME', context.dataId.instrument);
-    primary.set('DETECTOR', context.dataId.detector ?? -1);
-    primary.set('GROUPID', context.dataId.group ?? '');
-    primary.set('NPOS', positive.length, 'positive DIA sources');
-    primary.set('NNEG', negative.length, 'negative DIA sources');
-    const table = makeBinaryTableHdu(
-      [
-        { name: 'id', values: Int32Array.from({ length: n }, (_, k) => k + 1) },
-        { name: 'x', values: sources.x, unit: 'pixel' },
-        { name: 'y', values: sources.y, unit: 'pixel' },
-        { name: 'ra', values: sources.ra, unit: 'deg' },
-        { name: 'dec', values: sources.dec, unit: 'deg' },
-        { name: 'ap_flux', values: sources.apFlux, unit: 'electron' },
-        { name: 'ap_flux_err', values: sources.apFluxErr, unit: 'electron' },
-        { name: 'snr', values: sources.snr },
-        { name: 'is_negative', values: Int32Array.from(sources.isNegative) },
-        { name: 'a', values: sources.a, unit: 'pixel' },
-        { name: 'b', values: sources.b, unit: 'pixel' },
-        { name: 'theta', values: sources.theta, unit: 'rad' },
-        { name: 'flags', values: sources.flags },
-      ],
-      { extname: 'DIA_SOURCES' },
+    const science = context.handOffs.get(EXPOSURE);
+    const stamps = science
+      ? diaStamps(sources, { difference: diff.image, science, template: diff.template })
+      : undefined;
+    await context.writeOutput(
+      'diaSrc',
+      await diaSrcFits({
+        sources,
+        wcs: diff.wcs,
+        width,
+        height,
+        ...(stamps ? { stamps } : {}),
+        cards: [
+          ['INSTRUME', context.dataId.instrument],
+          ['DETECTOR', context.dataId.detector ?? -1],
+          ['GROUPID', context.dataId.group ?? ''],
+        ],
+      }),
     );
-    await context.writeOutput('diaSrc', await writeFits([rawHdu(primary), table]));
   },
 };

@@ -31,6 +31,8 @@ export interface Difference {
   readonly variance: Image;
   /** Mask bits (warp NO_DATA, subtraction DIFF_EDGE…). */
   readonly mask: Uint32Array;
+  /** The templates warped to the science WCS and stitched, e⁻ (before PSF matching). */
+  readonly template: Image;
   readonly wcs: CelestialWcs;
   readonly quality: KernelQuality;
   /** Template patches used, in stitching order. */
@@ -199,6 +201,7 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
       image: result.difference,
       variance: result.variance,
       mask: result.mask,
+      template: warped.image,
       wcs,
       quality: result.quality,
       patches,

@@ -12,6 +12,7 @@ import { subjects } from '../../core/subjects.js';
 import { utcMsToTaiSeconds } from '../../core/time.js';
 import type { StatusEvent } from '../../observe/status-event.js';
 import { parsePipelineSet } from '../../pipeline/pipeline-set.js';
+import type { AnyTaskDefinition } from '../../pipeline/task.js';
 import { builtinTaskRegistry } from '../../pipeline/tasks/builtin-tasks.js';
 import { detectorGeometry, type DetectorGeometry } from '../../sim/amp-layout.js';
 import { ensureCalibrations } from '../../sim/calibrations.js';
@@ -71,6 +72,8 @@ export async function startPromptFixture(
   options: {
     instrument?: string;
     pipelinesYaml?: string;
+    /** Task kinds beyond the built-in ones (the worker then runs pipelines inline). */
+    tasks?: readonly AnyTaskDefinition[];
     worker?: Record<string, unknown>;
     fanout?: Record<string, unknown>;
     reconcile?: Record<string, unknown>;
@@ -90,7 +93,13 @@ export async function startPromptFixture(
       workDir,
       store: { kind: 'fs', durable: false },
       fanout: { http: { enabled: true, port: 0 }, ...options.fanout },
-      worker: { imageTimeoutMs: 400, ackWaitMs: 2000, maxDeliveries: 3, ...options.worker },
+      worker: {
+        imageTimeoutMs: 400,
+        ackWaitMs: 2000,
+        maxDeliveries: 3,
+        ...(options.tasks ? { pipelineIsolation: 'inline' } : {}),
+        ...options.worker,
+      },
       ...(options.reconcile ? { reconcile: options.reconcile } : {}),
       sim: { ampWidth: 16, ampHeight: 16, serialOverscan: 4, parallelOverscan: 2, bands: ['r'] },
     },
@@ -100,7 +109,7 @@ export async function startPromptFixture(
   const pipelines = parsePipelineSet(
     options.pipelinesYaml ?? NOOP_PIPELINES,
     'test-pipelines.yaml',
-    builtinTaskRegistry(),
+    (options.tasks ?? []).reduce((r, t) => r.add(t), builtinTaskRegistry()),
   );
   const geometry = detectorGeometry(config.sim);
   const instrument = getInstrument(config.instrument);
@@ -144,6 +153,12 @@ export async function startPromptFixture(
       ? undefined
       : await startPromptService({ config, clock, ...backends, pipelines });
 
+  // Each visit's snaps get sequence numbers of their own, so visits have distinct exposure ids.
+  const visitSeq = new Map<string, number>();
+  const seqBase = (group: string): number => {
+    if (!visitSeq.has(group)) visitSeq.set(group, (visitSeq.size % 9_000) * 10);
+    return visitSeq.get(group)!;
+  };
   const rawBytes = async (
     visit: NextVisit,
     detector: number,
@@ -184,7 +199,7 @@ export async function startPromptFixture(
         visit: planned,
         snap,
         startMs: clock.now(),
-        seqNum: snap + 1,
+        seqNum: seqBase(visit.groupId) + snap + 1,
       },
       geometry,
       m.electronics,

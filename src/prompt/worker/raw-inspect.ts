@@ -1,5 +1,6 @@
 import { PromptlyError, isPromptlyError } from '../../core/errors.js';
 import { getDetector, getInstrument } from '../../core/instruments.js';
+import { exposureIdOf, midpointMjdTaiOf } from '../../core/exposure-id.js';
 import { readoutEndMsOf } from '../../core/raw-header-times.js';
 import { quickScan, type QuickScan } from '../../fits/index.js';
 import type { RawKey } from '../../core/raw-key.js';
@@ -11,6 +12,10 @@ export interface RawSummary {
   readonly exposureTimeS: number | undefined;
   /** End of the snap's readout per its header (summit ms since the Unix epoch), if it says. */
   readonly readoutEndMs: number | undefined;
+  /** Rubin exposure id (DAYOBS · 100000 + SEQNUM), if the header has both. */
+  readonly exposureId: number | undefined;
+  /** Middle of the integration, MJD TAI (MJD-BEG, MJD-END), if the header says. */
+  readonly midpointMjdTai: number | undefined;
 }
 
 function mismatch(what: string, got: unknown, want: unknown): PromptlyError {
@@ -66,5 +71,7 @@ export function inspectRaw(bytes: Uint8Array, key: RawKey): RawSummary {
     amplifiers,
     exposureTimeS: typeof exptime === 'number' ? exptime : undefined,
     readoutEndMs: readoutEndMsOf(primary),
+    exposureId: exposureIdOf(primary),
+    midpointMjdTai: midpointMjdTaiOf(primary),
   };
 }

@@ -4,10 +4,12 @@ import type { Outcome } from '../../core/outcome.js';
 import { subjects } from '../../core/subjects.js';
 import { dayObsOf, taiSecondsToUtcMs } from '../../core/time.js';
 import { candidatePipelines } from '../../pipeline/selection.js';
+import { DATASET_TYPES } from '../../registry/dataset-types.js';
 import type { DataId } from '../../registry/registry.js';
 import { snapDeadlineMs } from '../reconcile/item-lifetime.js';
 import { inputRule } from './input-rules.js';
 import { preloadCalibrations } from './preload.js';
+import { apdbAlreadyWritten, produceAlerts } from './stages/alert-production.js';
 import { computeOutputs } from './stages/compute.js';
 import { exportOutputs } from './stages/export-outputs.js';
 import { gatherSnaps } from './stages/gather-snaps.js';
@@ -22,8 +24,10 @@ export type { VisitDetectorCall, VisitDetectorDeps } from './stages/run-types.js
  * 2. listen for its raws (before looking, so none is missed) and preload its inputs
  * 3–4. gather snaps: each once, checked and ingested into the local repo (stages/gather-snaps)
  * 5–6. compute: the first runnable candidate pipeline, on the pipeline runner (stages/compute)
- * 7. export outputs and the run log to the central repo (stages/export-outputs)
- * 8. record exactly one outcome (stages/run-record)
+ * 7. associate DIA sources, write them to the APDB once, publish alerts (stages/alert-production);
+ *    asked before 5 too: a visit-detector that has written to the APDB is not run again
+ * 8. export outputs and the run log to the central repo (stages/export-outputs)
+ * 9. record exactly one outcome (stages/run-record)
  * Expected failures (corrupt raw, missing snaps, pipeline errors, no pipeline) end in an
  * outcome; only infrastructure failures throw, and the caller lets the item be redelivered.
  */
@@ -80,6 +84,12 @@ export async function processVisitDetector(
     run.marks.ingestDoneMs = realNowMs();
     const { available } = await preload;
 
+    // A visit-detector whose DIA sources are in the APDB already is never processed again.
+    if (candidates.some((p) => p.produces.includes(DATASET_TYPES.diaSrc.name))) {
+      const refused = await apdbAlreadyWritten(deps, gathered.raws, detector, signal);
+      if (refused) return await run.finish('failed', { error: refused });
+    }
+
     const computed = await computeOutputs({
       deps,
       call,
@@ -91,10 +101,12 @@ export async function processVisitDetector(
       startUtcMs,
     });
     if ('missing' in computed) return await run.finish('failed', { error: computed.missing });
+    const failure =
+      computed.failure ?? (await produceAlerts({ deps, call, run, raws: gathered.raws }));
     await exportOutputs({ deps, run, dataId, computed, signal });
-    return await run.finish(computed.failure ? 'failed' : 'processed', {
+    return await run.finish(failure ? 'failed' : 'processed', {
       pipeline: computed.pipeline,
-      ...(computed.failure ? { error: computed.failure } : {}),
+      ...(failure ? { error: failure } : {}),
     });
   } finally {
     await arrivals.close();

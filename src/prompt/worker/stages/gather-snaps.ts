@@ -3,12 +3,14 @@ import { PromptlyError, isPromptlyError } from '../../../core/errors.js';
 import type { Outcome } from '../../../core/outcome.js';
 import type { DatasetRef } from '../../../registry/registry.js';
 import { ingestRaw } from '../raw-ingest.js';
+import type { RawSummary } from '../raw-inspect.js';
 import { waitForSnaps } from '../snap-waiter.js';
 import type { RunRecord } from './run-record.js';
 import type { VisitDetectorCall, VisitDetectorDeps } from './run-types.js';
 
 /** The raws of a visit-detector, in the local repo, in arrival order. */
-export type IngestedRaws = { snap: number; ref: DatasetRef }[];
+/** The snaps ingested, each with what its header said. */
+export type IngestedRaws = { snap: number; ref: DatasetRef; summary: RawSummary }[];
 
 /**
  * Stage 3–4: takes each snap once — already in the store, or as its arrival notice comes —
@@ -52,7 +54,7 @@ export async function gatherSnaps(options: {
       });
       if (summary.readoutEndMs !== undefined)
         (run.marks.readoutEndMs ??= {})[arrival.snap] = deps.clock.toRealMs(summary.readoutEndMs);
-      raws.push({ snap: arrival.snap, ref });
+      raws.push({ snap: arrival.snap, ref, summary });
       run.snaps.push(arrival.snap);
       run.emit('snap.ingested', { snap: arrival.snap });
     } catch (err) {

@@ -18,6 +18,8 @@ export class RunRecord {
   readonly snaps: number[] = [];
   /** Outputs written to the handler-local repo. */
   readonly outputs: DatasetRef[] = [];
+  /** Alerts published, once the alert stage has run. */
+  alerts: number | undefined;
   /** The local runs this visit-detector's raws and outputs go to. */
   readonly rawRun: string;
   readonly outputRun: string;
@@ -58,6 +60,7 @@ export class RunRecord {
       ...(extra.error ? { code: extra.error.code, reason: extra.error.message } : {}),
       snaps: [...this.snaps].sort((a, b) => a - b),
       outputs: [...new Set(this.outputs.map((r) => r.datasetType))],
+      ...(this.alerts !== undefined ? { alerts: this.alerts } : {}),
       deliveries: this.call.deliveries,
       marks: this.marks,
     });

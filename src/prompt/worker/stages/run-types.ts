@@ -1,3 +1,5 @@
+import type { AlertPublisher } from '../../../alerts/alert-publisher.js';
+import type { Apdb } from '../../../apdb/apdb.js';
 import type { Bus } from '../../../bus/bus.js';
 import type { Clock } from '../../../core/clock.js';
 import type { FannedOutVisit } from '../../../core/next-visit.js';
@@ -16,6 +18,10 @@ export interface VisitDetectorDeps {
   readonly rawStore: ObjectStore;
   readonly central: Repo;
   readonly local: Repo;
+  /** Where association reads DIA objects and writes a visit-detector's sources, once. */
+  readonly apdb: Apdb;
+  /** Puts the alerts of a visit-detector on `alerts.<instrument>`. */
+  readonly alerts: AlertPublisher;
   readonly pipelines: PipelineSet;
   readonly outcomes: OutcomeRecorder;
   readonly status: StatusEmitter;

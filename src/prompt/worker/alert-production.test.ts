@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readAlertContainer } from '../../alerts/alert-container.js';
+import { ALERT_SOURCE_HEADER } from '../../alerts/alert-publisher.js';
+import { alertSubjects } from '../../alerts/alert-subjects.js';
+import type { Alert } from '../../alerts/alert-schema.js';
+import { AlertCodec } from '../../alerts/alert-codec.js';
+import { FitsFile, readImage } from '../../fits/index.js';
+import type { NextVisit } from '../../core/next-visit.js';
+import { unpackDiaId } from '../../apdb/dia-ids.js';
+import { dayObsOf, taiSecondsToUtcMs } from '../../core/time.js';
+import { collections } from '../../registry/dataset-types.js';
+import { plantedDiaTask } from '../testing/planted-dia-task.js';
+import { startPromptFixture, type PromptFixture } from '../testing/prompt-fixture.js';
+
+const PLANTED = `
+pipelines:
+  Planted:
+    description: planted DIA sources
+    tasks:
+      - task: plantedDia
+selection:
+  - when: {}
+    pipelines: [Planted]
+`;
+
+/** Every alert of the visit-detector, from its exported container file. */
+async function exportedAlerts(f: PromptFixture, visit: NextVisit): Promise<Alert[]> {
+  const dayObs = dayObsOf(taiSecondsToUtcMs(visit.startTime));
+  const refs = await f.backends.central.registry.queryDatasets('alerts', {
+    collections: [collections.centralOutput('LATISS', dayObs)],
+  });
+  const ref = refs.find((r) => r.dataId.group === visit.groupId);
+  if (!ref) throw new Error(`no alerts dataset for ${visit.groupId}`);
+  return readAlertContainer(await f.backends.central.get(ref));
+}
+
+/** Processes one visit of detector 0 (one snap) and returns its outcome. */
+async function runVisit(f: PromptFixture, visit: NextVisit) {
+  await f.service.fanout.accept(visit);
+  await f.writeRaw(visit, 0, 0);
+  return { visit, ...(await f.outcome(visit.groupId, 0, 30_000)) };
+}
+
+describe('Alert Production in the worker', () => {
+  let f: PromptFixture | undefined;
+  afterEach(async () => {
+    await f?.close();
+    f = undefined;
+  });
+
+  it('associates DIA sources, writes them to the APDB once and publishes one alert each, with history and cutouts', async () => {
+    f = await startPromptFixture({ pipelinesYaml: PLANTED, tasks: [plantedDiaTask] });
+    const published: Alert[] = [];
+    const sub = await f.backends.bus.subscribe(alertSubjects.alerts('LATISS'));
+    const codec = new AlertCodec();
+    void (async () => {
+      for await (const m of sub) {
+        expect(m.headers?.[ALERT_SOURCE_HEADER]).toBeDefined();
+        published.push(codec.decode(m.data));
+      }
+    })();
+
+    const first = await runVisit(f, f.nextVisit());
+    expect(first.kind).toBe('processed');
+    expect(first.alerts).toBe(3);
+    expect(first.outputs).toEqual(expect.arrayContaining(['diaSrc', 'alerts']));
+    expect(first.marks.alertsPublishedMs).toBeGreaterThanOrEqual(first.marks.pipelineEndMs ?? 0);
+    const alerts1 = await exportedAlerts(f, first.visit);
+    expect(alerts1).toHaveLength(3);
+    const visit1 = unpackDiaId(alerts1[0]!.diaSourceId).visit;
+    // new objects take their first source's id; fluxes in nJy at zero point 31.4 are e⁻
+    for (const a of alerts1) {
+      expect(a.diaSource.diaObjectId).toBe(a.diaSource.diaSourceId);
+      expect(a.diaObject?.diaObjectId).toBe(a.diaSource.diaObjectId);
+      expect(a.prvDiaSources ?? []).toHaveLength(0);
+      expect(a.diaSource.apFlux).toBeCloseTo(1000 * (unpackDiaId(a.diaSourceId).index + 1), 1);
+    }
+    // the difference cutout is a 30×30 FITS image with the planted star at its centre pixel
+    const cut = alerts1[0]!.cutoutDifference!;
+    const file = FitsFile.fromBytes(new Uint8Array(cut));
+    const hdu = await file.hdu(0);
+    const image = await readImage(file.source, hdu);
+    expect(image.shape).toEqual([30, 30]);
+    expect(image.pixels[15 * 30 + 15]).toBe(1000);
+    expect(hdu.header.get('CTYPE1')).toBe('RA---TAN');
+
+    // a second visit of the same field: every source joins the object the first one started
+    const second = await runVisit(f, f.nextVisit());
+    expect(second.kind).toBe('processed');
+    const alerts2 = await exportedAlerts(f, second.visit);
+    expect(unpackDiaId(alerts2[0]!.diaSourceId).visit).not.toBe(visit1);
+    for (const a of alerts2) {
+      const before = alerts1.find((b) => b.diaSource.x === a.diaSource.x)!;
+      expect(a.diaSource.diaObjectId).toBe(before.diaSource.diaObjectId);
+      expect(a.prvDiaSources?.map((p) => p.diaSourceId)).toEqual([before.diaSourceId]);
+      expect(a.diaObject?.nDiaSources).toBe(2);
+    }
+    expect(await f.backends.apdb.visitDetectorSources(visit1, 0)).toHaveLength(3);
+    await expect.poll(() => published.length).toBe(6);
+    await sub.close();
+  });
+
+  it('records failed, never a second write, when the slot dies between the APDB write and its outcome', async () => {
+    f = await startPromptFixture({ pipelinesYaml: PLANTED, tasks: [plantedDiaTask] });
+    const apdb = f.backends.apdb;
+    const store = apdb.store.bind(apdb);
+    let stores = 0;
+    apdb.store = async (write, options) => {
+      stores++;
+      const receipt = await store(write, options);
+      // the slot dies right after the APDB committed: no alerts, no outcome, no ack
+      if (stores === 1) throw new Error('worker slot killed after the APDB write');
+      return receipt;
+    };
+    const visit = f.nextVisit();
+    const outcome = await runVisit(f, visit);
+    expect(outcome.kind).toBe('failed');
+    expect(outcome.code).toBe('PROMPTLY_E_APDB_ALREADY_WRITTEN');
+    expect(outcome.deliveries).toBe(2);
+    expect(stores).toBe(1); // the redelivery never tried to write
+    const crashed = f.statusEvents.filter(
+      (e) => e.activity === 'slot.crashed' && e.group === visit.groupId,
+    );
+    expect(crashed).toHaveLength(1);
+    // the redelivery asked the APDB before computing, and wrote nothing
+    expect(f.statusEvents.some((e) => e.activity === 'alerts.published')).toBe(false);
+    const visitId = Number(/visit (\d+)/.exec(outcome.reason ?? '')?.[1]);
+    expect(await apdb.visitDetectorSources(visitId, 0)).toHaveLength(3);
+    expect(await apdb.written(visitId, 0)).toMatchObject({ diaSources: 3, diaObjects: 3 });
+  });
+});
