@@ -53,6 +53,24 @@ describe('night summary', () => {
     expect(s.latencyPercentilesMs.pipelineMs).toMatchObject({ p50: 500, n: 3 });
   });
 
+  it('adds up alerts per visit and times them from the end of readout', () => {
+    const o = outcome('a', 0, 'processed');
+    const withAlerts: Outcome = {
+      ...o,
+      alerts: 7,
+      marks: { ...o.marks, readoutEndMs: { 0: 1090, 1: 1190 }, alertsPublishedMs: 1700 },
+    };
+    const s = summarizeNight({
+      instrument: 'LSSTComCam',
+      clockSpeed: 1,
+      groups: ['a'],
+      detectorsPerVisit: 2,
+      outcomes: [withAlerts, { ...outcome('a', 1, 'processed'), alerts: 2 }],
+    });
+    expect(s.visits[0]?.alerts).toBe(9);
+    expect(s.latencyPercentilesMs.readoutToAlertsMs).toMatchObject({ p50: 510, n: 1 });
+  });
+
   it('takes nearest-rank percentiles', () => {
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(percentile(values, 50)).toBe(50);

@@ -16,6 +16,8 @@ export interface DetectorLatencies {
   readonly readoutToArrivalMs?: number;
   /** Last snap's end of readout at the camera → outcome recorded (what an alert would wait). */
   readonly readoutToOutcomeMs?: number;
+  /** Last snap's end of readout at the camera → its alerts on the bus (Rubin's goal: 60 s). */
+  readonly readoutToAlertsMs?: number;
 }
 
 export interface VisitSummary {
@@ -25,6 +27,8 @@ export interface VisitSummary {
   readonly failed: number;
   readonly timedOut: number;
   readonly skipped: number;
+  /** Alerts published for the visit's DIA sources (0 when its pipeline makes none). */
+  readonly alerts: number;
   readonly detectors: readonly DetectorLatencies[];
 }
 
@@ -61,6 +65,7 @@ export function latenciesOf(outcome: Outcome): DetectorLatencies {
     lastSnapToOutcomeMs: diff(lastSnap, m.outcomeMs),
     readoutToArrivalMs: diff(lastReadout, lastSnap),
     readoutToOutcomeMs: diff(lastReadout, m.outcomeMs),
+    readoutToAlertsMs: diff(lastReadout, m.alertsPublishedMs),
   };
   for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = v;
   return out as unknown as DetectorLatencies;
@@ -98,6 +103,7 @@ export function summarizeNight(options: {
       failed: count('failed'),
       timedOut: count('timed_out'),
       skipped: count('skipped'),
+      alerts: list.reduce((sum, o) => sum + (o.alerts ?? 0), 0),
       detectors: list.map(latenciesOf),
     };
   });
@@ -108,6 +114,7 @@ export function summarizeNight(options: {
     'lastSnapToOutcomeMs',
     'readoutToArrivalMs',
     'readoutToOutcomeMs',
+    'readoutToAlertsMs',
   ] as const;
   const latencyPercentilesMs: Record<string, { p50: number; p95: number; max: number; n: number }> =
     {};
@@ -134,7 +141,7 @@ export function summarizeNight(options: {
 
 /** The summary as a text table for a terminal. */
 export function formatNightSummary(summary: NightSummary): string {
-  const rows = [['group', 'expected', 'processed', 'failed', 'timed out', 'skipped']];
+  const rows = [['group', 'expected', 'processed', 'failed', 'timed out', 'skipped', 'alerts']];
   for (const v of summary.visits) {
     rows.push([
       v.group,
@@ -143,6 +150,7 @@ export function formatNightSummary(summary: NightSummary): string {
       String(v.failed),
       String(v.timedOut),
       String(v.skipped),
+      String(v.alerts),
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
