@@ -8,6 +8,25 @@ export function migrationLockKey(schema: string, what = 'registry'): string {
   return digest.readBigInt64BE(0).toString();
 }
 
+/** Tries of a migration that met another schema being dropped. */
+const MIGRATE_ATTEMPTS = 3;
+
+/**
+ * Whether `err` (or an error it wraps) is PostgreSQL's "schema … does not exist" (3F000) for a
+ * schema other than `schema`: the migrator's look at every table of the database raced with
+ * another schema being dropped (tests and resets drop theirs while others migrate), which a
+ * second look does not meet.
+ */
+function otherSchemaDropped(err: unknown, schema: string): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '3F000' || /schema "[^"]+" does not exist/.test(e.message))
+      return !e.message.includes(`"${schema}"`);
+    e = e.cause;
+  }
+  return false;
+}
+
 /**
  * Creates `schema` if missing and migrates the registry in it, holding a session advisory
  * lock on the schema meanwhile, so that processes opening one registry at the same time
@@ -47,7 +66,14 @@ export async function prepareSchema(
     // schema exists, and a deployment may get its schema from a DBA.
     const found = await query('select 1 from pg_namespace where nspname = $1', [schema]);
     if (found === 0) await query(`create schema ${schema}`);
-    await migrate();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await migrate();
+        break;
+      } catch (err) {
+        if (attempt >= MIGRATE_ATTEMPTS || !otherSchemaDropped(err, schema)) throw err;
+      }
+    }
     await query('select pg_advisory_unlock($1::bigint)', [migrationLockKey(schema, what)]);
     ok = true;
   } finally {
