@@ -18,6 +18,7 @@ const groups: Record<string, () => Promise<(p: Command) => void>> = {
   wcs: async () => (await import('./wcs-command.js')).registerWcsCommands,
   simulate: async () => (await import('./simulate-command.js')).registerSimulateCommand,
   status: async () => (await import('./status-command.js')).registerStatusCommand,
+  score: async () => (await import('./score-command.js')).registerScoreCommand,
   alerts: async () => (await import('./alerts-command.js')).registerAlertsCommands,
   'next-visit': async () => (await import('./next-visit-command.js')).registerNextVisitCommands,
   ...Object.fromEntries(

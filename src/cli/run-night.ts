@@ -16,6 +16,8 @@ import { ensureRefcat } from '../sim/refcat/index.js';
 import { ensureTemplates } from '../sim/template-ingest.js';
 import { simCameraOptions, simPlanOptions } from '../sim/sim-options.js';
 import { Summit } from '../sim/summit.js';
+import { TruthCollector } from '../sim/truth-files.js';
+import { scoreRun } from '../score/score-run.js';
 import { openBackends } from './embedded-backends.js';
 import { NightWatch } from './night-watch.js';
 
@@ -102,6 +104,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
 
     const service = await startPromptService({ config, clock, ...backends, pipelines });
     log(`fan-out listening on ${service.url ?? '(bus only)'}`);
+    const truth = new TruthCollector({ dir: config.workDir, instrument: instrument.name });
     const summit = new Summit({
       instrument: instrument.name,
       detectors,
@@ -111,6 +114,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       rawStore: backends.rawStore,
       status: createStatusEmitter(bus, clock, 'sim'),
       camera,
+      onRaw: (action, raw) => truth.add(action.visit, action.detector, raw.truth),
     });
     const stopSummit = new AbortController();
     const onStop = (): void => stopSummit.abort();
@@ -129,6 +133,14 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       clock.speed,
       orphans.map((o) => o.key),
     );
+    // the simulator's truth beside the run, and the score of its DIA sources against it
+    await truth.write(config.workDir, instrument.name);
+    const score = await scoreRun({
+      central: backends.central,
+      instrument: instrument.name,
+      truthDir: config.workDir,
+    });
+    if (score) summary.score = score;
     if (options.summaryFile)
       await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
     return summary;

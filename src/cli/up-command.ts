@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { loadConfig, mergeConfig } from '../core/config.js';
 import { resetDistributedState } from './distributed-reset.js';
 import { formatNightSummary } from '../observe/night-summary.js';
+import { formatNightScore } from '../score/score-dia.js';
 import { runNight } from './run-night.js';
 import { resetWorkDir } from './work-dir.js';
 
@@ -162,6 +163,7 @@ export function registerUpCommand(program: Command): void {
             })
           : await runNight(night);
         process.stdout.write(`\n${formatNightSummary(summary)}\n`);
+        if (summary.score) process.stdout.write(`\n${formatNightScore(summary.score)}\n`);
         const lost = summary.visits.reduce(
           (n, v) => n + v.detectorsExpected - (v.processed + v.failed + v.timedOut + v.skipped),
           0,

@@ -194,6 +194,11 @@ export const ERROR_CODES = {
     summary:
       'A site-astronomy input of the summit simulator (time, coordinate, night date or site) is not finite or is out of range.',
   },
+  PROMPTLY_E_SCORE_TRUTH_INVALID: {
+    httpStatus: 422,
+    summary:
+      'A truth file of the simulator is not the JSON the scorer reads: a field missing, not a number, or out of range.',
+  },
   PROMPTLY_E_REFCAT_INVALID: {
     httpStatus: 422,
     summary:

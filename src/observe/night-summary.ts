@@ -1,4 +1,5 @@
 import type { Outcome } from '../core/outcome.js';
+import type { NightScore } from '../score/score-dia.js';
 
 /** Latencies of one visit-detector, real ms (undefined when a step did not happen). */
 export interface DetectorLatencies {
@@ -43,6 +44,8 @@ export interface NightSummary {
   readonly latencyPercentilesMs: Readonly<
     Record<string, { p50: number; p95: number; max: number; n: number }>
   >;
+  /** DIA sources scored against the simulator's truth, when the night made any. */
+  score?: NightScore;
 }
 
 function diff(a: number | undefined, b: number | undefined): number | undefined {

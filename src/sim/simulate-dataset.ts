@@ -8,11 +8,11 @@ import { DATASET_TYPES, collections } from '../registry/dataset-types.js';
 import type { DatasetRef } from '../registry/registry.js';
 import type { Repo } from '../registry/repo.js';
 import { calibrationProducts, calibrationValidity } from './calibrations.js';
-import type { SnapTruth } from './detector-scene.js';
 import { parseFaults, type FaultSpec } from './faults.js';
 import { plannedVisit, plannedVisitCount, type PlannedVisit } from './night-plan.js';
 import { damageRaw, visitActions, type SummitAction } from './night-script.js';
 import { SimCamera } from './sim-camera.js';
+import { TruthCollector } from './truth-files.js';
 import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
 import { WRITE_DELAY_MS } from './summit.js';
 import { cameraTemplateGrid, templatePatches, writeTemplates } from './template-ingest.js';
@@ -204,7 +204,7 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
   actions.sort((a, b) => a.atMs - b.atMs);
   const events: string[] = [];
   const raws: string[] = [];
-  const truth = new Map<string, { visit: PlannedVisit; detector: number; snaps: SnapTruth[] }>();
+  const truth = new TruthCollector();
   for (const a of actions) {
     throwIfAborted(signal);
     if (a.kind !== 'raw') {
@@ -224,28 +224,10 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
     await writeAt(outDir, file, a.damage ? damageRaw(raw.bytes, a.damage) : raw.bytes);
     raws.push(file);
     events.push(eventLine(a, file));
-    const key = `${a.visit.groupId}/${a.detector}`;
-    const t = truth.get(key) ?? { visit: a.visit, detector: a.detector, snaps: [] };
-    t.snaps.push(raw.truth);
-    truth.set(key, t);
+    truth.add(a.visit, a.detector, raw.truth);
   }
   log(`raws: ${raws.length} files`);
-  const truthFiles: string[] = [];
-  for (const [key, t] of [...truth.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const file = path.join('truth', `${key}.json`);
-    await writeAt(
-      outDir,
-      file,
-      new TextEncoder().encode(
-        JSON.stringify(
-          { instrument: instrument.name, detector: t.detector, visit: t.visit, snaps: t.snaps },
-          null,
-          1,
-        ) + '\n',
-      ),
-    );
-    truthFiles.push(file);
-  }
+  const truthFiles = await truth.write(outDir, instrument.name);
   await writeAt(outDir, 'events.jsonl', new TextEncoder().encode(events.join('\n') + '\n'));
   const manifest: DatasetManifest = {
     instrument: instrument.name,
