@@ -194,6 +194,11 @@ export const ERROR_CODES = {
     summary:
       'A site-astronomy input of the summit simulator (time, coordinate, night date or site) is not finite or is out of range.',
   },
+  PROMPTLY_E_ASTROMETRY_FAILED: {
+    httpStatus: 422,
+    summary:
+      'Calibrate could not fit the exposure\'s WCS: no reference catalog under it, too few stars matched, or a degenerate fit.',
+  },
   PROMPTLY_E_SCORE_TRUTH_INVALID: {
     httpStatus: 422,
     summary:

@@ -1,5 +1,6 @@
 import { TaskRegistry } from '../task-registry.js';
 import { detectDiaTask } from './detect-dia-task.js';
+import { calibrateTask } from './calibrate-task.js';
 import { detectTask } from './detect-task.js';
 import { externalTask } from './external-task.js';
 import { isrTask } from './isr-task.js';
@@ -12,6 +13,7 @@ export function builtinTaskRegistry(): TaskRegistry {
     noopTask,
     isrTask,
     detectTask,
+    calibrateTask,
     subtractTask,
     detectDiaTask,
     externalTask,

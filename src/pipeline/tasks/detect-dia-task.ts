@@ -12,6 +12,7 @@ import { HandOffKey } from '../hand-off.js';
 import type { TaskDefinition } from '../task.js';
 import { diaSrcFits, type DiaSources } from './dia-src-fits.js';
 import { diaStamps } from './dia-stamps.js';
+import { PHOTO_CALIB } from './calibrate-task.js';
 import { EXPOSURE } from './isr-task.js';
 import { DIFFERENCE } from './subtract-task.js';
 
@@ -116,6 +117,7 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     context.handOffs.set(DIA_SOURCES, sources);
     context.log(`detectDia: ${positive.length} positive, ${negative.length} negative sources`);
     const science = context.handOffs.get(EXPOSURE);
+    const photo = context.handOffs.get(PHOTO_CALIB);
     const stamps = science
       ? diaStamps(sources, { difference: diff.image, science, template: diff.template })
       : undefined;
@@ -127,6 +129,7 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
         width,
         height,
         ...(stamps ? { stamps } : {}),
+        ...(photo ? { zeroPointMag: photo.zeroPointMag } : {}),
         cards: [
           ['INSTRUME', context.dataId.instrument],
           ['DETECTOR', context.dataId.detector ?? -1],

@@ -119,14 +119,17 @@ async function templates(
   }
   const sources: WarpSource[] = [];
   const patches: number[] = [];
-  for (const patch of skyMap.patchesForImage(wcs, width, height)) {
+  const touched = skyMap.patchesForImage(wcs, width, height);
+  for (const patch of touched) {
     const bytes = await context.readInput('template', { patch: patch.id });
     if (!bytes) continue;
     sources.push(await templateSource(bytes, patch.id, context.signal));
     patches.push(patch.id);
   }
   if (sources.length === 0) {
-    throw missing(`no template of band ${context.dataId.band ?? '?'} covers this detector`);
+    throw missing(
+      `no template of band ${context.dataId.band ?? '?'} covers this detector (patches ${touched.map((p) => p.id).join(', ')})`,
+    );
   }
   return { sources, patches };
 }
@@ -145,6 +148,7 @@ async function differenceFits(context: TaskContext, d: Difference): Promise<Uint
       ['KSTAMPS', d.quality.stampsUsed, 'kernel stamps used'],
       ['KRESRMS', d.quality.residualRmsMedian, 'median stamp residual rms / noise'],
       ['KSUM', d.quality.kernelSum, 'kernel sum (photometric scaling)'],
+      ['KORDER', d.quality.spatialOrder, 'spatial order of the kernel fitted'],
     ]),
     makeImageHdu(d.image.data, [width, height], { extname: 'IMAGE', header: ext('IMAGE') }),
     makeImageHdu(d.variance.data, [width, height], {
@@ -209,7 +213,7 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
     context.handOffs.set(DIFFERENCE, difference);
     const q = result.quality;
     context.log(
-      `subtract: ${patches.length} template patch(es), convolved ${result.convolved}, ${q.stampsUsed} stamps (${q.stampsRejected} rejected), residual rms ${q.residualRmsMedian.toFixed(2)}σ, kernel sum ${q.kernelSum.toFixed(3)}`,
+      `subtract: ${patches.length} template patch(es), convolved ${result.convolved}, ${q.stampsUsed} stamps (${q.stampsRejected} rejected), kernel order ${q.spatialOrder}, residual rms ${q.residualRmsMedian.toFixed(2)}σ, kernel sum ${q.kernelSum.toFixed(3)}`,
     );
     if (config.writeDifference) {
       await context.writeOutput('differenceExp', await differenceFits(context, difference));

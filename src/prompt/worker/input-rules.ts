@@ -7,7 +7,7 @@ import { calibrationDataId } from './preload.js';
  * visit-detector's, plus what the task asks for) and where it lives. Calibrations are looked
  * up by validity at the visit's time in the instrument's calibration collection; templates and
  * the sky map by data ID in the templates run (a template is asked for by `patch`, its band
- * defaulting to the visit's). Datasets not in the handler-local repo are copied in from the
+ * defaulting to the visit's); a reference-catalog shard by `htm7` in the refcats run. Datasets not in the handler-local repo are copied in from the
  * central repo on first use and reused after.
  */
 export type InputRule =
@@ -26,6 +26,15 @@ export function inputRule(
   const templates = collections.templates(base.instrument);
   if (datasetType === DATASET_TYPES.skyMap.name)
     return { kind: 'run', dataId: { instrument: base.instrument }, collection: templates };
+  if (datasetType === DATASET_TYPES.refcat.name) {
+    // a reference-catalog shard, asked for by its HTM level-7 id (calibrate finds which)
+    if (asked.htm7 === undefined) return undefined;
+    return {
+      kind: 'run',
+      dataId: { instrument: base.instrument, htm7: asked.htm7 },
+      collection: collections.refcats(base.instrument),
+    };
+  }
   if (datasetType === DATASET_TYPES.template.name) {
     const band = asked.band ?? base.band;
     if (asked.patch === undefined || band === undefined) return undefined;

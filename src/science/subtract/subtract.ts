@@ -1,4 +1,4 @@
-import { PromptlyError } from '../../core/errors.js';
+import { PromptlyError, isPromptlyError } from '../../core/errors.js';
 import type { Image } from '../image.js';
 import { medianInPlace } from '../robust-stats.js';
 import { MASK_NO_DATA } from '../warp/index.js';
@@ -65,6 +65,8 @@ export interface KernelQuality {
   readonly meanResidualSigmaMedian: number;
   /** Σ K (the same everywhere by construction). */
   readonly kernelSum: number;
+  /** Spatial order of the kernel fitted: the one asked for, or lower when stars were few. */
+  readonly spatialOrder: number;
   /** Kernel second-moment σ at the centre and corners, pixels: its spatial variation. */
   readonly kernelSigmaPx: { readonly min: number; readonly max: number };
 }
@@ -145,12 +147,22 @@ export function subtractImages(
     .filter((c) => c.x >= margin && c.y >= margin && c.x < width - margin && c.y < height - margin)
     .slice(0, maxStamps);
   const [conv, targ] = convolveScience ? [sci, tpl] : [tpl, sci];
-  const fit = fitKernel(conv, targ, width, height, centres, basis, {
-    spatialOrder,
-    backgroundOrder,
-    fitHalfPx: fitHalf,
-    clipSigma: options.clipSigma ?? 3,
-  });
+  // Few stars (a small detector, a sparse field): a lower spatial order, down to a constant
+  // kernel, rather than no difference at all; the order used is in the quality metric.
+  let fit: ReturnType<typeof fitKernel> | undefined;
+  for (let order = spatialOrder; order >= 0 && !fit; order--) {
+    try {
+      fit = fitKernel(conv, targ, width, height, centres, basis, {
+        spatialOrder: order,
+        backgroundOrder,
+        fitHalfPx: fitHalf,
+        clipSigma: options.clipSigma ?? 3,
+      });
+    } catch (err) {
+      if (order === 0 || !isPromptlyError(err, 'PROMPTLY_E_KERNEL_FIT_FAILED')) throw err;
+    }
+  }
+  if (!fit) throw new PromptlyError('PROMPTLY_E_KERNEL_FIT_FAILED', 'no kernel could be fitted');
   const kernel = fit.solution;
   const difference = outPlane(options.out?.difference, n, 'difference');
   const variance = outPlane(options.out?.variance, n, 'variance');
@@ -261,6 +273,7 @@ function quality(kernel: KernelSolution, stamps: readonly StampFit[]): KernelQua
     residualRmsMax: Math.max(...rms),
     meanResidualSigmaMedian: medianInPlace(means, means.length),
     kernelSum: kernel.kernelSum,
+    spatialOrder: kernel.spatialOrder,
     kernelSigmaPx: { min: Math.min(...sig), max: Math.max(...sig) },
   };
 }
