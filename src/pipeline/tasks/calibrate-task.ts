@@ -171,8 +171,10 @@ export const calibrateTask: TaskDefinition<CalibrateTaskConfig> = {
     const n = matches.detection.length;
     const at = (i: number) => keep[matches.detection[i]!]!;
     let fit: TanSipFit | undefined;
+    let fitOrder = config.sipOrder;
     let lastError: unknown;
-    for (let order = config.sipOrder; order >= 1 && !fit; order--) {
+    for (let order = config.sipOrder; order >= 0 && !fit; order--) {
+      fitOrder = order;
       try {
         fit = fitTanSip({
           x: Array.from({ length: n }, (_, i) => stars.x[at(i)]!),
@@ -216,7 +218,7 @@ export const calibrateTask: TaskDefinition<CalibrateTaskConfig> = {
     }
     const p = context.handOffs.get(PHOTO_CALIB);
     context.log(
-      `calibrate: ${fit.used} of ${n} matched stars (of ${keep.length} detected, ${refs.ra.length} in the catalog), pointing offset ${(Math.hypot(matches.dx, matches.dy) * scaleArcsec).toFixed(2)}″, WCS rms ${fit.rmsMas.toFixed(0)} mas, SIP order ${fit.wcs.sip?.a.order ?? 1}${p ? `, zero point ${p.zeroPointMag.toFixed(3)} ± ${p.zeroPointErr.toFixed(3)} (${p.stars} stars)` : ''}`,
+      `calibrate: ${fit.used} of ${n} matched stars (of ${keep.length} detected, ${refs.ra.length} in the catalog), pointing offset ${(Math.hypot(matches.dx, matches.dy) * scaleArcsec).toFixed(2)}″, WCS rms ${fit.rmsMas.toFixed(0)} mas, fit order ${fitOrder}${fitOrder === 0 ? ' (pointing offset only)' : ''}${p ? `, zero point ${p.zeroPointMag.toFixed(3)} ± ${p.zeroPointErr.toFixed(3)} (${p.stars} stars)` : ''}`,
     );
   },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PromptlyError } from '../../core/errors.js';
 import { runIsr, type Image } from '../../science/index.js';
+import { markSnapCosmicRays } from '../../science/exposure/snap-cosmic-rays.js';
 import { imageFits } from '../../fits/index.js';
 import { HandOffKey } from '../hand-off.js';
 import type { TaskDefinition } from '../task.js';
@@ -16,6 +17,8 @@ const configSchema = z.strictObject({
   /** Subtract the master dark (e⁻/s) scaled by each snap's DARKTIME. */
   doDark: z.boolean().default(true),
   doFlat: z.boolean().default(true),
+  /** Find cosmic rays by comparing the snaps (2 or more) and replace them from the others. */
+  doSnapCosmicRays: z.boolean().default(true),
   /** Write the corrected exposure as the `postISRCCD` dataset (float32 FITS). */
   writeExposure: z.boolean().default(false),
 });
@@ -60,7 +63,8 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
     const bias = config.doBias ? await load('bias') : undefined;
     const dark = config.doDark ? await load('dark') : undefined;
     const flat = config.doFlat ? await load('flat') : undefined;
-    let sum: Image | undefined;
+    const snaps: Image[] = [];
+    let readVarianceE = 0;
     for (const snap of context.snaps) {
       const { amps, darkTimeS } = await readRawAmps(await snap.read(), context.signal);
       // Bias and dark are both subtracted before the flat: one combined frame does both.
@@ -75,15 +79,42 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
       context.log(
         `isr snap ${snap.snap}: ${result.image.width}x${result.image.height}, masked ${result.maskedByFlat}, overscan noise ${noise} ADU`,
       );
-      if (!sum) sum = result.image;
-      else {
-        const a = sum.data;
-        const b = result.image.data;
-        for (let i = 0; i < a.length; i++) a[i] = (a[i] ?? 0) + (b[i] ?? 0);
-      }
+      // read noise in e⁻², the largest of the amplifiers' (overscan noise × gain)
+      result.amps.forEach((a, k) => {
+        const e = a.overscanNoise * (amps[k]?.gain ?? 1);
+        readVarianceE = Math.max(readVarianceE, e * e);
+      });
+      snaps.push(result.image);
     }
+    const sum = snaps[0];
     if (!sum)
       throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'no raw snaps to process');
+    if (snaps.length > 1 && config.doSnapCosmicRays) {
+      const n = sum.data.length;
+      const found = markSnapCosmicRays(
+        snaps.map((s) => s.data),
+        sum.width,
+        sum.height,
+        new Uint32Array(n),
+        0,
+        { base: new Float32Array(n).fill(readVarianceE), ...(flat ? { flat: flat.data } : {}) },
+      );
+      context.log(`isr: ${found} cosmic-ray pixel values found by comparing ${snaps.length} snaps`);
+    }
+    // the snaps summed; a value a cosmic ray took is replaced by the other snaps' scaled up
+    const a = sum.data;
+    for (let i = 0; i < a.length; i++) {
+      let total = 0;
+      let good = 0;
+      for (const s of snaps) {
+        const v = s.data[i]!;
+        if (v === v) {
+          total += v;
+          good++;
+        }
+      }
+      a[i] = good > 0 ? (total * snaps.length) / good : NaN;
+    }
     context.handOffs.set(EXPOSURE, sum);
     if (config.writeExposure) {
       const bytes = await imageFits(sum.data, sum.width, sum.height, [

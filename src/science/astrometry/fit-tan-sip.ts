@@ -26,7 +26,10 @@ export interface TanSipFitInput {
   readonly dec: ArrayLike<number>;
   /** Where to start: its CRPIX is kept, its CRVAL moved. */
   readonly guess: CelestialWcs;
-  /** Polynomial order, 1 (TAN only) to 5; SIP when ≥ 2. Default 3. */
+  /**
+   * Polynomial order, 0 to 5: 0 moves only CRVAL (the guess's CD kept: a pointing offset,
+   * from as few as 3 stars), 1 fits TAN, ≥ 2 TAN-SIP. Default 3.
+   */
   readonly order?: number;
   /** Clip beyond this many rms. Default 3. */
   readonly clipSigma?: number;
@@ -127,8 +130,9 @@ function fitPolynomial(
 /** Fits a TAN-SIP WCS to matched stars (see the module comment). */
 export function fitTanSip(input: TanSipFitInput): TanSipFit {
   const order = input.order ?? 3;
-  if (!Number.isInteger(order) || order < 1 || order > 5)
-    throw invalid(`order must be an integer in 1..5, got ${order}`);
+  if (!Number.isInteger(order) || order < 0 || order > 5)
+    throw invalid(`order must be an integer in 0..5, got ${order}`);
+  if (order === 0) return fitShift(input);
   const basis = terms(order);
   const n = input.x.length;
   if (n < basis.length + 3)
@@ -208,6 +212,63 @@ export function fitTanSip(input: TanSipFitInput): TanSipFit {
   });
   return {
     wcs,
+    used: use.reduce((s, x) => s + x, 0),
+    given: n,
+    rmsMas: rmsDeg * 3_600_000,
+    usedMask: use,
+  };
+}
+
+/** Fewest stars a pointing offset is fitted from. */
+const MIN_SHIFT_STARS = 3;
+
+/**
+ * Order 0: the guess's CD (and SIP) kept, CRVAL moved by the clipped mean of the stars'
+ * offsets on the tangent plane (what a pointing error is, when too few stars match for more).
+ */
+function fitShift(input: TanSipFitInput): TanSipFit {
+  const n = input.x.length;
+  if (n < MIN_SHIFT_STARS)
+    throw invalid(`${n} matched stars cannot fit a pointing offset (needs ${MIN_SHIFT_STARS})`);
+  const g = input.guess;
+  const clip = input.clipSigma ?? 3;
+  const use = new Uint8Array(n).fill(1);
+  let crval: [number, number] = [g.crval[0], g.crval[1]];
+  let rmsDeg = Infinity;
+  for (let it = 0; it < (input.iterations ?? 4); it++) {
+    const dxi = new Float64Array(n);
+    const deta = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const p = project(input.ra[k]!, input.dec[k]!, crval[0], crval[1]);
+      const u = input.x[k]! + 1 - g.crpix[0];
+      const v = input.y[k]! + 1 - g.crpix[1];
+      const [c11, c12, c21, c22] = g.cd;
+      dxi[k] = p.xi - (c11 * u + c12 * v);
+      deta[k] = p.eta - (c21 * u + c22 * v);
+    }
+    let sx = 0;
+    let sy = 0;
+    let m = 0;
+    for (let k = 0; k < n; k++)
+      if (use[k]) {
+        sx += dxi[k]!;
+        sy += deta[k]!;
+        m++;
+      }
+    const mx = sx / m;
+    const my = sy / m;
+    let ss = 0;
+    for (let k = 0; k < n; k++) if (use[k]) ss += (dxi[k]! - mx) ** 2 + (deta[k]! - my) ** 2;
+    rmsDeg = Math.sqrt(ss / m);
+    for (let k = 0; k < n; k++)
+      use[k] =
+        (dxi[k]! - mx) ** 2 + (deta[k]! - my) ** 2 <= (clip * rmsDeg) ** 2 || rmsDeg === 0 ? 1 : 0;
+    if (use.reduce((s, x) => s + x, 0) < MIN_SHIFT_STARS) use.fill(1);
+    const moved = deproject(mx, my, crval[0], crval[1]);
+    crval = [moved.ra, moved.dec];
+  }
+  return {
+    wcs: createWcs({ ...g, crval, linear: g.linear, sip: g.sip }),
     used: use.reduce((s, x) => s + x, 0),
     given: n,
     rmsMas: rmsDeg * 3_600_000,
