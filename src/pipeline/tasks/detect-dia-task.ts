@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { PromptlyError } from '../../core/errors.js';
 import {
+  convolveSeparable,
   detectSources,
+  gaussianKernel1d,
+  separableNoiseFactor,
   imageFrom,
   measureSources,
   type Image,
@@ -34,16 +37,58 @@ const configSchema = z.strictObject({
 
 export type DetectDiaTaskConfig = z.output<typeof configSchema>;
 
-/** Detections on `image` against zero background and the difference's own noise. */
-function detectOn(image: Image, rms: Image, config: DetectDiaTaskConfig): SourceCatalog {
+/**
+ * Detections on `image` against zero background: thresholded in units of `detectRms` (the
+ * difference's noise scaled for its correlations), measured with errors from `rms`.
+ */
+function detectOn(
+  image: Image,
+  detectRms: Image,
+  rms: Image,
+  config: DetectDiaTaskConfig,
+): SourceCatalog {
   const zero = imageFrom(image.width, image.height, new Float32Array(image.data.length));
-  const model = { background: zero, rms };
-  const found = detectSources(image, model, {
-    nSigma: config.thresholdSigma,
-    minArea: config.minArea,
-    psfFwhmPx: config.psfFwhmPx,
-  });
+  const found = detectSources(
+    image,
+    { background: zero, rms: detectRms },
+    {
+      nSigma: config.thresholdSigma,
+      minArea: config.minArea,
+      psfFwhmPx: config.psfFwhmPx,
+    },
+  );
   return measureSources(image, found, rms, { apertureRadiusPx: config.apertureRadiusPx });
+}
+
+/**
+ * How much noisier the PSF-filtered difference is than white noise of its variance plane
+ * predicts (≥ 1; 1 for white noise): the robust σ of the filtered normalised difference over
+ * `sqrt(Σ w²)` of the filter. A warped, convolved template leaves correlated noise that a
+ * matched filter averages less than white noise, so a threshold in white-noise σ would let
+ * noise through as sources.
+ */
+export function correlatedNoiseFactor(image: Image, rms: Image, psfFwhmPx: number): number {
+  const { width, height } = image;
+  const norm = new Float32Array(width * height);
+  for (let i = 0; i < norm.length; i++) {
+    const v = image.data[i]! / rms.data[i]!;
+    norm[i] = Number.isFinite(v) ? v : NaN;
+  }
+  const kernel = gaussianKernel1d(psfFwhmPx);
+  const filtered = convolveSeparable(norm, width, height, kernel);
+  const margin = kernel.length;
+  const sample: number[] = [];
+  for (let y = margin; y < height - margin; y += 3)
+    for (let x = margin; x < width - margin; x += 3) {
+      const i = y * width + x;
+      if (norm[i] === norm[i]) sample.push(filtered[i]!);
+    }
+  if (sample.length < 100) return 1;
+  sample.sort((a, b) => a - b);
+  const median = sample[sample.length >> 1]!;
+  const dev = sample.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
+  const sigma = 1.4826 * dev[dev.length >> 1]!;
+  return Math.max(1, sigma / separableNoiseFactor(kernel));
 }
 
 function concat<T extends Float64Array | Int32Array>(a: T, b: T, make: (n: number) => T): T {
@@ -80,13 +125,20 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
       height,
       Float32Array.from(diff.variance.data, (v) => Math.sqrt(v)),
     );
-    const positive = detectOn(diff.image, rms, config);
+    const factor = correlatedNoiseFactor(diff.image, rms, config.psfFwhmPx);
+    const detectRms = imageFrom(
+      width,
+      height,
+      Float32Array.from(rms.data, (v) => v * factor),
+    );
+    context.log(`detectDia: filtered difference noise ${factor.toFixed(2)}× white`);
+    const positive = detectOn(diff.image, detectRms, rms, config);
     const negated = imageFrom(
       width,
       height,
       Float32Array.from(diff.image.data, (v) => -v),
     );
-    const negative = detectOn(negated, rms, config);
+    const negative = detectOn(negated, detectRms, rms, config);
     const f64 = (n: number) => new Float64Array(n);
     const i32 = (n: number) => new Int32Array(n);
     const x = concat(positive.x, negative.x, f64);
