@@ -197,7 +197,7 @@ export const ERROR_CODES = {
   PROMPTLY_E_ASTROMETRY_FAILED: {
     httpStatus: 422,
     summary:
-      'Calibrate could not fit the exposure\'s WCS: no reference catalog under it, too few stars matched, or a degenerate fit.',
+      "Calibrate could not fit the exposure's WCS: no reference catalog under it, too few stars matched, or a degenerate fit.",
   },
   PROMPTLY_E_SCORE_TRUTH_INVALID: {
     httpStatus: 422,
