@@ -33,6 +33,30 @@ describe.skipIf(skip !== undefined)('schema preparation on PostgreSQL', () => {
     expect(calls).toBe(2);
   });
 
+  it('lets the registry, ledger and APDB of one schema be created at once by several processes', async () => {
+    const schema = randomSchemaName();
+    schemas.push(schema);
+    const kinds = Array.from(
+      { length: 24 },
+      (_, k) => ['registry', 'ledger', 'apdb'][k % 3]! + String(k),
+    );
+    let migrated = 0;
+    await Promise.all(
+      kinds.map((what) =>
+        prepareSchema(
+          { connectionString: TEST_POSTGRES_URL },
+          schema,
+          () => {
+            migrated++;
+            return Promise.resolve();
+          },
+          what,
+        ),
+      ),
+    );
+    expect(migrated).toBe(kinds.length);
+  });
+
   it('fails when its own schema is gone, and after three tries', async () => {
     const schema = randomSchemaName();
     schemas.push(schema);

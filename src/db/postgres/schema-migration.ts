@@ -8,6 +8,12 @@ export function migrationLockKey(schema: string, what = 'registry'): string {
   return digest.readBigInt64BE(0).toString();
 }
 
+/** PostgreSQL's answers to a CREATE SCHEMA that lost a race with another creator. */
+function schemaCreatedMeanwhile(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === '42P06' || code === '23505';
+}
+
 /** Tries of a migration that met another schema being dropped. */
 const MIGRATE_ATTEMPTS = 3;
 
@@ -65,7 +71,13 @@ export async function prepareSchema(
     // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the
     // schema exists, and a deployment may get its schema from a DBA.
     const found = await query('select 1 from pg_namespace where nspname = $1', [schema]);
-    if (found === 0) await query(`create schema ${schema}`);
+    // Another kind of table in the same schema (registry, ledger, APDB) migrates under a lock
+    // of its own and may create the schema at the same moment: its having won is fine.
+    if (found === 0)
+      await query(`create schema ${schema}`).catch((err: unknown) => {
+        if (!schemaCreatedMeanwhile(err)) throw err;
+        return 0;
+      });
     for (let attempt = 1; ; attempt++) {
       try {
         await migrate();
