@@ -134,13 +134,18 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       orphans.map((o) => o.key),
     );
     // the simulator's truth beside the run, and the score of its DIA sources against it
-    await truth.write(config.workDir, instrument.name);
-    const score = await scoreRun({
-      central: backends.central,
-      instrument: instrument.name,
-      truthDir: config.workDir,
-    });
-    if (score) summary.score = score;
+    // (a score that cannot be made is reported, never the night's failure)
+    try {
+      await truth.write(config.workDir, instrument.name);
+      const score = await scoreRun({
+        central: backends.central,
+        instrument: instrument.name,
+        truthDir: config.workDir,
+      });
+      if (score) summary.score = score;
+    } catch (err) {
+      log(`truth score: not made (${err instanceof Error ? err.message : String(err)})`);
+    }
     if (options.summaryFile)
       await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
     return summary;
