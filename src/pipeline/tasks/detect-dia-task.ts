@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { PromptlyError } from '../../core/errors.js';
+import { windowCentroids } from '../../science/window-centroid.js';
 import {
+  FWHM_PER_SIGMA,
   convolveSeparable,
   detectSources,
   gaussianKernel1d,
@@ -29,8 +31,8 @@ const configSchema = z.strictObject({
   thresholdSigma: z.number().positive().max(1000).default(5),
   /** Minimum footprint area, pixels. */
   minArea: z.number().int().min(1).max(10_000).default(5),
-  /** PSF FWHM of the matched filter, pixels. */
-  psfFwhmPx: z.number().positive().max(100).default(3.5),
+  /** PSF FWHM of the matched filter and centroid window, pixels; default the difference's PSF. */
+  psfFwhmPx: z.number().positive().max(100).optional(),
   /** Aperture radius, pixels. */
   apertureRadiusPx: z.number().positive().max(100).default(5),
 });
@@ -45,7 +47,7 @@ function detectOn(
   image: Image,
   detectRms: Image,
   rms: Image,
-  config: DetectDiaTaskConfig,
+  config: DetectDiaTaskConfig & { psfFwhmPx: number },
 ): SourceCatalog {
   const zero = imageFrom(image.width, image.height, new Float32Array(image.data.length));
   const found = detectSources(
@@ -57,7 +59,12 @@ function detectOn(
       psfFwhmPx: config.psfFwhmPx,
     },
   );
-  return measureSources(image, found, rms, { apertureRadiusPx: config.apertureRadiusPx });
+  const measured = measureSources(image, found, rms, {
+    apertureRadiusPx: config.apertureRadiusPx,
+  });
+  // windowed centroids: far less noisy than isophotal ones for faint sources
+  const refined = windowCentroids(image, measured.x, measured.y, config.psfFwhmPx / FWHM_PER_SIGMA);
+  return { ...measured, x: refined.x, y: refined.y };
 }
 
 /**
@@ -125,20 +132,24 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
       height,
       Float32Array.from(diff.variance.data, (v) => Math.sqrt(v)),
     );
-    const factor = correlatedNoiseFactor(diff.image, rms, config.psfFwhmPx);
+    const psfFwhmPx = config.psfFwhmPx ?? diff.psfSigmaPx * FWHM_PER_SIGMA;
+    const withPsf = { ...config, psfFwhmPx };
+    const factor = correlatedNoiseFactor(diff.image, rms, psfFwhmPx);
     const detectRms = imageFrom(
       width,
       height,
       Float32Array.from(rms.data, (v) => v * factor),
     );
-    context.log(`detectDia: filtered difference noise ${factor.toFixed(2)}× white`);
-    const positive = detectOn(diff.image, detectRms, rms, config);
+    context.log(
+      `detectDia: PSF FWHM ${psfFwhmPx.toFixed(2)} px, filtered difference noise ${factor.toFixed(2)}× white`,
+    );
+    const positive = detectOn(diff.image, detectRms, rms, withPsf);
     const negated = imageFrom(
       width,
       height,
       Float32Array.from(diff.image.data, (v) => -v),
     );
-    const negative = detectOn(negated, detectRms, rms, config);
+    const negative = detectOn(negated, detectRms, rms, withPsf);
     const f64 = (n: number) => new Float64Array(n);
     const i32 = (n: number) => new Int32Array(n);
     const x = concat(positive.x, negative.x, f64);

@@ -33,6 +33,8 @@ export interface Difference {
   readonly mask: Uint32Array;
   /** The templates warped to the science WCS and stitched, e⁻ (before PSF matching). */
   readonly template: Image;
+  /** Gaussian σ of the difference's PSF, pixels: the broader of science and template's. */
+  readonly psfSigmaPx: number;
   readonly wcs: CelestialWcs;
   readonly quality: KernelQuality;
   /** Template patches used, in stitching order. */
@@ -206,6 +208,7 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
       variance: result.variance,
       mask: result.mask,
       template: warped.image,
+      psfSigmaPx: Math.max(result.psfSigmaPx.science, result.psfSigmaPx.template),
       wcs,
       quality: result.quality,
       patches,
