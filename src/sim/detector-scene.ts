@@ -5,6 +5,7 @@ import { PIXEL_SIZE_MM } from './focal-plane.js';
 import { drawGalaxies, galaxiesOnImage } from './galaxy-layer.js';
 import { supernovaeInBox, supernovaMag } from './supernovae.js';
 import { FULL_WELL_E, electronsOf, skyElectrons } from './photometry.js';
+import { flareAt } from './flares.js';
 import { Prng } from './prng.js';
 import type { PointingError } from './pointing-model.js';
 import { addPointSource, moffatPsf, MAX_STAMP_RADIUS_PX, type MoffatPsf } from './psf.js';
@@ -180,10 +181,27 @@ export function renderScene(
     if (!onImage(px, py, w, h, MAX_STAMP_RADIUS_PX)) continue;
     const meanMag = mags[k]!;
     const v = variability(input.seed, catalog.id[k]!);
-    const mag = v ? variableMag(meanMag, v, mjd) : meanMag;
+    const flare = flareAt(input.seed, catalog.id[k]!, mjd);
+    const quiescentMag = v ? variableMag(meanMag, v, mjd) : meanMag;
+    const mag = flare ? quiescentMag - 2.5 * Math.log10(1 + flare.fluxRatio) : quiescentMag;
     const fluxE = electronsOf(mag, band, input.exposureTimeS) * fluxScale;
     addPointSource(image, w, h, psfAt(px, py), px, py, fluxE);
     drawn++;
+    if (flare && onImage(px, py, w, h, 0)) {
+      sources.push({
+        kind: 'flare',
+        id: flare.id,
+        ra: catalog.ra[k]!,
+        dec: catalog.dec[k]!,
+        x: px,
+        y: py,
+        mag,
+        fluxE,
+        mjd,
+        templateMag: meanMag,
+      });
+      continue;
+    }
     if (v && onImage(px, py, w, h, 0)) {
       sources.push({
         kind: 'variable',

@@ -3,14 +3,15 @@ import { pixToSkyPoint, skyToPix, type CelestialWcs } from '../wcs/index.js';
 import { Prng } from './prng.js';
 
 /** Kinds of truth the simulator records. */
-export type TruthKind = 'variable' | 'new' | 'moving' | 'supernova';
+export type TruthKind = 'variable' | 'new' | 'moving' | 'supernova' | 'flare';
 
 /** One injected or varying source as seen in one snap, with everything needed to score it. */
 export interface TruthSource {
   readonly kind: TruthKind;
   /**
    * Stable id: `var-<star id>`, `new-<visit>-<detector>-<k>`, `sso-<visit>-<detector>-<k>`,
-   * `sn-<cell>-<bin>-<k>` (the same supernova in every visit and night, `supernovae.ts`).
+   * `sn-<cell>-<bin>-<k>` (the same supernova in every visit and night, `supernovae.ts`),
+   * `flare-<star id>-<day>` (`flares.ts`).
    */
   readonly id: string;
   /** Position at mid-exposure, degrees ICRS. */
