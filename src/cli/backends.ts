@@ -145,3 +145,18 @@ export async function openRepo(
   for (const type of ALL_DATASET_TYPES) await repo.registry.registerDatasetType(type);
   return repo;
 }
+
+/** The OODS's repository: `<archive>/oods` (registry per `archive.oodsRegistry`, fs datastore). */
+export function openOodsRepo(config: Config): Promise<Repo> {
+  return openRepo(path.join(config.archive.root, 'oods'), config.archive.oodsRegistry, true);
+}
+
+/** The Data Backbone's long-term store: `<archive>/dbb/store`, or the S3 bucket configured. */
+export async function openDbbStore(config: Config): Promise<ObjectStore> {
+  const s = config.archive.dbbStore;
+  if (s.kind === 's3') return createS3ObjectStore(s3StoreOptionsFromConfig(s, process.env));
+  return createFsObjectStore({
+    root: path.join(config.archive.root, 'dbb', 'store'),
+    bucket: 'dbb',
+  });
+}

@@ -76,6 +76,16 @@ export class NightWatch {
     if (this.complete()) this.#wake();
   }
 
+  /** The outcome recorded for a visit-detector, if any. */
+  outcomeOf(group: string, detector: number): Outcome | undefined {
+    return this.#outcomes.get(`${group}/${detector}`);
+  }
+
+  /** Shows a line below the visits (the archive path's counts). */
+  footer(text: string): void {
+    this.#display?.footer(text);
+  }
+
   /** Whether every expected visit-detector has its outcome. */
   complete(): boolean {
     return [...this.#expected].every(([g, ds]) => ds.every((d) => this.#outcomes.has(`${g}/${d}`)));

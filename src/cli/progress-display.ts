@@ -20,6 +20,7 @@ const SYMBOL: Record<Outcome['kind'], string> = {
 export class ProgressDisplay {
   readonly #visits: VisitProgress[] = [];
   #drawnLines = 0;
+  #footer: string | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #tty: boolean;
 
@@ -47,6 +48,12 @@ export class ProgressDisplay {
     this.#schedule();
   }
 
+  /** A line kept below the visits (redrawn on a terminal; printed once at the end otherwise). */
+  footer(text: string): void {
+    this.#footer = text;
+    this.#schedule();
+  }
+
   #line(v: VisitProgress): string {
     const marks = [...v.done.entries()]
       .sort((a, b) => a[0] - b[0])
@@ -69,8 +76,9 @@ export class ProgressDisplay {
     const shown = this.#visits.slice(-20);
     let text = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}A` : '';
     for (const v of shown) text += `\x1b[2K${this.#line(v)}\n`;
+    if (this.#footer !== undefined) text += `\x1b[2K${this.#footer}\n`;
     this.out.write(text);
-    this.#drawnLines = shown.length;
+    this.#drawnLines = shown.length + (this.#footer !== undefined ? 1 : 0);
   }
 
   /** Final redraw; stops the timer. */
@@ -78,5 +86,6 @@ export class ProgressDisplay {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#tty) this.#draw();
+    else if (this.#footer !== undefined) this.out.write(`${this.#footer}\n`);
   }
 }

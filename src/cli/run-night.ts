@@ -15,10 +15,12 @@ import { SimCamera } from '../sim/sim-camera.js';
 import { ensureRefcat } from '../sim/refcat/index.js';
 import { ensureTemplates } from '../sim/template-ingest.js';
 import { simCameraOptions, simPlanOptions } from '../sim/sim-options.js';
+import type { PlannedVisit } from '../sim/night-plan.js';
 import { Summit } from '../sim/summit.js';
 import { TruthCollector } from '../sim/truth-files.js';
 import { scoreRun } from '../score/score-run.js';
 import { openBackends } from './embedded-backends.js';
+import { startNightArchive, type ArchiveCounts, type NightArchive } from './night-archive.js';
 import { NightWatch } from './night-watch.js';
 
 export interface RunNightOptions {
@@ -47,13 +49,20 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
   const clock = deploymentClock(config.sim);
   const nightStartMs = realNowMs();
   const backends = await openBackends(config, clock);
+  let archive: NightArchive | undefined;
   const { bus } = backends;
   try {
     const pipelines = loadPipelineSet(
       config.pipelines.file ?? defaultPipelinesFile(),
       builtinTaskRegistry(),
     );
-    const camera = new SimCamera(simCameraOptions(instrument.name, config.sim));
+    const archiveOn = config.archive.enabled;
+    // with the archive path the camera's DAQ holds the camera's own header; the image writer
+    // merges the header service's metadata
+    const camera = new SimCamera({
+      ...simCameraOptions(instrument.name, config.sim),
+      ...(archiveOn ? { headerService: false } : {}),
+    });
     const written = await ensureCalibrations({
       central: backends.central,
       instrument,
@@ -105,6 +114,19 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
     const service = await startPromptService({ config, clock, ...backends, pipelines });
     log(`fan-out listening on ${service.url ?? '(bus only)'}`);
     const truth = new TruthCollector({ dir: config.workDir, instrument: instrument.name });
+    archive = archiveOn
+      ? await startNightArchive({
+          config,
+          bus,
+          clock,
+          camera,
+          detectors,
+          rawStore: backends.rawStore,
+          ledger: backends.ledger,
+          onCounts: (c) => watch.footer(archiveLine(c)),
+          log,
+        })
+      : undefined;
     const summit = new Summit({
       instrument: instrument.name,
       detectors,
@@ -114,6 +136,8 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       rawStore: backends.rawStore,
       status: createStatusEmitter(bus, clock, 'sim'),
       camera,
+      ...(archive ? { daq: archive.summit.daq, link: archive.summit.link } : {}),
+      onAnnounce: (v: PlannedVisit) => archive?.announce(v),
       onRaw: (action, raw) => truth.add(action.visit, action.detector, raw.truth),
     });
     const stopSummit = new AbortController();
@@ -123,6 +147,10 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
     options.signal?.removeEventListener('abort', onStop);
 
     await watch.allOutcomes(options.hardSignal);
+    // every image in the DBB and the OODS (or quarantined), after the catch-up if need be
+    const archived = archive
+      ? await archive.finish((g, d) => watch.outcomeOf(g, d), options.hardSignal)
+      : undefined;
     // Every visit of the night is in: a raw no visit claimed by now is an orphan.
     if (!options.hardSignal?.aborted)
       await service.recorder.orphans.sweep(Number.POSITIVE_INFINITY);
@@ -133,6 +161,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       clock.speed,
       orphans.map((o) => o.key),
     );
+    if (archived) summary.archive = archived;
     // the simulator's truth beside the run, and the score of its DIA sources against it
     // (a score that cannot be made is reported, never the night's failure)
     try {
@@ -150,6 +179,13 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
     return summary;
   } finally {
+    await archive?.close();
     await backends.close();
   }
+}
+
+/** The live display's archive line. */
+function archiveLine(c: ArchiveCounts): string {
+  const n = (k: string): number => c[k] ?? 0;
+  return `archive: written ${n('written')} · in OODS ${n('ingested')} · quarantined ${n('quarantined')} · in DBB ${n('archived') + n('backfilled')} · missed ${n('missed')} · backfilled ${n('backfilled')}`;
 }

@@ -11,6 +11,12 @@ const positiveInt = z.number().int().positive();
 const MAX_MS = 86_400_000;
 const nonNegativeMs = z.number().nonnegative().max(MAX_MS);
 const positiveMs = z.number().int().positive().max(MAX_MS);
+/** Ages and retentions of archived files: up to a year. */
+const ageMs = z
+  .number()
+  .int()
+  .positive()
+  .max(366 * 86_400_000);
 
 /** Message bus backend: in process (embedded default) or NATS JetStream (distributed). */
 export const busConfigSchema = z.discriminatedUnion('kind', [
@@ -205,7 +211,7 @@ export const simSurveySchema = z.strictObject({
 
 /** Faults the simulator can inject: `name`, `name@visit` or `name@visit:detector`. */
 export const SIM_FAULT_PATTERN =
-  /^(dropped-snap|delayed-image|duplicate-next-visit|corrupt-file|truncated-file|aborted-visit|next-visit-no-images|images-no-next-visit|detector-no-readout)(@\d+(:\d+)?)?$/;
+  /^(dropped-snap|delayed-image|duplicate-next-visit|corrupt-file|truncated-file|aborted-visit|next-visit-no-images|images-no-next-visit|detector-no-readout|missing-header|link-outage)(@\d+(:\d+)?)?$/;
 
 export const simConfigSchema = z.strictObject({
   /** Summit clock speed: summit seconds per real second. */
@@ -301,6 +307,44 @@ export const simConfigSchema = z.strictObject({
     .default(['g', 'r', 'i']),
 });
 
+/** The archive path (`src/archive`): DAQ, header service, image writer, hand-off, OODS, DBB, catch-up. */
+export const archiveConfigSchema = z.strictObject({
+  /**
+   * Run the archive path in `up` (default true): the summit captures into the camera's DAQ and
+   * the image writer writes every raw (prompt processing's feed, the OODS and the DBB); false:
+   * the summit writes raws straight to the raw store.
+   */
+  enabled: z.boolean().default(true),
+  /** Directory of the DAQ, header metadata, hand-off, OODS and DBB staging; default `<workDir>/archive`. */
+  root: z.string().optional(),
+  /** How long the DAQ keeps an image, summit ms; default two days, as the camera's. */
+  daqRetentionMs: ageMs.default(2 * 86_400_000),
+  /** Longest wait for the header service's metadata of an image, summit ms. */
+  metadataWaitMs: nonNegativeMs.default(5_000),
+  /** Files the image writer writes at once. */
+  writerConcurrency: positiveInt.max(64).default(4),
+  /** OODS files older than this (real ms since written) are expired unless pinned; default 30 days. */
+  oodsMaxAgeMs: ageMs.default(30 * 86_400_000),
+  /** The OODS repository's registry: SQLite in `<root>/oods` by default, or a PostgreSQL schema. */
+  oodsRegistry: registryConfigSchema.prefault({ kind: 'sqlite' }),
+  /** Long-term storage of the Data Backbone: `<root>/dbb/store` by default, or an S3 bucket. */
+  dbbStore: z
+    .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('fs') }), s3StoreSchema])
+    .prefault({ kind: 'fs' }),
+  /** An image not in the DBB this long after capture raises an alarm, summit ms; default 24 h. */
+  dbbBudgetMs: ageMs.default(86_400_000),
+  /** Backfill rate of the catch-up archiver as a multiple of the capture rate (the seed: 4×). */
+  catchUpRateFactor: z.number().positive().max(1000).default(4),
+  /** Images younger than this are left to the normal path by the catch-up archiver, summit ms. */
+  catchUpGraceMs: nonNegativeMs.default(60_000),
+  /** The catch-up archiver reconciles at least this often, summit ms. */
+  catchUpIntervalMs: positiveMs.min(1000).default(60_000),
+  /** Visibility timeout of archive work (hand-off, ingest, copy), real ms. */
+  ackWaitMs: positiveMs.min(1000).default(30_000),
+  /** Deliveries of one piece of archive work before it is dead-lettered. */
+  maxDeliveries: positiveInt.max(100).default(5),
+});
+
 export const configSchema = z.strictObject({
   /** Instrument of this deployment. */
   instrument: z.string().default('LSSTComCam'),
@@ -315,6 +359,7 @@ export const configSchema = z.strictObject({
   arrivals: arrivalsConfigSchema.prefault({}),
   pipelines: pipelinesConfigSchema.prefault({}),
   sim: simConfigSchema.prefault({}),
+  archive: archiveConfigSchema.prefault({}),
 });
 
 /** What a user writes. */

@@ -27,6 +27,7 @@ export type Config = DeepReadonly<
     workDir: string;
     store: CompiledStoreConfig;
     centralRepo: ParsedConfig['centralRepo'] & { root: string };
+    archive: ParsedConfig['archive'] & { root: string };
     worker: ParsedConfig['worker'] & {
       localRepoRoot: string;
       slots: number;
@@ -175,6 +176,7 @@ export function compileConfig(
     workDir,
     store: compileStore(parsed.store, workDir),
     centralRepo: { ...parsed.centralRepo, root: centralRoot },
+    archive: { ...parsed.archive, root: path.resolve(workDir, parsed.archive.root ?? 'archive') },
     worker: {
       ...parsed.worker,
       localRepoRoot: path.resolve(workDir, parsed.worker.localRepoRoot ?? 'local'),

@@ -351,6 +351,41 @@ export const ERROR_CODES = {
     summary:
       "The APDB's database cannot be reached or did not answer in time; nothing was written.",
   },
+  PROMPTLY_E_DAQ_NOT_FOUND: {
+    httpStatus: 404,
+    summary:
+      "The camera's data acquisition system holds no such image (never captured, or dropped after its retention).",
+  },
+  PROMPTLY_E_LINK_DOWN: {
+    httpStatus: 503,
+    summary:
+      'The summit–base link is down; the transfer was not made and the catch-up archiver backfills the image later.',
+  },
+  PROMPTLY_E_ARCHIVE_SOURCE_MISSING: {
+    httpStatus: 404,
+    summary:
+      'An archive hand-off found neither the announced file nor its staged links; the catch-up archiver backfills the image from the DAQ.',
+  },
+  PROMPTLY_E_ARCHIVE_CHECKSUM: {
+    httpStatus: 502,
+    summary:
+      'Bytes read back from a copy of an archived image do not have the SHA-256 the image writer announced.',
+  },
+  PROMPTLY_E_ARCHIVE_OVERDUE: {
+    httpStatus: 500,
+    summary:
+      'An image was not archived in the Data Backbone within its budget (archive.dbbBudgetMs).',
+  },
+  PROMPTLY_E_ARCHIVE_UNRECOVERABLE: {
+    httpStatus: 410,
+    summary:
+      "An image left the camera's DAQ before it reached the Data Backbone: it can no longer be archived.",
+  },
+  PROMPTLY_E_OODS_UNREADABLE: {
+    httpStatus: 422,
+    summary:
+      'A staged file is not a readable raw (bad FITS structure, checksum or header); the OODS quarantined it.',
+  },
   PROMPTLY_E_ABORTED: {
     httpStatus: 499,
     summary: 'The operation was aborted by its AbortSignal (shutdown or deadline).',

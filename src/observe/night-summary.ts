@@ -33,6 +33,30 @@ export interface VisitSummary {
   readonly detectors: readonly DetectorLatencies[];
 }
 
+/** What the archive path did with the night's images (`src/archive`), counted per detector file. */
+export interface ArchiveNightSummary {
+  /** Detector images the camera's DAQ captured. */
+  readonly images: number;
+  /** Files the image writer wrote in streaming mode (the normal path) and with no metadata. */
+  readonly written: number;
+  readonly metadataIncomplete: number;
+  /** Transfers the summit–base link refused, and the outages. */
+  readonly missed: number;
+  readonly outages: number;
+  readonly inOods: number;
+  readonly quarantined: number;
+  readonly inDbb: number;
+  /** Images the catch-up archiver wrote. */
+  readonly backfilled: number;
+  /** Images dropped by the DAQ before they were archived, and images past their budget. */
+  readonly lost: number;
+  readonly overdue: number;
+  /** Visit-detectors queued for daytime processing (their raws came only by catch-up). */
+  readonly reprocessRequests: number;
+  /** Image complete → ingested by the OODS, real ms. */
+  readonly completeToOodsMs?: { readonly p50: number; readonly p99: number; readonly n: number };
+}
+
 export interface NightSummary {
   readonly instrument: string;
   /** Summit clock speed the night ran at (latencies are real ms whatever it was). */
@@ -46,6 +70,8 @@ export interface NightSummary {
   >;
   /** DIA sources scored against the simulator's truth, when the night made any. */
   score?: NightScore;
+  /** The archive path, when it ran. */
+  archive?: ArchiveNightSummary;
 }
 
 function diff(a: number | undefined, b: number | undefined): number | undefined {
@@ -166,6 +192,18 @@ export function formatNightSummary(summary: NightSummary): string {
     lines.push(
       `${name.padEnd(30)} ${p.p50.toFixed(1).padStart(8)}   ${p.p95.toFixed(1).padStart(8)}   ${p.max.toFixed(1).padStart(8)}  ${String(p.n).padStart(5)}`,
     );
+  }
+  const a = summary.archive;
+  if (a) {
+    lines.push(
+      '',
+      `archive: ${a.images} images · written ${a.written} (${a.metadataIncomplete} without header metadata) · missed ${a.missed} in ${a.outages} link outage(s) · backfilled ${a.backfilled}`,
+      `         in OODS ${a.inOods} · quarantined ${a.quarantined} · in DBB ${a.inDbb} · lost ${a.lost} · overdue ${a.overdue} · reprocess requests ${a.reprocessRequests}`,
+    );
+    if (a.completeToOodsMs)
+      lines.push(
+        `         image complete → OODS ingested: p50 ${a.completeToOodsMs.p50.toFixed(1)} ms, p99 ${a.completeToOodsMs.p99.toFixed(1)} ms (n ${a.completeToOodsMs.n})`,
+      );
   }
   return lines.join('\n');
 }

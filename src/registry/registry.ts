@@ -199,5 +199,10 @@ export interface Registry {
    * A collection that is not a run: PROMPTLY_E_REGISTRY_INVALID.
    */
   removeRun(run: string): Promise<DatasetRef[]>;
+  /**
+   * Deletes single datasets' registry entries (and their certifications) by id; returns the
+   * refs removed, in id order (unknown ids are skipped). The bytes are the caller's to delete.
+   */
+  removeDatasets(ids: readonly string[]): Promise<DatasetRef[]>;
   close(): Promise<void>;
 }

@@ -33,6 +33,11 @@ export function obsId(instrumentCode: string, dayObs: number, seqNum: number): s
   return `${instrumentCode}_O_${dayObs}_${String(seqNum).padStart(6, '0')}`;
 }
 
+/** The observation id of the exposure with shutter open `openMs` (UTC) and `seqNum`. */
+export function obsIdOf(instrument: string, openMs: number, seqNum: number): string {
+  return obsId(getInstrument(instrument).code, dayObsOf(openMs), seqNum);
+}
+
 /** Dark time of a snap: exposure plus the readout/shutter overhead the CCD integrates, s. */
 export function darkTimeOf(exposureTimeS: number): number {
   return exposureTimeS + 0.5;

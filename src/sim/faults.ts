@@ -12,7 +12,11 @@ import { PromptlyError } from '../core/errors.js';
  * - `aborted-visit`: the script stops after the first startIntegration: no readout, no raws;
  * - `next-visit-no-images`: the next_visit goes out and nothing else happens;
  * - `images-no-next-visit`: raws arrive for a visit that was never announced;
- * - `detector-no-readout`: one detector never reads out (no raws for any snap).
+ * - `detector-no-readout`: one detector never reads out (no raws for any snap);
+ * - `missing-header`: the header service writes no metadata for the visit's exposures (the
+ *   image writer waits its bounded time, then writes what the camera knows, flagged);
+ * - `link-outage`: the summit–base link goes down when the visit is announced, for
+ *   `link-outage@visit:seconds` summit seconds (default 600).
  */
 export const FAULT_NAMES = [
   'dropped-snap',
@@ -24,6 +28,8 @@ export const FAULT_NAMES = [
   'next-visit-no-images',
   'images-no-next-visit',
   'detector-no-readout',
+  'missing-header',
+  'link-outage',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -35,6 +41,8 @@ export interface FaultSpec {
   readonly visit: number;
   /** Detector id; default: all detectors, or the first active one for one-file faults. */
   readonly detector?: number;
+  /** How long a `link-outage` lasts, summit seconds (its `:n`); default 600. */
+  readonly durationS?: number;
 }
 
 /**
@@ -58,7 +66,11 @@ export function parseFaults(input: readonly string[] | string): FaultSpec[] {
     out.push({
       name,
       visit: Number(visit),
-      ...(detector !== undefined ? { detector: Number(detector) } : {}),
+      ...(detector === undefined
+        ? {}
+        : name === 'link-outage'
+          ? { durationS: Number(detector) }
+          : { detector: Number(detector) }),
     });
   }
   return out;

@@ -22,6 +22,9 @@ export type SummitAction =
       readonly visit: PlannedVisit;
       readonly event: OcsEventName;
       readonly snap: number;
+      /** Sequence number of the snap's exposure and its shutter open, ms UTC. */
+      readonly seqNum: number;
+      readonly openMs: number;
     }
   | {
       readonly kind: 'raw';
@@ -87,15 +90,25 @@ export function visitActions(
   const delayMs = timing.faultDelayMs ?? 3 * visitDurationS(visit, timing.readoutS) * 1000 + 60_000;
   let openMs = visit.startMs;
   for (let snap = 0; snap < visit.snaps; snap++) {
-    out.push({ kind: 'ocs', atMs: openMs, visit, event: 'startIntegration', snap });
+    const seqNum = seqBase + snap + 1;
+    const ocs = (atMs: number, name: OcsEventName): SummitAction => ({
+      kind: 'ocs',
+      atMs,
+      visit,
+      event: name,
+      snap,
+      seqNum,
+      openMs,
+    });
+    out.push(ocs(openMs, 'startIntegration'));
     if (aborted) {
-      out.push({ kind: 'ocs', atMs: openMs + 1000, visit, event: 'visitAborted', snap });
+      out.push(ocs(openMs + 1000, 'visitAborted'));
       break;
     }
     const closeMs = openMs + visit.exposureTimeS * 1000;
     const readMs = closeMs + timing.readoutS * 1000;
-    out.push({ kind: 'ocs', atMs: closeMs, visit, event: 'startReadout', snap });
-    out.push({ kind: 'ocs', atMs: readMs, visit, event: 'endReadout', snap });
+    out.push(ocs(closeMs, 'startReadout'));
+    out.push(ocs(readMs, 'endReadout'));
     const last = snap === visit.snaps - 1;
     for (const detector of detectors) {
       if (silent && detector === silentDetector) continue;
@@ -116,7 +129,7 @@ export function visitActions(
         detector,
         snap,
         openMs,
-        seqNum: seqBase + snap + 1,
+        seqNum,
         ...(damage ? { damage } : {}),
       });
     }

@@ -29,6 +29,8 @@ export interface RawFitsOptions {
    * camera geometry, written to the primary header (never the true WCS, which is truth only).
    */
   readonly wcs?: CelestialWcs;
+  /** Merge the header service's cards (default true); false: the camera's cards only (the DAQ's). */
+  readonly headerService?: boolean;
   /** More primary cards (appended after the merged header). */
   readonly extraCards?: Cards;
 }
@@ -77,10 +79,10 @@ export async function rawFits(
   amps: readonly Int32Array[],
   options: RawFitsOptions = {},
 ): Promise<Uint8Array> {
-  const cards = mergeHeaderCards(
-    cameraCards(meta, geometry),
-    headerServiceCards(meta, options.wcs),
-  );
+  const cards =
+    options.headerService === false
+      ? cameraCards(meta, geometry)
+      : mergeHeaderCards(cameraCards(meta, geometry), headerServiceCards(meta, options.wcs));
   const primary = primaryHdu([...cards, ...(options.extraCards ?? [])]);
   const compress = options.compress ?? true;
   const ampHdus: WritableHdu[] = geometry.amps.map((amp, i) => {

@@ -30,6 +30,12 @@ export interface SimCameraOptions extends GeometryOptions {
   readonly cosmicRatePerCm2S: number;
   /** Rice-compress the amplifier HDUs; default true. */
   readonly compress?: boolean;
+  /**
+   * Merge the header service's cards (pointing, filter, weather, WCS) into each raw, as the
+   * summit's one-step writer does (default true); false writes what the camera's DAQ holds:
+   * the camera's own cards only, for the image writer to merge (`src/archive`).
+   */
+  readonly headerService?: boolean;
   /** Readout after each snap, s (written to the header as READTIME/READEND); default 2. */
   readonly readoutS?: number;
 }
@@ -188,7 +194,9 @@ export class SimCamera {
       g,
       model.electronics,
       amps,
-      { compress: o.compress ?? true, wcs: this.headerWcs(visit, detector) },
+      o.headerService === false
+        ? { compress: o.compress ?? true, headerService: false }
+        : { compress: o.compress ?? true, wcs: this.headerWcs(visit, detector) },
     );
     const truth: SnapTruth = {
       ...sceneTruth,

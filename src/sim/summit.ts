@@ -18,6 +18,10 @@ import {
 import { damageRaw, visitActions, type SummitAction } from './night-script.js';
 import { RenderPool } from './render-pool.js';
 import type { RawRenderer, RenderedRaw, RenderJob } from './render-job.js';
+import type { DaqStore } from '../archive/daq/daq-store.js';
+import type { SummitBaseLink } from '../archive/link/summit-base-link.js';
+import { dayObsOf } from '../core/time.js';
+import { obsIdOf } from './camera-header.js';
 import { SimCamera, type SimRaw } from './sim-camera.js';
 import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
 
@@ -29,6 +33,15 @@ export interface SummitDeps {
   readonly clock: Clock;
   readonly rawStore: ObjectStore;
   readonly status: StatusEmitter;
+  /**
+   * The camera's data acquisition system: when given, each raw is captured there at end of
+   * readout (pixels and the camera's own header; its damage fault noted) and the archive
+   * path's image writer writes the file (`src/archive`); without it the summit writes each
+   * raw, header service merged, to `rawStore` itself.
+   */
+  readonly daq?: DaqStore;
+  /** The summit–base link, taken down by `link-outage` faults when their visit is announced. */
+  readonly link?: SummitBaseLink;
   /**
    * The camera; default one built from `sim`. Its options are what the render threads build
    * their own camera from; it renders nothing itself unless passed in a `renderer`.
@@ -238,6 +251,9 @@ export class Summit {
     if (action.kind === 'next_visit') {
       const event = { ...action.event, private_sndStamp: utcMsToTaiSeconds(clock.now()) };
       this.deps.onAnnounce?.(action.visit);
+      for (const f of this.#faults)
+        if (f.name === 'link-outage' && f.visit === action.visit.index)
+          this.deps.link?.takeDown((f.durationS ?? 600) * 1000);
       await bus.publish(subjects.nextVisit(instrument), encodeJson(event));
       this.deps.status.emit({
         activity: 'next_visit.sent',
@@ -254,6 +270,12 @@ export class Summit {
           instrument,
           groupId: action.visit.groupId,
           snap: action.snap,
+          // as the camera's events name the exposure (CCCamera startIntegration/endReadout)
+          imageName: obsIdOf(instrument, action.openMs, action.seqNum),
+          imageIndex: action.snap,
+          imagesInSequence: action.visit.snaps,
+          imageSequenceNumber: action.seqNum,
+          timestampAcquisitionStart: utcMsToTaiSeconds(action.openMs),
           private_sndStamp: utcMsToTaiSeconds(clock.now()),
         }),
       );
@@ -276,6 +298,25 @@ export class Summit {
     }
     if (this.deps.onRaw)
       this.deps.onRaw(action, { ...raw, wcs: this.camera.wcs(action.visit, action.detector) });
+    if (this.deps.daq) {
+      const v = action.visit;
+      await this.deps.daq.capture(
+        {
+          obsId: obsIdOf(instrument, action.openMs, action.seqNum),
+          instrument,
+          dayObs: dayObsOf(action.openMs),
+          seqNum: action.seqNum,
+          group: v.groupId,
+          snap: action.snap,
+          imageType: 'science',
+          readoutEndMs: action.openMs + (v.exposureTimeS + this.deps.sim.readoutS) * 1000,
+        },
+        action.detector,
+        raw.bytes,
+        action.damage,
+      );
+      return;
+    }
     const bytes = action.damage ? damageRaw(raw.bytes, action.damage) : raw.bytes;
     await this.deps.rawStore.put(
       formatRawKey({

@@ -356,6 +356,28 @@ export class SqlRegistry implements Registry {
     });
   }
 
+  async removeDatasets(ids: readonly string[]): Promise<DatasetRef[]> {
+    if (ids.length === 0) return [];
+    return this.#transact(async (trx) => {
+      const rows = (
+        await trx
+          .selectFrom('dataset')
+          .selectAll()
+          .where('id', 'in', [...ids])
+          .execute()
+      ).sort((a, b) => compareText(a.id, b.id));
+      await trx
+        .deleteFrom('calibration')
+        .where('dataset_id', 'in', [...ids])
+        .execute();
+      await trx
+        .deleteFrom('dataset')
+        .where('id', 'in', [...ids])
+        .execute();
+      return rows.map(refOfRow);
+    });
+  }
+
   /** Closes the database; later calls throw PROMPTLY_E_INTERNAL. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -190,4 +190,25 @@ export function calibrationCases(fresh: () => Promise<Registry>): void {
       expect(again!.checksum).toBe('new');
     });
   });
+
+  describe('removeDatasets', () => {
+    it('removes single datasets and their certifications, leaving the rest of the run', async () => {
+      const reg = await fresh();
+      const [b1, b2] = await reg.ingest([biasReq(1, 'run'), biasReq(2, 'run')]);
+      await reg.registerCollection({ name: 'calib', type: 'calibration', children: [] });
+      await reg.certify('calib', [b1!], { beginMs: 0, endMs: 10 });
+      expect(await reg.removeDatasets([b1!.id, 'no-such-id'])).toEqual([b1]);
+      expect(
+        await reg.findDataset('bias', { instrument: 'LSSTCam', detector: 1 }, ['run']),
+      ).toBeUndefined();
+      expect(
+        await reg.findDataset('bias', { instrument: 'LSSTCam', detector: 2 }, ['run']),
+      ).toEqual(b2);
+      expect(await reg.queryCalibrationAssociations('bias', { collections: ['calib'] })).toEqual(
+        [],
+      );
+      expect(await reg.removeDatasets([b1!.id])).toEqual([]);
+      expect(await reg.removeDatasets([])).toEqual([]);
+    });
+  });
 }

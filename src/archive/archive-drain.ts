@@ -1,0 +1,140 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Bus } from '../bus/bus.js';
+import { archiveLayout } from './archive-layout.js';
+import { ARCHIVE_QUEUES, archiveSubjects } from './archive-topology.js';
+import { receiptNames } from './dbb/dbb-receipt.js';
+import { isPartialName } from './files/durable-file.js';
+import { imageNameOf } from './image-writer/image-writer.js';
+import { oodsRun } from './oods/oods.js';
+import type { SummitArchive } from './summit-archive.js';
+import type { Repo } from '../registry/repo.js';
+import type { ObjectStore } from '../store/object-store.js';
+
+/** Where every image the DAQ holds stands on the archive path. */
+export interface ArchiveState {
+  /** Detector images in the DAQ. */
+  readonly images: number;
+  readonly inDbb: number;
+  readonly inOods: number;
+  readonly quarantined: number;
+  /** Files still in the hand-off area. */
+  readonly inHandoff: number;
+  /** DAQ images not (yet) in the DBB, and not (yet) ingested or quarantined by the OODS. */
+  readonly notInDbb: readonly string[];
+  readonly notInOods: readonly string[];
+}
+
+export interface ArchiveStateOptions {
+  readonly instrument: string;
+  readonly root: string;
+  readonly summit: SummitArchive;
+  readonly oodsRepo: Repo;
+  readonly dbbStore: ObjectStore;
+}
+
+async function filesIn(dir: string, suffix: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const origin of await readdir(dir).catch(() => [] as string[])) {
+    for (const f of await readdir(join(dir, origin)).catch(() => [] as string[]))
+      if (!isPartialName(f) && f.endsWith(suffix)) out.push(f.slice(0, -suffix.length));
+  }
+  return out;
+}
+
+/** Compares the DAQ with the DBB's receipts, the OODS's registry and quarantine. */
+export async function archiveState(o: ArchiveStateOptions): Promise<ArchiveState> {
+  const layout = archiveLayout(o.root);
+  const names = (await o.summit.daq.list(o.instrument)).map((s) =>
+    imageNameOf(o.instrument, s.image.obsId, s.detector),
+  );
+  const receipts = await receiptNames(o.dbbStore, o.instrument);
+  const refs = await o.oodsRepo.registry.queryDatasets('raw', {
+    collections: [oodsRun(o.instrument)],
+  });
+  const ingested = new Set(
+    refs.map((r) => r.uri.slice(r.uri.lastIndexOf('/') + 1, -'.fits'.length)),
+  );
+  const quarantined = new Set(await filesIn(layout.oodsQuarantine, '.reason.json'));
+  const handoff = await filesIn(layout.handoff, '.fits');
+  return {
+    images: names.length,
+    inDbb: names.filter((n) => receipts.has(n)).length,
+    inOods: names.filter((n) => ingested.has(n)).length,
+    quarantined: names.filter((n) => quarantined.has(n)).length,
+    inHandoff: handoff.length,
+    notInDbb: names.filter((n) => !receipts.has(n)),
+    notInOods: names.filter((n) => !ingested.has(n) && !quarantined.has(n)),
+  };
+}
+
+/**
+ * Waits until every image the DAQ holds is in the DBB with a receipt and ingested into (or
+ * quarantined by) the OODS, and the hand-off area is empty: the end of a night. Runs the
+ * catch-up archiver (no grace) whenever the normal path has nothing in flight and images are
+ * still missing. Re-checks on every archive event and link change, and at least every
+ * `recheckMs` real ms (default 5 s).
+ */
+export async function waitArchiveDrained(
+  o: ArchiveStateOptions & { bus: Bus; signal?: AbortSignal; recheckMs?: number },
+): Promise<ArchiveState> {
+  const { summit, bus } = o;
+  const events = await bus.subscribe(
+    archiveSubjects.eventsAll,
+    o.signal ? { signal: o.signal } : {},
+  );
+  const wakers = new Set<() => void>();
+  const wakeAll = (): void => {
+    for (const w of wakers) w();
+  };
+  const offLink = summit.link.onChange(wakeAll);
+  const pump = (async () => {
+    for await (const _ of events) wakeAll();
+  })();
+  try {
+    await summit.writer.idle();
+    for (;;) {
+      const state = await archiveState(o);
+      if (state.notInDbb.length === 0 && state.notInOods.length === 0 && state.inHandoff === 0)
+        return state;
+      if (summit.link.up && (await idle(bus)) && state.notInDbb.length > 0) {
+        await summit.catchUp.reconcile(0);
+        await summit.writer.idle();
+        continue;
+      }
+      const timer = new AbortController();
+      const waits = [
+        new Promise<void>((resolve) => wakers.add(resolve)),
+        sleepReal(o.recheckMs ?? 5_000, timer.signal),
+      ];
+      if (!summit.link.up) waits.push(summit.link.whenUp(timer.signal).catch(() => undefined));
+      await Promise.race(waits);
+      timer.abort();
+      wakers.clear();
+      if (o.signal?.aborted) return state;
+    }
+  } finally {
+    offLink();
+    await events.close();
+    await pump;
+  }
+}
+
+function sleepReal(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+/** Whether the archive queues hold nothing waiting or in flight. */
+async function idle(bus: Bus): Promise<boolean> {
+  for (const q of Object.values(ARCHIVE_QUEUES)) {
+    const info = await bus.queueInfo(q);
+    if (info.pending + info.inFlight > 0) return false;
+  }
+  return true;
+}

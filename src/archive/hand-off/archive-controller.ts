@@ -1,0 +1,264 @@
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Bus, Delivery, Subscription } from '../../bus/bus.js';
+import { decodeJson, encodeJson } from '../../bus/codec.js';
+import type { Clock } from '../../core/clock.js';
+import { getDetector, getInstrument } from '../../core/instruments.js';
+import { PromptlyError, isPromptlyError } from '../../core/errors.js';
+import { quickScan } from '../../fits/index.js';
+import type { StatusEmitter } from '../../observe/status-emitter.js';
+import { ARCHIVE_QUEUES, archiveSubjects } from '../archive-topology.js';
+import {
+  fsyncDir,
+  hardLink,
+  inodeOf,
+  isPartialName,
+  readIfExists,
+  sha256Hex,
+  writeFileDurably,
+} from '../files/durable-file.js';
+import type { ImageComplete, ImageOrigin } from '../image-complete.js';
+
+/** An image in a staging area: its ImageComplete and where the staged link is. */
+export interface StagedImage extends ImageComplete {
+  readonly stagedPath: string;
+}
+
+export interface ArchiveControllerOptions {
+  readonly instrument: string;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  readonly handoffDir: string;
+  readonly oodsStagingDir: string;
+  readonly dbbStagingDir: string;
+  readonly status: StatusEmitter;
+  /** Hand-offs at once. */
+  readonly concurrency?: number;
+  /** Called after both links exist, before the original is removed (tests crash here). */
+  readonly beforeUnlink?: (notice: ImageComplete) => Promise<void>;
+  readonly log?: (line: string) => void;
+}
+
+const ORIGINS: readonly ImageOrigin[] = ['LATISS', 'ComCam', 'LSSTCam', 'catchup'];
+
+/**
+ * The archive controller: for each ImageComplete (queue ARCHIVE_HANDOFF) it hard-links the
+ * file into the OODS's and the DBB's staging areas of its origin, fsyncs both, and only then
+ * removes the original; then it queues the staged image for the OODS and the DBB, and acks.
+ * Each step is idempotent, so a controller killed anywhere finishes the hand-off when the
+ * notice is redelivered: a link already there is kept, a missing one is made from the other
+ * staged link when the original is gone, nothing is linked twice. Across file systems it
+ * copies and verifies the SHA-256 instead. At start it also hands off every whole file in
+ * the hand-off area (a writer that died between its rename and its notice); partial
+ * (dot-prefixed) files are never touched.
+ */
+export class ArchiveController {
+  readonly #o: ArchiveControllerOptions;
+  #sub: Subscription<Delivery> | undefined;
+  #loop: Promise<void> | undefined;
+  handedOff = 0;
+  copied = 0;
+
+  constructor(options: ArchiveControllerOptions) {
+    this.#o = options;
+  }
+
+  async start(): Promise<void> {
+    await this.scan();
+    this.#sub = await this.#o.bus.consume(ARCHIVE_QUEUES.handoff, {
+      prefetch: this.#o.concurrency ?? 4,
+    });
+    const sub = this.#sub;
+    this.#loop = (async () => {
+      const inFlight = new Set<Promise<void>>();
+      for await (const d of sub) {
+        const p = this.#settle(d).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }
+      await Promise.allSettled(inFlight);
+    })();
+  }
+
+  async #settle(d: Delivery): Promise<void> {
+    let notice: ImageComplete;
+    try {
+      notice = decodeJson(d.data) as ImageComplete;
+    } catch (err) {
+      await d.term(`undecodable ImageComplete: ${String(err)}`).catch(() => undefined);
+      return;
+    }
+    try {
+      await this.handOff(notice);
+      await d.ack();
+    } catch (err) {
+      if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) return;
+      this.#o.log?.(
+        `archive controller: ${notice.image}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      if (isPromptlyError(err, 'PROMPTLY_E_ARCHIVE_SOURCE_MISSING')) {
+        await d.term(err.message).catch(() => undefined);
+        return;
+      }
+      await d.nak(1000).catch(() => undefined);
+    }
+  }
+
+  /** Hands one image off; idempotent. */
+  async handOff(notice: ImageComplete): Promise<void> {
+    const o = this.#o;
+    const file = `${notice.image}.fits`;
+    const oods = join(o.oodsStagingDir, notice.origin, file);
+    const dbb = join(o.dbbStagingDir, notice.origin, file);
+    const src = notice.path;
+    const have = await inodeOf(src);
+    for (const [dest, other] of [
+      [oods, dbb],
+      [dbb, oods],
+    ] as const) {
+      const there = await inodeOf(dest);
+      if (have) {
+        if (there && there.dev === have.dev && there.ino === have.ino) continue;
+        if (there) {
+          // a copy made across file systems, or a stale file: keep it only if it is the image
+          const bytes = await readIfExists(dest);
+          if (bytes && sha256Hex(bytes) === notice.sha256) continue;
+          await unlink(dest);
+        }
+        const how = await hardLink(src, dest);
+        if (how === 'cross-device') await this.#copyVerified(src, dest, notice.sha256);
+      } else if (!there) {
+        // the original is gone: it was removed after both links existed, so one must be here
+        if (!(await inodeOf(other))) {
+          throw new PromptlyError(
+            'PROMPTLY_E_ARCHIVE_SOURCE_MISSING',
+            `${notice.image}: neither ${src} nor its staged links exist`,
+          );
+        }
+        const how = await hardLink(other, dest);
+        if (how === 'cross-device') await this.#copyVerified(other, dest, notice.sha256);
+      }
+    }
+    await fsyncDir(join(o.oodsStagingDir, notice.origin));
+    await fsyncDir(join(o.dbbStagingDir, notice.origin));
+    await o.beforeUnlink?.(notice);
+    if (have) {
+      await unlink(src).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+      await fsyncDir(join(o.handoffDir, notice.origin));
+    }
+    await o.bus.publish(
+      archiveSubjects.oods(notice.instrument),
+      encodeJson({ ...notice, stagedPath: oods }),
+    );
+    await o.bus.publish(
+      archiveSubjects.dbb(notice.instrument),
+      encodeJson({ ...notice, stagedPath: dbb }),
+    );
+    this.handedOff++;
+    o.status.emit({
+      activity: 'archive.handed_off',
+      instrument: notice.instrument,
+      group: notice.group,
+      detector: notice.detector,
+      detail: { image: notice.image, origin: notice.origin },
+    });
+  }
+
+  async #copyVerified(from: string, to: string, sha256: string): Promise<void> {
+    const bytes = await readFile(from);
+    if (sha256Hex(bytes) !== sha256) {
+      throw new PromptlyError(
+        'PROMPTLY_E_ARCHIVE_CHECKSUM',
+        `${from} does not have the announced SHA-256`,
+      );
+    }
+    await writeFileDurably(to, bytes);
+    const back = await readFile(to);
+    if (sha256Hex(back) !== sha256) {
+      await unlink(to).catch(() => undefined);
+      throw new PromptlyError(
+        'PROMPTLY_E_ARCHIVE_CHECKSUM',
+        `copy ${to} does not read back as written`,
+      );
+    }
+    this.copied++;
+  }
+
+  /**
+   * Hands off every whole file left in the hand-off area (its notice rebuilt from the file);
+   * returns how many. Partial files are skipped.
+   */
+  async scan(): Promise<number> {
+    let n = 0;
+    for (const origin of ORIGINS) {
+      const dir = join(this.#o.handoffDir, origin);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        if (isPartialName(name) || !name.endsWith('.fits')) continue;
+        const path = join(dir, name);
+        const bytes = await readIfExists(path);
+        if (!bytes) continue;
+        try {
+          await this.handOff(
+            noticeFromFile(this.#o.instrument, origin, path, bytes, this.#o.clock.now()),
+          );
+          n++;
+        } catch (err) {
+          this.#o.log?.(
+            `archive controller: scan ${name}: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        }
+      }
+    }
+    return n;
+  }
+
+  async close(): Promise<void> {
+    await this.#sub?.close();
+    await this.#loop;
+  }
+}
+
+/** An ImageComplete rebuilt from a whole raw file found in the hand-off area. */
+export function noticeFromFile(
+  instrument: string,
+  origin: ImageOrigin,
+  path: string,
+  bytes: Uint8Array,
+  nowMs: number,
+): ImageComplete {
+  const image = path.slice(path.lastIndexOf('/') + 1).replace(/\.fits$/, '');
+  let header: ReturnType<typeof quickScan>['primary'] | undefined;
+  try {
+    header = quickScan(bytes).primary;
+  } catch {
+    header = undefined; // an unreadable file is still handed off; the OODS quarantines it
+  }
+  const obsId = typeof header?.get('OBSID') === 'string' ? (header.get('OBSID') as string) : image;
+  const detName = image.slice(obsId.length + 1);
+  let detector = -1;
+  try {
+    detector = getDetector(getInstrument(instrument), detName).id;
+  } catch {
+    detector = -1;
+  }
+  const group = header?.get('GROUPID');
+  const snap = header?.get('CURINDEX');
+  const dayObs = header?.get('DAYOBS');
+  return {
+    image,
+    instrument,
+    detector,
+    group: typeof group === 'string' ? group : '',
+    snap: typeof snap === 'number' ? snap - 1 : 0,
+    obsId,
+    dayObs: typeof dayObs === 'string' ? Number(dayObs) : 0,
+    origin,
+    path,
+    sizeBytes: bytes.length,
+    sha256: sha256Hex(bytes),
+    metadataIncomplete: header?.get('HDRINCMP') === true,
+    readoutEndMs: nowMs,
+    completedMs: nowMs,
+  };
+}

@@ -1,0 +1,144 @@
+import type { Bus, BusMessage, Subscription } from '../bus/bus.js';
+import { decodeJson } from '../bus/codec.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import type { Outcome } from '../core/outcome.js';
+import type { VisitLedger } from '../ledger/visit-ledger.js';
+import { percentile, type ArchiveNightSummary } from '../observe/night-summary.js';
+import type { Repo } from '../registry/repo.js';
+import type { PlannedVisit } from '../sim/night-plan.js';
+import type { SimCamera } from '../sim/sim-camera.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { waitArchiveDrained } from '../archive/archive-drain.js';
+import { archiveSubjects } from '../archive/archive-topology.js';
+import { startBaseArchive, type BaseArchive } from '../archive/base-archive.js';
+import { requestReprocessing } from '../archive/reprocess-requests.js';
+import { startSummitArchive, type SummitArchive } from '../archive/summit-archive.js';
+import { openDbbStore, openOodsRepo } from './backends.js';
+
+/** Counts of archive events so far, for the live display. */
+export type ArchiveCounts = Record<string, number>;
+
+/** The archive path of one `promptly up` night, both halves in this process. */
+export interface NightArchive {
+  readonly summit: SummitArchive;
+  readonly base: BaseArchive;
+  /** Tells the header service of each announced visit. */
+  announce(visit: PlannedVisit): void;
+  /** Waits until every image is archived and ingested (or quarantined); summarizes. */
+  finish(
+    outcomeOf: (group: string, detector: number) => Pick<Outcome, 'kind' | 'code'> | undefined,
+    signal?: AbortSignal,
+  ): Promise<ArchiveNightSummary>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the archive path for a night of `promptly up`: the base (archive controller, OODS,
+ * DBB) first, so the queues exist, then the summit (DAQ, header service, image writer feeding
+ * `rawStore`, catch-up archiver). `onCounts` hears the archive events as they come.
+ */
+export async function startNightArchive(o: {
+  config: Config;
+  bus: Bus;
+  clock: Clock;
+  camera: SimCamera;
+  detectors: readonly number[];
+  rawStore: ObjectStore;
+  ledger: VisitLedger;
+  onCounts?: (counts: ArchiveCounts) => void;
+  log: (line: string) => void;
+}): Promise<NightArchive> {
+  const { config, bus, clock } = o;
+  const instrument = config.instrument;
+  const oodsRepo: Repo = await openOodsRepo(config);
+  const dbbStore = await openDbbStore(config);
+  const visits = new Map<string, PlannedVisit>();
+  // the DAQ repairs DBB copies; the summit half starts after the base, which makes the queues
+  const late: { summit?: SummitArchive } = {};
+  const base = await startBaseArchive({
+    config,
+    bus,
+    clock,
+    oodsRepo,
+    dbbStore,
+    openGroups: async () =>
+      new Set((await o.ledger.openVisits({ instrument, limit: 10_000 })).map((v) => v.group)),
+    repairSources: [(r) => late.summit?.fromDaq(r) ?? Promise.resolve(undefined)],
+    log: o.log,
+  });
+  const s = await startSummitArchive({
+    config,
+    bus,
+    clock,
+    camera: o.camera,
+    detectors: o.detectors,
+    rawStore: o.rawStore,
+    dbbStore,
+    visitOf: (g) => visits.get(g),
+    log: o.log,
+  });
+  const counts: ArchiveCounts = {};
+  const oodsLatencies: number[] = [];
+  const events: Subscription<BusMessage> = await bus.subscribe(archiveSubjects.eventsAll);
+  const following = (async () => {
+    for await (const m of events) {
+      const kind = m.subject.split('.')[2] ?? '?';
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      if (kind === 'ingested') {
+        const e = decodeJson(m.data) as { latencyMs: number };
+        oodsLatencies.push(e.latencyMs / clock.speed);
+      }
+      o.onCounts?.(counts);
+    }
+  })();
+  late.summit = s;
+  return {
+    summit: s,
+    base,
+    announce: (v) => visits.set(v.groupId, v),
+    async finish(outcomeOf, signal) {
+      const state = await waitArchiveDrained({
+        instrument,
+        root: config.archive.root,
+        summit: s,
+        oodsRepo,
+        dbbStore,
+        bus,
+        ...(signal ? { signal } : {}),
+      });
+      const requests = await requestReprocessing({ bus, instrument, dbbStore, outcomeOf });
+      return {
+        images: state.images,
+        written: s.writer.written - s.catchUp.backfilled,
+        metadataIncomplete: s.writer.incomplete,
+        missed: s.writer.missed,
+        outages: s.link.outages,
+        inOods: state.inOods,
+        quarantined: state.quarantined,
+        inDbb: state.inDbb,
+        backfilled: s.catchUp.backfilled,
+        lost: s.catchUp.lost.length,
+        overdue: s.catchUp.overdue,
+        reprocessRequests: requests.length,
+        ...(oodsLatencies.length > 0
+          ? {
+              completeToOodsMs: {
+                p50: percentile(oodsLatencies, 50),
+                p99: percentile(oodsLatencies, 99),
+                n: oodsLatencies.length,
+              },
+            }
+          : {}),
+      };
+    },
+    async close() {
+      await s.close();
+      await base.close();
+      await events.close();
+      await following;
+      await oodsRepo.close();
+      await dbbStore.close();
+    },
+  };
+}
