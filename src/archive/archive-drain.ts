@@ -1,15 +1,16 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bus } from '../bus/bus.js';
+import type { Repo } from '../registry/repo.js';
+import type { ObjectStore } from '../store/object-store.js';
 import { archiveLayout } from './archive-layout.js';
 import { ARCHIVE_QUEUES, archiveSubjects } from './archive-topology.js';
+import type { DaqStore } from './daq/daq-store.js';
 import { receiptNames } from './dbb/dbb-receipt.js';
 import { isPartialName } from './files/durable-file.js';
 import { imageNameOf } from './image-writer/image-writer.js';
 import { oodsRun } from './oods/oods.js';
 import type { SummitArchive } from './summit-archive.js';
-import type { Repo } from '../registry/repo.js';
-import type { ObjectStore } from '../store/object-store.js';
 
 /** Where every image the DAQ holds stands on the archive path. */
 export interface ArchiveState {
@@ -27,10 +28,12 @@ export interface ArchiveState {
 
 export interface ArchiveStateOptions {
   readonly instrument: string;
+  /** `archive.root`. */
   readonly root: string;
-  readonly summit: SummitArchive;
-  readonly oodsRepo: Repo;
+  readonly daq: DaqStore;
   readonly dbbStore: ObjectStore;
+  /** The OODS's repository; without it the OODS is not looked at (notInOods stays empty). */
+  readonly oodsRepo?: Repo;
 }
 
 async function filesIn(dir: string, suffix: string): Promise<string[]> {
@@ -45,18 +48,19 @@ async function filesIn(dir: string, suffix: string): Promise<string[]> {
 /** Compares the DAQ with the DBB's receipts, the OODS's registry and quarantine. */
 export async function archiveState(o: ArchiveStateOptions): Promise<ArchiveState> {
   const layout = archiveLayout(o.root);
-  const names = (await o.summit.daq.list(o.instrument)).map((s) =>
+  const names = (await o.daq.list(o.instrument)).map((s) =>
     imageNameOf(o.instrument, s.image.obsId, s.detector),
   );
   const receipts = await receiptNames(o.dbbStore, o.instrument);
-  const refs = await o.oodsRepo.registry.queryDatasets('raw', {
-    collections: [oodsRun(o.instrument)],
-  });
+  const refs = o.oodsRepo
+    ? await o.oodsRepo.registry.queryDatasets('raw', { collections: [oodsRun(o.instrument)] })
+    : [];
   const ingested = new Set(
     refs.map((r) => r.uri.slice(r.uri.lastIndexOf('/') + 1, -'.fits'.length)),
   );
   const quarantined = new Set(await filesIn(layout.oodsQuarantine, '.reason.json'));
   const handoff = await filesIn(layout.handoff, '.fits');
+  const inOods = (n: string): boolean => ingested.has(n) || quarantined.has(n);
   return {
     images: names.length,
     inDbb: names.filter((n) => receipts.has(n)).length,
@@ -64,19 +68,28 @@ export async function archiveState(o: ArchiveStateOptions): Promise<ArchiveState
     quarantined: names.filter((n) => quarantined.has(n)).length,
     inHandoff: handoff.length,
     notInDbb: names.filter((n) => !receipts.has(n)),
-    notInOods: names.filter((n) => !ingested.has(n) && !quarantined.has(n)),
+    notInOods: o.oodsRepo ? names.filter((n) => !inOods(n)) : [],
   };
 }
 
 /**
- * Waits until every image the DAQ holds is in the DBB with a receipt and ingested into (or
- * quarantined by) the OODS, and the hand-off area is empty: the end of a night. Runs the
- * catch-up archiver (no grace) whenever the normal path has nothing in flight and images are
- * still missing. Re-checks on every archive event and link change, and at least every
- * `recheckMs` real ms (default 5 s).
+ * Waits until every image the DAQ holds is in the DBB with a receipt and (given the OODS's
+ * repository) ingested into or quarantined by the OODS, and the hand-off area is empty: the
+ * end of a night. With the summit's half (`summit`) it runs the catch-up archiver (no grace)
+ * whenever the normal path has nothing in flight and images are still missing. Re-checks on
+ * every archive event and link change, and at least every `recheckMs` real ms (default 5 s).
+ * It gives up, returning the state with what is still missing, when nothing has changed
+ * through `maxIdleRechecks` (default 6) rechecks with the link up and the queues empty:
+ * something no retry will fix, which the caller reports.
  */
 export async function waitArchiveDrained(
-  o: ArchiveStateOptions & { bus: Bus; signal?: AbortSignal; recheckMs?: number },
+  o: ArchiveStateOptions & {
+    bus: Bus;
+    summit?: SummitArchive;
+    signal?: AbortSignal;
+    recheckMs?: number;
+    maxIdleRechecks?: number;
+  },
 ): Promise<ArchiveState> {
   const { summit, bus } = o;
   const events = await bus.subscribe(
@@ -87,17 +100,25 @@ export async function waitArchiveDrained(
   const wakeAll = (): void => {
     for (const w of wakers) w();
   };
-  const offLink = summit.link.onChange(wakeAll);
+  const offLink = summit?.link.onChange(wakeAll);
   const pump = (async () => {
     for await (const _ of events) wakeAll();
   })();
   try {
-    await summit.writer.idle();
+    await summit?.writer.idle();
+    let last = '';
+    let unchanged = 0;
     for (;;) {
       const state = await archiveState(o);
       if (state.notInDbb.length === 0 && state.notInOods.length === 0 && state.inHandoff === 0)
         return state;
-      if (summit.link.up && (await idle(bus)) && state.notInDbb.length > 0) {
+      if (o.signal?.aborted) return state;
+      const key = JSON.stringify([state.notInDbb, state.notInOods, state.inHandoff]);
+      const quiet = (summit?.link.up ?? true) && (await idle(bus));
+      unchanged = key === last && quiet ? unchanged + 1 : 0;
+      last = key;
+      if (unchanged > (o.maxIdleRechecks ?? 6)) return state;
+      if (summit?.link.up && state.notInDbb.length > 0 && (await idle(bus))) {
         await summit.catchUp.reconcile(0);
         await summit.writer.idle();
         continue;
@@ -107,14 +128,14 @@ export async function waitArchiveDrained(
         new Promise<void>((resolve) => wakers.add(resolve)),
         sleepReal(o.recheckMs ?? 5_000, timer.signal),
       ];
-      if (!summit.link.up) waits.push(summit.link.whenUp(timer.signal).catch(() => undefined));
+      if (summit && !summit.link.up)
+        waits.push(summit.link.whenUp(timer.signal).catch(() => undefined));
       await Promise.race(waits);
       timer.abort();
       wakers.clear();
-      if (o.signal?.aborted) return state;
     }
   } finally {
-    offLink();
+    offLink?.();
     await events.close();
     await pump;
   }

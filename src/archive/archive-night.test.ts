@@ -56,6 +56,7 @@ describe('the archive path over a night', () => {
       instrument: n.config.instrument,
       root: n.config.archive.root,
       summit: n.summitArchive,
+      daq: n.summitArchive.daq,
       oodsRepo: n.oodsRepo,
       dbbStore: n.dbbStore,
       bus: n.bus,

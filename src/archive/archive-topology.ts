@@ -11,7 +11,7 @@ import { subjectToken } from '../core/subjects.js';
  * | `archive.complete.<instr>` | work | queue ARCHIVE_HANDOFF: ImageComplete → archive controller |
  * | `archive.oods.<instr>` | work | queue ARCHIVE_OODS: StagedImage → OODS ingest |
  * | `archive.dbb.<instr>` | work | queue ARCHIVE_DBB: StagedImage → Data Backbone copy |
- * | `archive.event.<kind>.<instr>` | event | stream ARCHIVE_EVENTS: header, written, missed, ingested, quarantined, archived, backfilled, lost, overdue, repaired |
+ * | `archive.event.<kind>.<instr>` | event | stream ARCHIVE_EVENTS: header, written, missed, ingested, quarantined, expired, archived, backfilled, lost, overdue, repaired, reprocess, link |
  * | `archive.dead.<step>` | event | stream ARCHIVE_DEAD: work that failed every delivery (the catch-up backfills its image) |
  */
 export const archiveSubjects = {
@@ -35,7 +35,8 @@ export type ArchiveEventKind =
   | 'lost'
   | 'overdue'
   | 'repaired'
-  | 'reprocess';
+  | 'reprocess'
+  | 'link';
 
 export const ARCHIVE_QUEUES = {
   handoff: 'ARCHIVE_HANDOFF',

@@ -7,7 +7,8 @@ import type { PlannedVisit } from '../sim/night-plan.js';
 import type { SimCamera } from '../sim/sim-camera.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { archiveLayout } from './archive-layout.js';
-import { ensureArchiveTopology } from './archive-topology.js';
+import { archiveSubjects, ensureArchiveTopology } from './archive-topology.js';
+import { encodeJson } from '../bus/codec.js';
 import { CatchUpArchiver } from './catch-up/catch-up-archiver.js';
 import { DaqStore } from './daq/daq-store.js';
 import type { RepairSource } from './dbb/data-backbone.js';
@@ -101,6 +102,13 @@ export async function startSummitArchive(o: SummitArchiveOptions): Promise<Summi
     ...(o.log ? { log: o.log } : {}),
   });
   await ensureArchiveTopology(bus, { ackWaitMs: a.ackWaitMs, maxDeliveries: a.maxDeliveries });
+  // each change of the summit–base link, as an event (the night's account counts outages)
+  const offLink = link.onChange((up) => {
+    void bus
+      .publish(archiveSubjects.event('link', instrument), encodeJson({ up, timeMs: clock.now() }))
+      .catch(() => undefined);
+    status.emit({ activity: up ? 'archive.link_up' : 'archive.link_down', instrument });
+  });
   await headerService.start();
   await writer.start();
   catchUp.start();
@@ -115,6 +123,7 @@ export async function startSummitArchive(o: SummitArchiveOptions): Promise<Summi
       return (await writer.render(source)).bytes;
     },
     async close() {
+      offLink();
       await catchUp.close();
       await writer.close();
       await headerService.close();

@@ -5,10 +5,19 @@ import { deploymentClock, realNowMs } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { PromptlyError } from '../core/errors.js';
 import { activeDetectors, getInstrument } from '../core/instruments.js';
-import type { NightSummary } from '../observe/night-summary.js';
+import type { ArchiveNightSummary, NightSummary } from '../observe/night-summary.js';
 import { createOutcomeRecorder } from '../prompt/prompt-service.js';
 import { ensureTopology } from '../prompt/topology.js';
-import { openBus, openLedger } from './backends.js';
+import { openBus, openDbbStore, openLedger, openOodsRepo } from './backends.js';
+import { archiveNightSummary } from './night-archive.js';
+import { waitArchiveDrained } from '../archive/archive-drain.js';
+import { countArchiveEvents } from '../archive/archive-events-summary.js';
+import { archiveLayout } from '../archive/archive-layout.js';
+import { ARCHIVE_EVENTS_STREAM, ensureArchiveTopology } from '../archive/archive-topology.js';
+import { DaqStore } from '../archive/daq/daq-store.js';
+import { requestReprocessing } from '../archive/reprocess-requests.js';
+import type { Bus } from '../bus/bus.js';
+import type { Outcome } from '../core/outcome.js';
 import { openCentralRepo } from './backends.js';
 import { NightWatch } from './night-watch.js';
 import { spawnRole, type RoleProcess } from './role-process.js';
@@ -56,6 +65,8 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
   const roles: RoleProcess[] = [];
   try {
     await ensureTopology(bus, instrument.name, shared.worker);
+    await ensureArchiveTopology(bus, shared.archive);
+    const archiveFromSeq = (await bus.streamInfo(ARCHIVE_EVENTS_STREAM)).lastSeq + 1;
     const watch = await NightWatch.start({
       bus,
       ledger,
@@ -75,6 +86,7 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
       start('recorder', 'recorder'),
       start('router', 'router'),
       start('fanout', 'fanout'),
+      ...(shared.archive.enabled ? [start('archive', 'archive')] : []),
     ];
     for (let i = 0; i < options.workers; i++)
       services.push(
@@ -97,12 +109,23 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
       log(`summit ended with ${night.code ?? night.signal}`);
 
     await watch.allOutcomes(options.hardSignal);
+    // the summit role ends once every image is in the DBB; the OODS may still be ingesting
+    const archived = shared.archive.enabled
+      ? await archiveOfNight(
+          shared,
+          bus,
+          (g, d) => watch.outcomeOf(g, d),
+          archiveFromSeq,
+          options.hardSignal,
+        )
+      : undefined;
     await stopAll(roles, options.hardSignal?.aborted === true);
     const orphans = await ledger.orphans(instrument.name, nightStartMs, 10_000);
     const summary = await watch.finish(
       clock.speed,
       orphans.map((o) => o.key),
     );
+    if (archived) summary.archive = archived;
     if (options.summaryFile)
       await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
     return summary;
@@ -147,4 +170,39 @@ async function stopAll(roles: readonly RoleProcess[], now: boolean): Promise<voi
   }, KILL_AFTER_MS);
   await Promise.all(roles.map((r) => r.exited));
   clearTimeout(killer);
+}
+
+/** Waits for the OODS to have every image, queues reprocessing, and summarizes the archive path. */
+async function archiveOfNight(
+  config: Config,
+  bus: Bus,
+  outcomeOf: (group: string, detector: number) => Outcome | undefined,
+  fromSeq: number,
+  signal?: AbortSignal,
+): Promise<ArchiveNightSummary> {
+  const oodsRepo = await openOodsRepo(config);
+  const dbbStore = await openDbbStore(config);
+  try {
+    const state = await waitArchiveDrained({
+      instrument: config.instrument,
+      root: config.archive.root,
+      daq: new DaqStore({
+        root: archiveLayout(config.archive.root).daq,
+        clock: deploymentClock(config.sim),
+      }),
+      dbbStore,
+      oodsRepo,
+      bus,
+      ...(signal ? { signal } : {}),
+    });
+    await requestReprocessing({ bus, instrument: config.instrument, dbbStore, outcomeOf });
+    return archiveNightSummary(
+      state,
+      await countArchiveEvents(bus, config.instrument, fromSeq),
+      config.sim.speed,
+    );
+  } finally {
+    await oodsRepo.close();
+    await dbbStore.close();
+  }
 }

@@ -21,8 +21,9 @@ const groups: Record<string, () => Promise<(p: Command) => void>> = {
   score: async () => (await import('./score-command.js')).registerScoreCommand,
   alerts: async () => (await import('./alerts-command.js')).registerAlertsCommands,
   'next-visit': async () => (await import('./next-visit-command.js')).registerNextVisitCommands,
+  oods: async () => (await import('./oods-command.js')).registerOodsCommands,
   ...Object.fromEntries(
-    ['fanout', 'router', 'worker', 'recorder', 'summit'].map((role) => [
+    ['fanout', 'router', 'worker', 'recorder', 'summit', 'archive'].map((role) => [
       role,
       async () => {
         const { registerRoleCommand } = await import('./role-commands.js');

@@ -1,16 +1,17 @@
 import type { Bus, BusMessage, Subscription } from '../bus/bus.js';
-import { decodeJson } from '../bus/codec.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { Outcome } from '../core/outcome.js';
 import type { VisitLedger } from '../ledger/visit-ledger.js';
 import { percentile, type ArchiveNightSummary } from '../observe/night-summary.js';
+import { countArchiveEvents, type ArchiveEventCounts } from '../archive/archive-events-summary.js';
+import type { ArchiveState } from '../archive/archive-drain.js';
 import type { Repo } from '../registry/repo.js';
 import type { PlannedVisit } from '../sim/night-plan.js';
 import type { SimCamera } from '../sim/sim-camera.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { waitArchiveDrained } from '../archive/archive-drain.js';
-import { archiveSubjects } from '../archive/archive-topology.js';
+import { ARCHIVE_EVENTS_STREAM, archiveSubjects } from '../archive/archive-topology.js';
 import { startBaseArchive, type BaseArchive } from '../archive/base-archive.js';
 import { requestReprocessing } from '../archive/reprocess-requests.js';
 import { startSummitArchive, type SummitArchive } from '../archive/summit-archive.js';
@@ -78,17 +79,13 @@ export async function startNightArchive(o: {
     visitOf: (g) => visits.get(g),
     log: o.log,
   });
+  const { lastSeq } = await bus.streamInfo(ARCHIVE_EVENTS_STREAM);
   const counts: ArchiveCounts = {};
-  const oodsLatencies: number[] = [];
   const events: Subscription<BusMessage> = await bus.subscribe(archiveSubjects.eventsAll);
   const following = (async () => {
     for await (const m of events) {
       const kind = m.subject.split('.')[2] ?? '?';
       counts[kind] = (counts[kind] ?? 0) + 1;
-      if (kind === 'ingested') {
-        const e = decodeJson(m.data) as { latencyMs: number };
-        oodsLatencies.push(e.latencyMs / clock.speed);
-      }
       o.onCounts?.(counts);
     }
   })();
@@ -102,35 +99,18 @@ export async function startNightArchive(o: {
         instrument,
         root: config.archive.root,
         summit: s,
+        daq: s.daq,
         oodsRepo,
         dbbStore,
         bus,
         ...(signal ? { signal } : {}),
       });
-      const requests = await requestReprocessing({ bus, instrument, dbbStore, outcomeOf });
-      return {
-        images: state.images,
-        written: s.writer.written - s.catchUp.backfilled,
-        metadataIncomplete: s.writer.incomplete,
-        missed: s.writer.missed,
-        outages: s.link.outages,
-        inOods: state.inOods,
-        quarantined: state.quarantined,
-        inDbb: state.inDbb,
-        backfilled: s.catchUp.backfilled,
-        lost: s.catchUp.lost.length,
-        overdue: s.catchUp.overdue,
-        reprocessRequests: requests.length,
-        ...(oodsLatencies.length > 0
-          ? {
-              completeToOodsMs: {
-                p50: percentile(oodsLatencies, 50),
-                p99: percentile(oodsLatencies, 99),
-                n: oodsLatencies.length,
-              },
-            }
-          : {}),
-      };
+      await requestReprocessing({ bus, instrument, dbbStore, outcomeOf });
+      return archiveNightSummary(
+        state,
+        await countArchiveEvents(bus, instrument, lastSeq + 1),
+        clock.speed,
+      );
     },
     async close() {
       await s.close();
@@ -140,5 +120,39 @@ export async function startNightArchive(o: {
       await oodsRepo.close();
       await dbbStore.close();
     },
+  };
+}
+
+/** A night's archive summary from the final state and the night's events. */
+export function archiveNightSummary(
+  state: ArchiveState,
+  c: ArchiveEventCounts,
+  clockSpeed: number,
+): ArchiveNightSummary {
+  const oods = c.completeToOodsMs.map((ms) => ms / clockSpeed);
+  return {
+    images: state.images,
+    written: c.written,
+    metadataIncomplete: c.metadataIncomplete,
+    missed: c.missed,
+    outages: c.outages,
+    inOods: state.inOods,
+    quarantined: state.quarantined,
+    inDbb: state.inDbb,
+    notInDbb: state.notInDbb.length,
+    notInOods: state.notInOods.length,
+    backfilled: c.backfilled,
+    lost: c.lost,
+    overdue: c.overdue,
+    reprocessRequests: c.reprocessRequests,
+    ...(oods.length > 0
+      ? {
+          completeToOodsMs: {
+            p50: percentile(oods, 50),
+            p99: percentile(oods, 99),
+            n: oods.length,
+          },
+        }
+      : {}),
   };
 }

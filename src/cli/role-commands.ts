@@ -26,8 +26,14 @@ export const ROLES: Record<
       'Under a lease: dead letters to outcomes, reconcile the ledger, report orphan raws.',
     start: async () => (await import('./roles/recorder-role.js')).startRecorderRoleProcess,
   },
+  archive: {
+    description:
+      'The base half of the archive path: hand-off by hard links, OODS ingest and expiry, Data Backbone copies.',
+    start: async () => (await import('./roles/archive-role.js')).startArchiveRole,
+  },
   summit: {
-    description: 'The summit simulator: calibrations, next_visit events and raws for a night.',
+    description:
+      'The summit simulator: calibrations, next_visit events and raws for a night (with the DAQ, header service, image writer and catch-up archiver).',
     start: async () => (await import('./roles/summit-role.js')).startSummitRole,
   },
 };

@@ -51,6 +51,9 @@ export interface ArchiveNightSummary {
   /** Images dropped by the DAQ before they were archived, and images past their budget. */
   readonly lost: number;
   readonly overdue: number;
+  /** Images the night ended without: not in the DBB, or neither ingested nor quarantined. */
+  readonly notInDbb: number;
+  readonly notInOods: number;
   /** Visit-detectors queued for daytime processing (their raws came only by catch-up). */
   readonly reprocessRequests: number;
   /** Image complete → ingested by the OODS, real ms. */
@@ -200,6 +203,10 @@ export function formatNightSummary(summary: NightSummary): string {
       `archive: ${a.images} images · written ${a.written} (${a.metadataIncomplete} without header metadata) · missed ${a.missed} in ${a.outages} link outage(s) · backfilled ${a.backfilled}`,
       `         in OODS ${a.inOods} · quarantined ${a.quarantined} · in DBB ${a.inDbb} · lost ${a.lost} · overdue ${a.overdue} · reprocess requests ${a.reprocessRequests}`,
     );
+    if (a.notInDbb + a.notInOods > 0)
+      lines.push(
+        `         NOT ACCOUNTED FOR: ${a.notInDbb} not in the DBB, ${a.notInOods} not in the OODS`,
+      );
     if (a.completeToOodsMs)
       lines.push(
         `         image complete → OODS ingested: p50 ${a.completeToOodsMs.p50.toFixed(1)} ms, p99 ${a.completeToOodsMs.p99.toFixed(1)} ms (n ${a.completeToOodsMs.n})`,

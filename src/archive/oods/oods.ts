@@ -249,9 +249,41 @@ export class Oods {
     return event;
   }
 
-  /** Ingests every whole file in the staging areas (those that arrived while it was down). */
+  /**
+   * Ingests every whole file in the staging areas (those that arrived while it was down), and
+   * registers any file in its datastore that is not registered (moved there by an OODS that
+   * died before registering it).
+   */
   async scan(): Promise<number> {
     let n = 0;
+    const run = oodsRun(this.#o.instrument);
+    const known = new Set(
+      (await this.#o.repo.registry.queryDatasets('raw', { collections: [run] })).map((r) => r.uri),
+    );
+    const rawDir = join(this.#o.datastoreRoot, 'raw', this.#o.instrument);
+    for (const day of await readdir(rawDir).catch(() => [] as string[])) {
+      for (const name of await readdir(join(rawDir, day)).catch(() => [] as string[])) {
+        if (isPartialName(name) || !name.endsWith('.fits')) continue;
+        const key = `raw/${this.#o.instrument}/${day}/${name}`;
+        if (known.has(key)) continue;
+        const path = join(this.#o.datastoreRoot, key);
+        const bytes = await readIfExists(path);
+        if (!bytes) continue;
+        const notice = noticeFromFile(
+          this.#o.instrument,
+          'catchup',
+          path,
+          bytes,
+          this.#o.clock.now(),
+        );
+        try {
+          await this.#register({ ...notice, dayObs: Number(day), stagedPath: path }, key);
+          n++;
+        } catch (err) {
+          this.#o.log?.(`oods: scan ${key}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    }
     for (const origin of ORIGINS) {
       const dir = join(this.#o.stagingDir, origin);
       for (const name of await readdir(dir).catch(() => [] as string[])) {

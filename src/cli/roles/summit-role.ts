@@ -14,7 +14,10 @@ import { needsTemplates } from '../../pipeline/selection.js';
 import { builtinTaskRegistry } from '../../pipeline/tasks/builtin-tasks.js';
 import { simCameraOptions, simPlanOptions } from '../../sim/sim-options.js';
 import { Summit } from '../../sim/summit.js';
-import { openBus, openRawStore, rawBucketOf } from '../backends.js';
+import { openBus, openDbbStore, openRawStore, rawBucketOf } from '../backends.js';
+import { waitArchiveDrained } from '../../archive/archive-drain.js';
+import { startSummitArchive } from '../../archive/summit-archive.js';
+import type { PlannedVisit } from '../../sim/night-plan.js';
 import { openCentralRepo } from '../backends.js';
 import type { RunningRole } from '../role-runner.js';
 
@@ -34,7 +37,11 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
   const rawStore = await openRawStore(config, busNoticePublisher(bus, rawBucketOf(config)));
   const central = await openCentralRepo(config, config.store.durable);
   await ensureTopology(bus, instrument.name, config.worker);
-  const camera = new SimCamera(simCameraOptions(instrument.name, config.sim));
+  const archiveOn = config.archive.enabled;
+  const camera = new SimCamera({
+    ...simCameraOptions(instrument.name, config.sim),
+    ...(archiveOn ? { headerService: false } : {}),
+  });
   await ensureCalibrations({
     central,
     instrument,
@@ -66,6 +73,21 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
       detectors,
     });
   }
+  const dbbStore = archiveOn ? await openDbbStore(config) : undefined;
+  const visits = new Map<string, PlannedVisit>();
+  const archive = dbbStore
+    ? await startSummitArchive({
+        config,
+        bus,
+        clock,
+        camera,
+        detectors,
+        rawStore,
+        dbbStore,
+        visitOf: (g) => visits.get(g),
+        log: (line) => process.stderr.write(`${line}\n`),
+      })
+    : undefined;
   const summit = new Summit({
     instrument: instrument.name,
     detectors,
@@ -75,16 +97,34 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
     rawStore,
     status: createStatusEmitter(bus, clock, 'sim'),
     camera,
+    ...(archive ? { daq: archive.daq, link: archive.link } : {}),
+    onAnnounce: (v) => visits.set(v.groupId, v),
   });
   const stop = new AbortController();
-  const night = summit.run(stop.signal);
+  const hard = new AbortController();
+  // the night ends when its raws are captured and, with the archive path, all in the DBB
+  const night = summit.run(stop.signal).then(async () => {
+    if (archive && dbbStore)
+      await waitArchiveDrained({
+        instrument: instrument.name,
+        root: config.archive.root,
+        daq: archive.daq,
+        dbbStore,
+        bus,
+        summit: archive,
+        signal: hard.signal,
+      });
+  });
   return {
     state: () => (stop.signal.aborted ? 'FINISHING' : 'OBSERVING'),
     notReadyReason: () => undefined,
     ended: night,
     async drain() {
+      if (stop.signal.aborted) hard.abort();
       stop.abort();
       await night.catch(() => undefined);
+      await archive?.close();
+      await dbbStore?.close();
       await central.close();
       await rawStore.close();
       await bus.close();
