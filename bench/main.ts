@@ -23,6 +23,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
     (await import('./detection-vs-sextractor.js')).runDetectionBench(),
   'alert-serialization': async () =>
     (await import('./alert-serialization.js')).runAlertSerializationBench(),
+  'archive-path': async () => (await import('./archive-path.js')).runArchivePathBench(),
 };
 const OPT_IN = new Set(['up-lag']);
 

@@ -19,8 +19,9 @@ export interface ArchiveState {
   readonly inDbb: number;
   readonly inOods: number;
   readonly quarantined: number;
-  /** Files still in the hand-off area. */
+  /** Files still in the hand-off area, and in the OODS's and the DBB's staging areas. */
   readonly inHandoff: number;
+  readonly inStaging: number;
   /** DAQ images not (yet) in the DBB, and not (yet) ingested or quarantined by the OODS. */
   readonly notInDbb: readonly string[];
   readonly notInOods: readonly string[];
@@ -60,6 +61,9 @@ export async function archiveState(o: ArchiveStateOptions): Promise<ArchiveState
   );
   const quarantined = new Set(await filesIn(layout.oodsQuarantine, '.reason.json'));
   const handoff = await filesIn(layout.handoff, '.fits');
+  const staged =
+    (await filesIn(layout.oodsStaging, '.fits')).length +
+    (await filesIn(layout.dbbStaging, '.fits')).length;
   const inOods = (n: string): boolean => ingested.has(n) || quarantined.has(n);
   return {
     images: names.length,
@@ -67,6 +71,7 @@ export async function archiveState(o: ArchiveStateOptions): Promise<ArchiveState
     inOods: names.filter((n) => ingested.has(n)).length,
     quarantined: names.filter((n) => quarantined.has(n)).length,
     inHandoff: handoff.length,
+    inStaging: staged,
     notInDbb: names.filter((n) => !receipts.has(n)),
     notInOods: o.oodsRepo ? names.filter((n) => !inOods(n)) : [],
   };
@@ -74,8 +79,8 @@ export async function archiveState(o: ArchiveStateOptions): Promise<ArchiveState
 
 /**
  * Waits until every image the DAQ holds is in the DBB with a receipt and (given the OODS's
- * repository) ingested into or quarantined by the OODS, and the hand-off area is empty: the
- * end of a night. With the summit's half (`summit`) it runs the catch-up archiver (no grace)
+ * repository) ingested into or quarantined by the OODS, with the hand-off area (and, given
+ * the OODS, both staging areas) empty and the archive queues idle: the end of a night. With the summit's half (`summit`) it runs the catch-up archiver (no grace)
  * whenever the normal path has nothing in flight and images are still missing. Re-checks on
  * every archive event and link change, and at least every `recheckMs` real ms (default 5 s).
  * It gives up, returning the state with what is still missing, when nothing has changed
@@ -108,17 +113,28 @@ export async function waitArchiveDrained(
     await summit?.writer.idle();
     let last = '';
     let unchanged = 0;
+    let reconciledAt: string | undefined;
     for (;;) {
       const state = await archiveState(o);
-      if (state.notInDbb.length === 0 && state.notInOods.length === 0 && state.inHandoff === 0)
-        return state;
-      if (o.signal?.aborted) return state;
-      const key = JSON.stringify([state.notInDbb, state.notInOods, state.inHandoff]);
       const quiet = (summit?.link.up ?? true) && (await idle(bus));
+      const done =
+        state.notInDbb.length === 0 &&
+        state.notInOods.length === 0 &&
+        state.inHandoff === 0 &&
+        (state.inStaging === 0 || !o.oodsRepo);
+      if ((done && quiet) || o.signal?.aborted) return state;
+      const key = JSON.stringify([
+        state.notInDbb,
+        state.notInOods,
+        state.inHandoff,
+        state.inStaging,
+      ]);
       unchanged = key === last && quiet ? unchanged + 1 : 0;
       last = key;
       if (unchanged > (o.maxIdleRechecks ?? 6)) return state;
-      if (summit?.link.up && state.notInDbb.length > 0 && (await idle(bus))) {
+      // one catch-up per state: writing the same images again would change nothing
+      if (summit?.link.up && state.notInDbb.length > 0 && reconciledAt !== key && quiet) {
+        reconciledAt = key;
         await summit.catchUp.reconcile(0);
         await summit.writer.idle();
         continue;

@@ -71,6 +71,7 @@ export async function startBaseArchive(o: BaseArchiveOptions): Promise<BaseArchi
     quarantineDir: layout.oodsQuarantine,
     pins: new OodsPins(layout.oodsPins),
     maxAgeMs: a.oodsMaxAgeMs,
+    expireIntervalMs: a.oodsExpireIntervalMs,
     ...(o.openGroups ? { openGroups: o.openGroups } : {}),
     status,
     ...logOpt,

@@ -325,6 +325,8 @@ export const archiveConfigSchema = z.strictObject({
   writerConcurrency: positiveInt.max(64).default(4),
   /** OODS files older than this (real ms since written) are expired unless pinned; default 30 days. */
   oodsMaxAgeMs: ageMs.default(30 * 86_400_000),
+  /** How often the OODS expires old files while it runs, real ms; default hourly. */
+  oodsExpireIntervalMs: positiveMs.min(1000).default(3_600_000),
   /** The OODS repository's registry: SQLite in `<root>/oods` by default, or a PostgreSQL schema. */
   oodsRegistry: registryConfigSchema.prefault({ kind: 'sqlite' }),
   /** Long-term storage of the Data Backbone: `<root>/dbb/store` by default, or an S3 bucket. */

@@ -47,8 +47,9 @@ const TYPE_ORDER = { science: 0, calibration: 1, engineering: 2 } as const;
  * writes what the normal path missed (a link outage, a dead writer or controller) through the
  * image writer in commanded mode, origin `catchup`, at a bounded rate, science images first,
  * oldest first. It reconciles every `intervalMs` and at once when the summit–base link comes
- * back; an image still without a receipt after `budgetMs` raises an `overdue` alarm, and one
- * the DAQ drops before it was archived is reported `lost` (PROMPTLY_E_ARCHIVE_UNRECOVERABLE).
+ * back; an image still without a receipt after `budgetMs` raises an `overdue` alarm. After each
+ * pass it applies the DAQ's retention; an image dropped before it was archived is reported
+ * `lost` (PROMPTLY_E_ARCHIVE_UNRECOVERABLE).
  */
 export class CatchUpArchiver {
   readonly #o: CatchUpOptions;
@@ -78,6 +79,8 @@ export class CatchUpArchiver {
         try {
           await o.clock.sleep(o.intervalMs, this.#stop.signal);
           await this.reconcile();
+          // the DAQ's retention runs here: what it drops unarchived is reported lost
+          await o.daq.expire(o.instrument);
         } catch (err) {
           if (!isPromptlyError(err, 'PROMPTLY_E_ABORTED')) this.#log(err);
         }

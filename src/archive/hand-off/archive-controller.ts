@@ -32,6 +32,11 @@ export interface ArchiveControllerOptions {
   readonly oodsStagingDir: string;
   readonly dbbStagingDir: string;
   readonly status: StatusEmitter;
+  /**
+   * Copy and verify instead of hard-linking, as across file systems (where the link fails
+   * with EXDEV and the controller copies anyway); default false.
+   */
+  readonly copy?: boolean;
   /** Hand-offs at once. */
   readonly concurrency?: number;
   /** Called after both links exist, before the original is removed (tests crash here). */
@@ -124,7 +129,7 @@ export class ArchiveController {
           if (bytes && sha256Hex(bytes) === notice.sha256) continue;
           await unlink(dest);
         }
-        const how = await hardLink(src, dest);
+        const how = o.copy ? 'cross-device' : await hardLink(src, dest);
         if (how === 'cross-device') await this.#copyVerified(src, dest, notice.sha256);
       } else if (!there) {
         // the original is gone: it was removed after both links existed, so one must be here

@@ -41,6 +41,8 @@ export interface OodsOptions {
   readonly pins: OodsPins;
   /** Files older than this (real ms since written) are expired unless pinned. */
   readonly maxAgeMs: number;
+  /** Expire every this many real ms while running (default: only when asked). */
+  readonly expireIntervalMs?: number;
   /** Groups of prompt-processing visits still open: their images are pinned. */
   readonly openGroups?: () => Promise<ReadonlySet<string>>;
   readonly status: StatusEmitter;
@@ -76,6 +78,7 @@ export class Oods {
   readonly #o: OodsOptions;
   #sub: Subscription<Delivery> | undefined;
   #loop: Promise<void> | undefined;
+  #expiry: NodeJS.Timeout | undefined;
   ingested = 0;
   quarantined = 0;
 
@@ -86,6 +89,14 @@ export class Oods {
   async start(): Promise<void> {
     await this.scan();
     this.#sub = await this.#o.bus.consume(ARCHIVE_QUEUES.oods, { prefetch: 4 });
+    if (this.#o.expireIntervalMs !== undefined) {
+      this.#expiry = setInterval(() => {
+        this.expire().catch((err: unknown) =>
+          this.#o.log?.(`oods: expiry: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      }, this.#o.expireIntervalMs);
+      this.#expiry.unref();
+    }
     const sub = this.#sub;
     this.#loop = (async () => {
       const inFlight = new Set<Promise<void>>();
@@ -349,6 +360,7 @@ export class Oods {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#expiry);
     await this.#sub?.close();
     await this.#loop;
   }

@@ -70,6 +70,9 @@ export class ChaosNight {
         // Raws may land late on a loaded machine: no deadline may decide a chaos test.
         worker: { imageTimeoutMs: 1_800_000, maxSnapWaitMs: 1_800_000 },
         sim: { visits: 1, speed: 10, clockEpochMs: Date.now(), renderThreads: 1 },
+        // These nights start prompt processing's roles only (no `archive` role): the summit
+        // writes raws itself. The archive path in distributed mode: up-distributed.int.test.ts.
+        archive: { enabled: false },
       },
       options.config ?? {},
     ) as Record<string, unknown>;
