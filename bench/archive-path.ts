@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { createMemoryBus } from '../src/bus/memory/memory-bus.js';
-import { encodeJson } from '../src/bus/codec.js';
+import { decodeJson, encodeJson } from '../src/bus/codec.js';
 import { scaledClock } from '../src/core/clock.js';
 import { loadConfig } from '../src/core/config.js';
 import { percentile } from '../src/observe/night-summary.js';
@@ -29,6 +29,9 @@ import { ArchiveController } from '../src/archive/hand-off/archive-controller.js
 import type { ImageComplete } from '../src/archive/image-complete.js';
 import { mergeRaw } from '../src/archive/image-writer/merge-raw.js';
 import { baseFixture } from '../src/archive/testing/base-fixture.js';
+import { waitArchiveDrained } from '../src/archive/archive-drain.js';
+import { Oods } from '../src/archive/oods/oods.js';
+import { OodsPins } from '../src/archive/oods/oods-pins.js';
 import { archiveNight } from '../src/archive/testing/archive-night.js';
 import { createFsObjectStore } from '../src/store/fs/fs-object-store.js';
 import type { BenchRow } from './bench-row.js';
@@ -49,10 +52,45 @@ async function realisticRaw(scale: number): Promise<Uint8Array> {
   return mergeRaw(raw.bytes, [['GROUPID', visit.groupId]], visit.startMs);
 }
 
-async function oodsLatency(bytes: Uint8Array): Promise<BenchRow[]> {
+/**
+ * p50/p99 of image complete → OODS ingested for 120 raws arriving at LSSTCam's pace. With
+ * `withDbb` the Data Backbone copies each file on the same two cores at the same time.
+ */
+async function oodsLatency(bytes: Uint8Array, withDbb: boolean): Promise<number[]> {
   const f = await baseFixture();
+  let stopParts: (() => Promise<void>) | undefined;
   try {
-    await f.start();
+    if (withDbb) await f.start();
+    else {
+      const status = createStatusEmitter(f.bus, f.clock, 'bench');
+      const controller = new ArchiveController({
+        instrument: 'LSSTComCam',
+        bus: f.bus,
+        clock: f.clock,
+        handoffDir: f.layout.handoff,
+        oodsStagingDir: f.layout.oodsStaging,
+        dbbStagingDir: f.layout.dbbStaging,
+        status,
+      });
+      const oods = new Oods({
+        instrument: 'LSSTComCam',
+        bus: f.bus,
+        clock: f.clock,
+        repo: f.oodsRepo,
+        datastoreRoot: f.layout.oodsDatastore,
+        stagingDir: f.layout.oodsStaging,
+        quarantineDir: f.layout.oodsQuarantine,
+        pins: new OodsPins(f.layout.oodsPins),
+        maxAgeMs: 86_400_000,
+        status,
+      });
+      await controller.start();
+      await oods.start();
+      stopParts = async () => {
+        await controller.close();
+        await oods.close();
+      };
+    }
     const n = 120;
     const spacing = 1000 / LSSTCAM_FILES_PER_S;
     const names: string[] = [];
@@ -66,30 +104,41 @@ async function oodsLatency(bytes: Uint8Array): Promise<BenchRow[]> {
     }
     const latencies: number[] = [];
     for (const name of names) latencies.push(Number((await f.event('ingested', name)).latencyMs));
-    const p99 = percentile(latencies, 99);
-    return [
-      {
-        group: GROUP,
-        name: `image complete → OODS ingested p50 (${(bytes.length / 1e6).toFixed(1)} MB raws, ${LSSTCAM_FILES_PER_S.toFixed(1)}/s)`,
-        value: percentile(latencies, 50),
-        unit: 'ms',
-        anchorName: 'OODS 1 s directory scan',
-        anchorValue: 1000,
-      },
-      {
-        group: GROUP,
-        name: 'image complete → OODS ingested p99',
-        value: p99,
-        unit: 'ms',
-        anchorName: 'OODS 1 s directory scan',
-        anchorValue: 1000,
-        target: '≤ 100 ms',
-        met: p99 <= 100,
-      },
-    ];
+    return latencies;
   } finally {
+    await stopParts?.();
     await f.close();
   }
+}
+
+async function oodsRows(bytes: Uint8Array): Promise<BenchRow[]> {
+  const alone = await oodsLatency(bytes, false);
+  const shared = await oodsLatency(bytes, true);
+  const mb = (bytes.length / 1e6).toFixed(1);
+  const anchor = { unit: 'ms', anchorName: 'OODS 1 s directory scan', anchorValue: 1000 } as const;
+  const p99 = percentile(alone, 99);
+  return [
+    {
+      group: GROUP,
+      name: `image complete → OODS ingested p50 (${mb} MB raws at ${LSSTCAM_FILES_PER_S.toFixed(1)}/s)`,
+      value: percentile(alone, 50),
+      ...anchor,
+    },
+    {
+      group: GROUP,
+      name: 'image complete → OODS ingested p99',
+      value: p99,
+      ...anchor,
+      target: '≤ 100 ms',
+      met: p99 <= 100,
+    },
+    {
+      group: GROUP,
+      name: 'the same p99, the DBB copying on the same 2 cores',
+      value: percentile(shared, 99),
+      ...anchor,
+    },
+  ];
 }
 
 /** Hands off 189 files with one controller; seconds from the first notice to the last hand-off. */
@@ -100,6 +149,18 @@ async function handOff(bytes: Uint8Array, copy: boolean): Promise<number> {
   const clock = scaledClock(1);
   try {
     await ensureArchiveTopology(bus, { ackWaitMs: 60_000, maxDeliveries: 3 });
+    const controller = new ArchiveController({
+      instrument: 'LSSTCam',
+      bus,
+      clock,
+      handoffDir: layout.handoff,
+      oodsStagingDir: layout.oodsStaging,
+      dbbStagingDir: layout.dbbStaging,
+      status: createStatusEmitter(bus, clock, 'bench'),
+      copy,
+    });
+    const staged = await bus.subscribe(archiveSubjects.dbb('LSSTCam'));
+    await controller.start(); // before the files exist: its start-up scan finds none
     const notices: ImageComplete[] = [];
     const sha256 = sha256Hex(bytes);
     for (let i = 0; i < 189; i++) {
@@ -123,18 +184,6 @@ async function handOff(bytes: Uint8Array, copy: boolean): Promise<number> {
         completedMs: clock.now(),
       });
     }
-    const controller = new ArchiveController({
-      instrument: 'LSSTCam',
-      bus,
-      clock,
-      handoffDir: layout.handoff,
-      oodsStagingDir: layout.oodsStaging,
-      dbbStagingDir: layout.dbbStaging,
-      status: createStatusEmitter(bus, clock, 'bench'),
-      copy,
-    });
-    const staged = await bus.subscribe(archiveSubjects.dbb('LSSTCam'));
-    await controller.start();
     const t0 = performance.now();
     for (const n of notices) await bus.publish(archiveSubjects.complete('LSSTCam'), encodeJson(n));
     let seen = 0;
@@ -163,46 +212,74 @@ async function handOffRows(bytes: Uint8Array): Promise<BenchRow[]> {
   ];
 }
 
+/**
+ * A 10-minute outage from the first visit of a ComCam night of 18 visits (its whole backlog),
+ * then the catch-up archiver's backfill: the steady rate between its first and last write, in
+ * summit time at speed 10 with the configured 4× capture rate, and unbounded in real time.
+ */
 async function catchUpRows(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const factor of [4, 1000]) {
+  for (const [factor, speed] of [
+    [4, 10],
+    [1000, 100],
+  ] as const) {
     const night = await archiveNight({
       instrument: 'LSSTComCam',
-      visits: 4,
-      speed: 100,
+      visits: 18,
+      speed,
       overrides: {
         sim: { faults: ['link-outage@0:600'], scale: 0.0625 },
         archive: { catchUpRateFactor: factor },
       },
     });
     try {
-      await night.observe();
       const s = night.summitArchive;
+      const writes: { summit: number; real: number }[] = [];
+      const sub = await night.bus.subscribe(archiveSubjects.event('written', 'LSSTComCam'));
+      const following = (async () => {
+        for await (const m of sub) {
+          if ((decodeJson(m.data) as ImageComplete).origin === 'catchup')
+            writes.push({ summit: night.clock.now(), real: performance.now() });
+        }
+      })();
+      await night.observe();
       await s.writer.idle();
       await s.link.whenUp();
-      const summit0 = night.clock.now();
-      const real0 = performance.now();
-      const pass = await s.catchUp.reconcile(0);
-      const summitS = (night.clock.now() - summit0) / 1000;
-      const realS = (performance.now() - real0) / 1000;
-      const exposureS = night.config.sim.exposureTimeS + night.config.sim.readoutS;
-      const captureRate = night.detectors.length / exposureS;
+      const state = await waitArchiveDrained({
+        instrument: night.config.instrument,
+        root: night.config.archive.root,
+        daq: s.daq,
+        dbbStore: night.dbbStore,
+        oodsRepo: night.oodsRepo,
+        bus: night.bus,
+        summit: s,
+      });
+      await sub.close();
+      await following;
+      if (state.notInDbb.length > 0)
+        throw new Error(`catch-up left ${state.notInDbb.length} images`);
+      const first = writes[0]!;
+      const last = writes[writes.length - 1]!;
+      const n = writes.length - 1;
+      const captureRate =
+        night.detectors.length / (night.config.sim.exposureTimeS + night.config.sim.readoutS);
       if (factor === 4) {
+        const rate = n / ((last.summit - first.summit) / 1000);
         rows.push({
           group: GROUP,
-          name: `catch-up after a 10-min outage, ${pass.backfilled} ComCam images (summit time)`,
-          value: pass.backfilled / summitS,
+          name: `catch-up after a 10-min outage, ${writes.length} ComCam images (summit time)`,
+          value: rate,
           unit: 'images/s',
           anchorName: 'capture rate',
           anchorValue: captureRate,
           target: '4 × capture (the seed)',
-          met: pass.backfilled / summitS >= 3.8 * captureRate,
+          met: rate >= 3.5 * captureRate,
         });
       } else {
         rows.push({
           group: GROUP,
-          name: `catch-up capacity, rate unbounded (real time, ${pass.backfilled} small raws)`,
-          value: pass.backfilled / realS,
+          name: `catch-up capacity, rate unbounded (real time, ${writes.length} raws at scale ${night.config.sim.scale})`,
+          value: n / ((last.real - first.real) / 1000),
           unit: 'images/s',
           anchorName: 'LSSTCam capture rate',
           anchorValue: LSSTCAM_FILES_PER_S,
@@ -291,7 +368,7 @@ export async function runArchivePathBench(): Promise<BenchRow[]> {
   const full = await realisticRaw(1);
   const quarter = await realisticRaw(0.25);
   return [
-    ...(await oodsLatency(full)),
+    ...(await oodsRows(full)),
     ...(await handOffRows(quarter)),
     ...(await catchUpRows()),
     ...(await dbbThroughput(full)),

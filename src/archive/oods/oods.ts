@@ -172,8 +172,9 @@ export class Oods {
     if (problem) return this.#quarantine(staged, problem.code, problem.reason);
     await mkdir(dirname(target), { recursive: true });
     await rename(staged.stagedPath, target);
+    // the new name is made durable; the staging entry's removal need not be (after a crash the
+    // file would be in both places, and the start-up scan drops the staged one as registered)
     await fsyncDir(dirname(target));
-    await fsyncDir(dirname(staged.stagedPath));
     return this.#register(staged, key);
   }
 
