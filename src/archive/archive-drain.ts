@@ -116,7 +116,9 @@ export async function waitArchiveDrained(
     let reconciledAt: string | undefined;
     for (;;) {
       const state = await archiveState(o);
-      const quiet = (summit?.link.up ?? true) && (await idle(bus));
+      const quiet =
+        (summit ? summit.link.up && !summit.catchUp.busy && !summit.writer.busy : true) &&
+        (await idle(bus));
       const done =
         state.notInDbb.length === 0 &&
         state.notInOods.length === 0 &&

@@ -6,7 +6,7 @@ import type { StatusEmitter } from '../../observe/status-emitter.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import { archiveSubjects } from '../archive-topology.js';
 import type { DaqImage, DaqSource, DaqStore } from '../daq/daq-store.js';
-import { receiptNames } from '../dbb/dbb-receipt.js';
+import { receiptKey, receiptNames } from '../dbb/dbb-receipt.js';
 import { imageNameOf, type ImageWriter } from '../image-writer/image-writer.js';
 import type { SummitBaseLink } from '../link/summit-base-link.js';
 
@@ -92,6 +92,11 @@ export class CatchUpArchiver {
     this.#o.log?.(`catch-up: ${err instanceof Error ? err.message : String(err)}`);
   }
 
+  /** Whether a reconcile pass is running. */
+  get busy(): boolean {
+    return this.#running !== undefined;
+  }
+
   /** One reconcile pass (a call during a pass runs one more after it). */
   async reconcile(graceMs = this.#o.graceMs): Promise<CatchUpPass> {
     if (this.#running) {
@@ -157,6 +162,8 @@ export class CatchUpArchiver {
       const wait = nextAt - o.clock.now();
       if (wait > 0) await o.clock.sleep(wait, this.#stop.signal).catch(() => undefined);
       if (this.#stop.signal.aborted) break;
+      // the normal path (or another pass) may have archived it since the list was made
+      if (await o.dbbStore.head(receiptKey(o.instrument, nameOf(s)))) continue;
       nextAt = Math.max(nextAt + spacingMs, o.clock.now());
       try {
         const r = await o.writer.writeImage(s, 'catchup', false);

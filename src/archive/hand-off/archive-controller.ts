@@ -48,8 +48,9 @@ const ORIGINS: readonly ImageOrigin[] = ['LATISS', 'ComCam', 'LSSTCam', 'catchup
 
 /**
  * The archive controller: for each ImageComplete (queue ARCHIVE_HANDOFF) it hard-links the
- * file into the OODS's and the DBB's staging areas of its origin, fsyncs both, and only then
- * removes the original; then it queues the staged image for the OODS and the DBB, and acks.
+ * file into the OODS's and the DBB's staging areas of its origin, queues the staged image for
+ * the OODS and the DBB, fsyncs both staging directories, and only then removes the original
+ * and acks.
  * Each step is idempotent, so a controller killed anywhere finishes the hand-off when the
  * notice is redelivered: a link already there is kept, a missing one is made from the other
  * staged link when the original is gone, nothing is linked twice. Across file systems it
@@ -143,6 +144,15 @@ export class ArchiveController {
         if (how === 'cross-device') await this.#copyVerified(other, dest, notice.sha256);
       }
     }
+    // both links exist: the OODS and the DBB may start while the links are made durable
+    await o.bus.publish(
+      archiveSubjects.oods(notice.instrument),
+      encodeJson({ ...notice, stagedPath: oods }),
+    );
+    await o.bus.publish(
+      archiveSubjects.dbb(notice.instrument),
+      encodeJson({ ...notice, stagedPath: dbb }),
+    );
     await fsyncDir(join(o.oodsStagingDir, notice.origin));
     await fsyncDir(join(o.dbbStagingDir, notice.origin));
     await o.beforeUnlink?.(notice);
@@ -152,14 +162,6 @@ export class ArchiveController {
       });
       await fsyncDir(join(o.handoffDir, notice.origin));
     }
-    await o.bus.publish(
-      archiveSubjects.oods(notice.instrument),
-      encodeJson({ ...notice, stagedPath: oods }),
-    );
-    await o.bus.publish(
-      archiveSubjects.dbb(notice.instrument),
-      encodeJson({ ...notice, stagedPath: dbb }),
-    );
     this.handedOff++;
     o.status.emit({
       activity: 'archive.handed_off',

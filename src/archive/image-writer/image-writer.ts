@@ -125,6 +125,11 @@ export class ImageWriter {
     }
   }
 
+  /** Whether images captured in streaming mode are still being written. */
+  get busy(): boolean {
+    return this.#running > 0 || this.#queue.length > 0;
+  }
+
   /** Resolves once every captured image so far is written or missed. */
   async idle(): Promise<void> {
     if (this.#running === 0 && this.#queue.length === 0) return;
