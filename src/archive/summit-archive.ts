@@ -3,7 +3,6 @@ import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
 import { parseFaults } from '../sim/faults.js';
-import type { PlannedVisit } from '../sim/night-plan.js';
 import type { SimCamera } from '../sim/sim-camera.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { archiveLayout } from './archive-layout.js';
@@ -27,8 +26,11 @@ export interface SummitArchiveOptions {
   readonly rawStore: ObjectStore;
   /** The DBB's long-term store (its receipts tell the catch-up archiver what is archived). */
   readonly dbbStore: ObjectStore;
-  /** The visit of an announced group (the header service's telemetry). */
-  readonly visitOf: (groupId: string) => PlannedVisit | undefined;
+  /**
+   * Run the Header Service in this process (default); false when it runs as a role of its own
+   * (`promptly header-service`, `archive.headerService: role`).
+   */
+  readonly headerService?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -64,7 +66,6 @@ export async function startSummitArchive(o: SummitArchiveOptions): Promise<Summi
     bus,
     store: metadata,
     camera: o.camera,
-    visitOf: o.visitOf,
     faults: parseFaults(config.sim.faults),
     ...(o.log ? { log: o.log } : {}),
   });
@@ -109,7 +110,7 @@ export async function startSummitArchive(o: SummitArchiveOptions): Promise<Summi
       .catch(() => undefined);
     status.emit({ activity: up ? 'archive.link_up' : 'archive.link_down', instrument });
   });
-  await headerService.start();
+  if (o.headerService !== false) await headerService.start();
   await writer.start();
   catchUp.start();
   return {

@@ -53,6 +53,8 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
   const nightStartMs = realNowMs();
   const shared: Config = {
     ...config,
+    // every archive role in its own process, the Header Service too
+    archive: { ...config.archive, headerService: 'role' },
     sim: { ...config.sim, clockEpochMs: config.sim.clockEpochMs ?? Math.floor(nightStartMs) },
   };
   const clock = deploymentClock(shared.sim);
@@ -86,7 +88,9 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
       start('recorder', 'recorder'),
       start('router', 'router'),
       start('fanout', 'fanout'),
-      ...(shared.archive.enabled ? [start('archive', 'archive')] : []),
+      ...(shared.archive.enabled
+        ? [start('archive', 'archive'), start('header-service', 'header-service')]
+        : []),
     ];
     for (let i = 0; i < options.workers; i++)
       services.push(

@@ -23,13 +23,15 @@ const groups: Record<string, () => Promise<(p: Command) => void>> = {
   'next-visit': async () => (await import('./next-visit-command.js')).registerNextVisitCommands,
   oods: async () => (await import('./oods-command.js')).registerOodsCommands,
   ...Object.fromEntries(
-    ['fanout', 'router', 'worker', 'recorder', 'summit', 'archive'].map((role) => [
-      role,
-      async () => {
-        const { registerRoleCommand } = await import('./role-commands.js');
-        return (p: Command) => registerRoleCommand(p, role);
-      },
-    ]),
+    ['fanout', 'router', 'worker', 'recorder', 'summit', 'archive', 'header-service'].map(
+      (role) => [
+        role,
+        async () => {
+          const { registerRoleCommand } = await import('./role-commands.js');
+          return (p: Command) => registerRoleCommand(p, role);
+        },
+      ],
+    ),
   ),
 };
 

@@ -7,7 +7,6 @@ import { percentile, type ArchiveNightSummary } from '../observe/night-summary.j
 import { countArchiveEvents, type ArchiveEventCounts } from '../archive/archive-events-summary.js';
 import type { ArchiveState } from '../archive/archive-drain.js';
 import type { Repo } from '../registry/repo.js';
-import type { PlannedVisit } from '../sim/night-plan.js';
 import type { SimCamera } from '../sim/sim-camera.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { waitArchiveDrained } from '../archive/archive-drain.js';
@@ -24,8 +23,6 @@ export type ArchiveCounts = Record<string, number>;
 export interface NightArchive {
   readonly summit: SummitArchive;
   readonly base: BaseArchive;
-  /** Tells the header service of each announced visit. */
-  announce(visit: PlannedVisit): void;
   /** Waits until every image is archived and ingested (or quarantined); summarizes. */
   finish(
     outcomeOf: (group: string, detector: number) => Pick<Outcome, 'kind' | 'code'> | undefined,
@@ -54,7 +51,6 @@ export async function startNightArchive(o: {
   const instrument = config.instrument;
   const oodsRepo: Repo = await openOodsRepo(config);
   const dbbStore = await openDbbStore(config);
-  const visits = new Map<string, PlannedVisit>();
   // the DAQ repairs DBB copies; the summit half starts after the base, which makes the queues
   const late: { summit?: SummitArchive } = {};
   const base = await startBaseArchive({
@@ -76,7 +72,6 @@ export async function startNightArchive(o: {
     detectors: o.detectors,
     rawStore: o.rawStore,
     dbbStore,
-    visitOf: (g) => visits.get(g),
     log: o.log,
   });
   const { lastSeq } = await bus.streamInfo(ARCHIVE_EVENTS_STREAM);
@@ -93,7 +88,6 @@ export async function startNightArchive(o: {
   return {
     summit: s,
     base,
-    announce: (v) => visits.set(v.groupId, v),
     async finish(outcomeOf, signal) {
       const state = await waitArchiveDrained({
         instrument,

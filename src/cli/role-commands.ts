@@ -31,6 +31,11 @@ export const ROLES: Record<
       'The base half of the archive path: hand-off by hard links, OODS ingest and expiry, Data Backbone copies.',
     start: async () => (await import('./roles/archive-role.js')).startArchiveRole,
   },
+  'header-service': {
+    description:
+      'The Header Service: one metadata object per image from the camera events and visit telemetry (archive.headerService: role).',
+    start: async () => (await import('./roles/header-service-role.js')).startHeaderServiceRole,
+  },
   summit: {
     description:
       'The summit simulator: calibrations, next_visit events and raws for a night (with the DAQ, header service, image writer and catch-up archiver).',

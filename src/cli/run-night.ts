@@ -15,7 +15,6 @@ import { SimCamera } from '../sim/sim-camera.js';
 import { ensureRefcat } from '../sim/refcat/index.js';
 import { ensureTemplates } from '../sim/template-ingest.js';
 import { simCameraOptions, simPlanOptions } from '../sim/sim-options.js';
-import type { PlannedVisit } from '../sim/night-plan.js';
 import { Summit } from '../sim/summit.js';
 import { TruthCollector } from '../sim/truth-files.js';
 import { scoreRun } from '../score/score-run.js';
@@ -137,7 +136,6 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       status: createStatusEmitter(bus, clock, 'sim'),
       camera,
       ...(archive ? { daq: archive.summit.daq, link: archive.summit.link } : {}),
-      onAnnounce: (v: PlannedVisit) => archive?.announce(v),
       onRaw: (action, raw) => truth.add(action.visit, action.detector, raw.truth),
     });
     const stopSummit = new AbortController();

@@ -319,6 +319,11 @@ export const archiveConfigSchema = z.strictObject({
   root: z.string().optional(),
   /** How long the DAQ keeps an image, summit ms; default two days, as the camera's. */
   daqRetentionMs: ageMs.default(2 * 86_400_000),
+  /**
+   * Where the Header Service runs in distributed mode: in the summit's process (`summit`,
+   * default) or as a role of its own (`role`: `promptly header-service`). `up` runs it in process.
+   */
+  headerService: z.enum(['summit', 'role']).default('summit'),
   /** Longest wait for the header service's metadata of an image, summit ms. */
   metadataWaitMs: nonNegativeMs.default(5_000),
   /** Files the image writer writes at once. */

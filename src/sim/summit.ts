@@ -67,6 +67,9 @@ export interface SummitDeps {
 
 type RawAction = SummitAction & { kind: 'raw' };
 
+/** OCS event carrying a visit's telemetry when it is announced (`ocs.visit_telemetry.<instr>`). */
+export const VISIT_TELEMETRY_EVENT = 'visit_telemetry';
+
 /** Header-service and writer latency after endReadout, summit ms. */
 export const WRITE_DELAY_MS = 500;
 
@@ -254,6 +257,12 @@ export class Summit {
       for (const f of this.#faults)
         if (f.name === 'link-outage' && f.visit === action.visit.index)
           this.deps.link?.takeDown((f.durationS ?? 600) * 1000);
+      // the observatory's telemetry of the visit (pointing, filter, conditions), as the EFD
+      // would have it: what the Header Service reads besides the camera's events
+      await bus.publish(
+        subjects.ocsEvent(instrument, VISIT_TELEMETRY_EVENT),
+        encodeJson({ visit: action.visit }),
+      );
       await bus.publish(subjects.nextVisit(instrument), encodeJson(event));
       this.deps.status.emit({
         activity: 'next_visit.sent',

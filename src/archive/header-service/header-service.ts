@@ -1,4 +1,4 @@
-import type { Bus, Subscription, BusMessage } from '../../bus/bus.js';
+import type { Bus, BusMessage, StreamMessage, Subscription } from '../../bus/bus.js';
 import { decodeJson, encodeJson } from '../../bus/codec.js';
 import { subjects } from '../../core/subjects.js';
 import { taiSecondsToUtcMs } from '../../core/time.js';
@@ -7,6 +7,7 @@ import type { FaultSpec } from '../../sim/faults.js';
 import { headerServiceCards } from '../../sim/header-service.js';
 import type { PlannedVisit } from '../../sim/night-plan.js';
 import type { SimCamera } from '../../sim/sim-camera.js';
+import { VISIT_TELEMETRY_EVENT } from '../../sim/summit.js';
 import { archiveSubjects } from '../archive-topology.js';
 import { HeaderMetadataStore, type HeaderMetadata } from './header-metadata.js';
 
@@ -27,23 +28,29 @@ export interface HeaderServiceOptions {
   readonly store: HeaderMetadataStore;
   /** The camera (its geometry and the pointing it reports give each detector's header WCS). */
   readonly camera: SimCamera;
-  /** The visit of a group id, as announced (telemetry the service follows). */
-  readonly visitOf: (groupId: string) => PlannedVisit | undefined;
   /** Faults of the night: `missing-header@visit` makes it write nothing for that visit. */
   readonly faults?: readonly FaultSpec[];
   readonly log?: (line: string) => void;
 }
 
+/** Visits remembered (about a night of LSSTCam visits). */
+const MAX_VISITS = 2000;
+
 /**
  * The Header Service, a role of its own: it follows the camera's endReadout events and the
- * observatory's telemetry (here the announced visit: pointing, filter, weather, conditions)
- * and writes one metadata object per image (`HeaderMetadataStore`), then announces it on
+ * observatory's telemetry (`ocs.visit_telemetry.<instr>`, which the summit publishes as it
+ * announces each visit: pointing, filter, weather, conditions; read from the OCS stream, so a
+ * restarted service catches up) and writes one metadata object per image (`HeaderMetadataStore`), then announces it on
  * `archive.event.header.<instr>`; the image writer merges it into each detector's raw.
  */
 export class HeaderService {
   readonly #o: HeaderServiceOptions;
   #sub: Subscription<BusMessage> | undefined;
+  #telemetry: Subscription<StreamMessage> | undefined;
   #loop: Promise<void> | undefined;
+  #telemetryLoop: Promise<void> | undefined;
+  /** Announced visits by group id, newest last (the last MAX_VISITS kept). */
+  readonly #visits = new Map<string, PlannedVisit>();
   written = 0;
 
   constructor(options: HeaderServiceOptions) {
@@ -52,6 +59,19 @@ export class HeaderService {
 
   async start(): Promise<void> {
     const { bus, instrument } = this.#o;
+    // the visits announced lately (a restarted service catches up), then each new one
+    this.#telemetry = await bus.readStream('OCS', {
+      deliver: { kind: 'last', count: MAX_VISITS },
+      filter: subjects.ocsEvent(instrument, VISIT_TELEMETRY_EVENT),
+    });
+    const telemetry = this.#telemetry;
+    this.#telemetryLoop = (async () => {
+      for await (const m of telemetry) {
+        const { visit } = decodeJson(m.data) as { visit: PlannedVisit };
+        this.#visits.set(visit.groupId, visit);
+        if (this.#visits.size > MAX_VISITS) this.#visits.delete(this.#visits.keys().next().value!);
+      }
+    })();
     this.#sub = await bus.subscribe(subjects.ocsEvent(instrument, 'endReadout'));
     const sub = this.#sub;
     this.#loop = (async () => {
@@ -67,7 +87,7 @@ export class HeaderService {
 
   async #onEndReadout(ev: EndReadoutEvent): Promise<void> {
     const o = this.#o;
-    const visit = o.visitOf(ev.groupId);
+    const visit = this.#visits.get(ev.groupId);
     if (!visit) {
       o.log?.(`header service: endReadout of unknown group ${ev.groupId}; no metadata written`);
       return;
@@ -103,6 +123,8 @@ export class HeaderService {
 
   async close(): Promise<void> {
     await this.#sub?.close();
+    await this.#telemetry?.close();
     await this.#loop;
+    await this.#telemetryLoop;
   }
 }

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../core/config.js';
 import { activeDetectors, getInstrument } from '../../core/instruments.js';
 import { createStatusEmitter } from '../../observe/status-emitter.js';
 import type { Repo } from '../../registry/repo.js';
-import type { PlannedVisit } from '../../sim/night-plan.js';
+import { ensureTopology } from '../../prompt/topology.js';
 import { SimCamera } from '../../sim/sim-camera.js';
 import { simCameraOptions } from '../../sim/sim-options.js';
 import { Summit } from '../../sim/summit.js';
@@ -83,7 +83,7 @@ export async function archiveNight(options: {
     bucket: 'raw',
     durable: false,
   });
-  const visits = new Map<string, PlannedVisit>();
+  await ensureTopology(bus, instrument.name, config.worker);
   const summitArchive = await startSummitArchive({
     config,
     bus,
@@ -92,7 +92,6 @@ export async function archiveNight(options: {
     detectors,
     rawStore,
     dbbStore,
-    visitOf: (g) => visits.get(g),
   });
   const startBase = (hooks?: Pick<BaseArchiveOptions, 'controllerHooks'>): Promise<BaseArchive> =>
     startBaseArchive({ config, bus, clock, oodsRepo, dbbStore, ...(hooks ?? {}) });
@@ -118,7 +117,6 @@ export async function archiveNight(options: {
         camera,
         daq: summitArchive.daq,
         link: summitArchive.link,
-        onAnnounce: (v) => visits.set(v.groupId, v),
       });
       await summit.run(new AbortController().signal);
     },

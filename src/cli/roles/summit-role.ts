@@ -17,7 +17,6 @@ import { Summit } from '../../sim/summit.js';
 import { openBus, openDbbStore, openRawStore, rawBucketOf } from '../backends.js';
 import { waitArchiveDrained } from '../../archive/archive-drain.js';
 import { startSummitArchive } from '../../archive/summit-archive.js';
-import type { PlannedVisit } from '../../sim/night-plan.js';
 import { openCentralRepo } from '../backends.js';
 import type { RunningRole } from '../role-runner.js';
 
@@ -74,7 +73,6 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
     });
   }
   const dbbStore = archiveOn ? await openDbbStore(config) : undefined;
-  const visits = new Map<string, PlannedVisit>();
   const archive = dbbStore
     ? await startSummitArchive({
         config,
@@ -84,7 +82,7 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
         detectors,
         rawStore,
         dbbStore,
-        visitOf: (g) => visits.get(g),
+        headerService: config.archive.headerService === 'summit',
         log: (line) => process.stderr.write(`${line}\n`),
       })
     : undefined;
@@ -98,7 +96,6 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
     status: createStatusEmitter(bus, clock, 'sim'),
     camera,
     ...(archive ? { daq: archive.daq, link: archive.link } : {}),
-    onAnnounce: (v) => visits.set(v.groupId, v),
   });
   const stop = new AbortController();
   const hard = new AbortController();
