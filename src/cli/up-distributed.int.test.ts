@@ -77,6 +77,18 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
       expect(summary.visits).toHaveLength(3);
       for (const v of summary.visits)
         expect(v).toMatchObject({ detectorsExpected: 9, processed: 9, failed: 0, timedOut: 0 });
+      // the archive path ran as roles of its own (summit half, header service, archive role):
+      // every raw of the night (3 visits × 9 detectors × 2 snaps) written with its metadata,
+      // in the OODS and in the DBB
+      expect(summary.archive).toMatchObject({
+        images: 54,
+        written: 54,
+        metadataIncomplete: 0,
+        inOods: 54,
+        inDbb: 54,
+        notInDbb: 0,
+        notInOods: 0,
+      });
     } finally {
       await s3.close();
       await nats.dispose();
