@@ -10,16 +10,16 @@ export interface ReprocessRequest {
   readonly instrument: string;
   readonly group: string;
   readonly detector: number;
-  /** The backfilled images (snaps) of the visit-detector. */
+  /** The archived images (snaps) of the visit-detector. */
   readonly images: readonly string[];
   /** The night's outcome it replaces. */
   readonly firstOutcome: { readonly kind: Outcome['kind']; readonly code?: string };
 }
 
 /**
- * Queues daytime catch-up processing: every visit-detector whose images reached the DBB only
- * through the catch-up archiver and whose night outcome was not `processed` gets one
- * request on `archive.event.reprocess.<instr>` (stream ARCHIVE_EVENTS, where the job manager
+ * Queues daytime catch-up processing: every visit-detector whose images are in the DBB
+ * (through the catch-up archiver after a link outage, or by the normal path when prompt
+ * processing lost them) and whose night outcome was not `processed` gets one request on `archive.event.reprocess.<instr>` (stream ARCHIVE_EVENTS, where the job manager
  * takes them). Returns the requests made.
  */
 export async function requestReprocessing(o: {
@@ -31,7 +31,7 @@ export async function requestReprocessing(o: {
   const byVisitDetector = new Map<string, { group: string; detector: number; images: string[] }>();
   for (const name of await receiptNames(o.dbbStore, o.instrument)) {
     const r = await readReceipt(o.dbbStore, o.instrument, name);
-    if (!r || r.origin !== 'catchup' || !r.group) continue;
+    if (!r || !r.group) continue;
     const key = `${r.group}/${r.detector}`;
     const e = byVisitDetector.get(key) ?? { group: r.group, detector: r.detector, images: [] };
     e.images.push(r.image);

@@ -54,7 +54,7 @@ export interface ArchiveNightSummary {
   /** Images the night ended without: not in the DBB, or neither ingested nor quarantined. */
   readonly notInDbb: number;
   readonly notInOods: number;
-  /** Visit-detectors queued for daytime processing (their raws came only by catch-up). */
+  /** Visit-detectors queued for daytime processing (archived raws, outcome not `processed`). */
   readonly reprocessRequests: number;
   /** Image complete → ingested by the OODS, real ms. */
   readonly completeToOodsMs?: { readonly p50: number; readonly p99: number; readonly n: number };

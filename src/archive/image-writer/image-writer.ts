@@ -69,8 +69,8 @@ export type WriteResult =
  * they land; in commanded mode (`writeImage`, the catch-up archiver) any image by name. For
  * each it waits (bounded) for the Header Service's metadata, merges it (flagging HDRINCMP
  * when it never came), sets CHECKSUM/DATASUM, writes the raw into the base's hand-off area
- * across the summit–base link (partial name, fsync, rename, fsync), feeds prompt
- * processing's raw store, and only then announces an ImageComplete (queue ARCHIVE_HANDOFF).
+ * across the summit–base link (partial name, fsync, rename, fsync), only then announces an
+ * ImageComplete (queue ARCHIVE_HANDOFF), and feeds prompt processing's raw store.
  * A transfer the link refuses is reported `missed` (the catch-up archiver backfills it).
  */
 export class ImageWriter {
@@ -114,9 +114,11 @@ export class ImageWriter {
       const source = this.#queue.shift()!;
       this.#running++;
       void this.writeImage(source, originOf(this.#o.instrument), true)
-        .catch((err: unknown) =>
-          this.#o.log?.(`image writer: ${err instanceof Error ? err.message : String(err)}`),
-        )
+        .catch(async (err: unknown) => {
+          // any other failure (the DAQ, the disk): reported missed, for the catch-up to retry
+          this.#o.log?.(`image writer: ${err instanceof Error ? err.message : String(err)}`);
+          await this.#missed(source, err).catch(() => undefined);
+        })
         .finally(() => {
           this.#running--;
           this.#pump();
@@ -160,28 +162,9 @@ export class ImageWriter {
     try {
       o.link.assertUp(`writing ${name}`);
       await writeFileDurably(path, bytes, o.beforeRename);
-      if (streaming && o.rawStore) {
-        const key = formatRawKey({
-          instrument: image.instrument,
-          detector,
-          group: image.group,
-          snap: image.snap,
-        });
-        await o.rawStore.put(key, bytes);
-      }
     } catch (err) {
       if (!isPromptlyError(err, 'PROMPTLY_E_LINK_DOWN')) throw err;
-      this.missed++;
-      const missed = { kind: 'missed', image: name, code: err.code, message: err.message } as const;
-      await o.bus.publish(archiveSubjects.event('missed', o.instrument), encodeJson(missed));
-      o.status.emit({
-        activity: 'archive.image_missed',
-        instrument: image.instrument,
-        group: image.group,
-        detector,
-        detail: { image: name, code: err.code },
-      });
-      return missed;
+      return this.#missed(source, err);
     }
     const notice: ImageComplete = {
       image: name,
@@ -203,6 +186,26 @@ export class ImageWriter {
     if (!meta) this.incomplete++;
     await o.bus.publish(archiveSubjects.complete(image.instrument), encodeJson(notice));
     await o.bus.publish(archiveSubjects.event('written', image.instrument), encodeJson(notice));
+    if (streaming && o.rawStore) {
+      // prompt processing's feed: a failure here costs the visit-detector its prompt outcome
+      // (it times out and is requested for daytime processing), never the archived image
+      const key = formatRawKey({
+        instrument: image.instrument,
+        detector,
+        group: image.group,
+        snap: image.snap,
+      });
+      await o.rawStore.put(key, bytes).catch((err: unknown) => {
+        o.log?.(`image writer: ${name} not fed to prompt processing: ${String(err)}`);
+        o.status.emit({
+          activity: 'archive.prompt_feed_failed',
+          instrument: image.instrument,
+          group: image.group,
+          detector,
+          detail: { image: name, code: isPromptlyError(err) ? err.code : 'PROMPTLY_E_INTERNAL' },
+        });
+      });
+    }
     o.status.emit({
       activity: 'archive.image_written',
       instrument: image.instrument,
@@ -216,6 +219,28 @@ export class ImageWriter {
       },
     });
     return { kind: 'written', notice };
+  }
+
+  /** Counts and reports an image not written (the catch-up archiver backfills it). */
+  async #missed(source: DaqSource, err: unknown): Promise<WriteResult & { kind: 'missed' }> {
+    const o = this.#o;
+    const { image, detector } = source;
+    this.missed++;
+    const missed = {
+      kind: 'missed',
+      image: imageNameOf(image.instrument, image.obsId, detector),
+      code: isPromptlyError(err) ? err.code : 'PROMPTLY_E_INTERNAL',
+      message: err instanceof Error ? err.message : String(err),
+    } as const;
+    await o.bus.publish(archiveSubjects.event('missed', o.instrument), encodeJson(missed));
+    o.status.emit({
+      activity: 'archive.image_missed',
+      instrument: image.instrument,
+      group: image.group,
+      detector,
+      detail: { image: missed.image, code: missed.code },
+    });
+    return missed;
   }
 
   /**
