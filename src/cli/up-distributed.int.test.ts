@@ -22,7 +22,7 @@ const skip =
 if (skip) console.log(skip);
 
 describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
-  it('runs a ComCam night with every role in its own process on NATS, PostgreSQL and S3 (raws and the central datastore), 27 of 27 processed', async () => {
+  it('runs a ComCam night with every role in its own process on NATS, PostgreSQL and S3 (raws, the central datastore, the DBB), 27 of 27 processed and 54 of 54 archived', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-dist-'));
     const schema = `promptly_t${Date.now().toString(16)}`;
     // A bus of its own: up --distributed starts by deleting the deployment's streams.
@@ -32,6 +32,7 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
     try {
       const bucket = await s3.bucket();
       const repoBucket = await s3.bucket();
+      const dbbBucket = await s3.bucket();
       const summaryFile = path.join(dir, 's.json');
       await run(
         process.execPath,
@@ -65,6 +66,15 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
             PROMPTLY_CENTRAL_REPO__DATASTORE__ENDPOINT: s3.endpoint,
             PROMPTLY_CENTRAL_REPO__DATASTORE__ACCESS_KEY_ID_ENV: 'S3_TEST_KEY_ID',
             PROMPTLY_CENTRAL_REPO__DATASTORE__SECRET_ACCESS_KEY_ENV: 'S3_TEST_SECRET',
+            // the archive path's long-term storage on S3 and the OODS's registry on PostgreSQL
+            PROMPTLY_ARCHIVE__DBB_STORE__KIND: 's3',
+            PROMPTLY_ARCHIVE__DBB_STORE__BUCKET: dbbBucket,
+            PROMPTLY_ARCHIVE__DBB_STORE__ENDPOINT: s3.endpoint,
+            PROMPTLY_ARCHIVE__DBB_STORE__ACCESS_KEY_ID_ENV: 'S3_TEST_KEY_ID',
+            PROMPTLY_ARCHIVE__DBB_STORE__SECRET_ACCESS_KEY_ENV: 'S3_TEST_SECRET',
+            PROMPTLY_ARCHIVE__OODS_REGISTRY__KIND: 'postgres',
+            PROMPTLY_ARCHIVE__OODS_REGISTRY__URL: TEST_POSTGRES_URL,
+            PROMPTLY_ARCHIVE__OODS_REGISTRY__SCHEMA: `${schema}_oods`,
             PROMPTLY_CENTRAL_REPO__REGISTRY__KIND: 'postgres',
             PROMPTLY_CENTRAL_REPO__REGISTRY__URL: TEST_POSTGRES_URL,
             PROMPTLY_CENTRAL_REPO__REGISTRY__SCHEMA: schema,
@@ -79,7 +89,7 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
         expect(v).toMatchObject({ detectorsExpected: 9, processed: 9, failed: 0, timedOut: 0 });
       // the archive path ran as roles of its own (summit half, header service, archive role):
       // every raw of the night (3 visits × 9 detectors × 2 snaps) written with its metadata,
-      // in the OODS and in the DBB
+      // in the OODS (registry on PostgreSQL) and in the DBB (on S3)
       expect(summary.archive).toMatchObject({
         images: 54,
         written: 54,
@@ -93,6 +103,7 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
       await s3.close();
       await nats.dispose();
       await dropPromptlySchema(TEST_POSTGRES_URL, schema).catch(() => undefined);
+      await dropPromptlySchema(TEST_POSTGRES_URL, `${schema}_oods`).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }
   }, 240_000);
