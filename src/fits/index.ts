@@ -91,6 +91,7 @@ export {
   type ChecksumStatus,
   type HduChecksumResult,
 } from './checksum.js';
+export { verifyChecksumsInMemory } from './checksum-in-memory.js';
 
 // Writing
 export { rawHdu, type DataChunks, type WritableHdu } from './write/writable-hdu.js';

@@ -4,12 +4,13 @@ import type { Bus, Delivery, Subscription } from '../../bus/bus.js';
 import { decodeJson, encodeJson } from '../../bus/codec.js';
 import type { Clock } from '../../core/clock.js';
 import { isPromptlyError, PromptlyError } from '../../core/errors.js';
-import { bytesSource, quickScan, verifyFits } from '../../fits/index.js';
+import { quickScan, verifyChecksumsInMemory } from '../../fits/index.js';
 import type { StatusEmitter } from '../../observe/status-emitter.js';
 import type { DatasetRef } from '../../registry/registry.js';
 import type { Repo } from '../../registry/repo.js';
 import { ARCHIVE_QUEUES, archiveSubjects } from '../archive-topology.js';
 import { fsyncDir, isPartialName, readIfExists, writeFileDurably } from '../files/durable-file.js';
+import { ReadBuffers } from '../files/read-buffers.js';
 import { noticeFromFile, type StagedImage } from '../hand-off/archive-controller.js';
 import type { ImageOrigin } from '../image-complete.js';
 import type { OodsPins } from './oods-pins.js';
@@ -57,6 +58,9 @@ export interface OodsFile {
   readonly pinned: string | undefined;
 }
 
+/** Staged files ingested at once. */
+const PREFETCH = 4;
+
 const ORIGINS: readonly ImageOrigin[] = ['LATISS', 'ComCam', 'LSSTCam', 'catchup'];
 
 /** The OODS's run collection of one instrument. */
@@ -79,6 +83,8 @@ export class Oods {
   #sub: Subscription<Delivery> | undefined;
   #loop: Promise<void> | undefined;
   #expiry: NodeJS.Timeout | undefined;
+  /** Buffers the staged files are read into (one per ingest in flight). */
+  readonly #buffers = new ReadBuffers(PREFETCH);
   ingested = 0;
   quarantined = 0;
 
@@ -88,7 +94,7 @@ export class Oods {
 
   async start(): Promise<void> {
     await this.scan();
-    this.#sub = await this.#o.bus.consume(ARCHIVE_QUEUES.oods, { prefetch: 4 });
+    this.#sub = await this.#o.bus.consume(ARCHIVE_QUEUES.oods, { prefetch: PREFETCH });
     if (this.#o.expireIntervalMs !== undefined) {
       this.#expiry = setInterval(() => {
         this.expire().catch((err: unknown) =>
@@ -155,8 +161,8 @@ export class Oods {
       }
       return undefined;
     }
-    const bytes = await readIfExists(staged.stagedPath);
-    if (!bytes) {
+    const held = await this.#buffers.read(staged.stagedPath);
+    if (!held) {
       // already moved: registered (done), or moved but not registered (finish it)
       if ((await readIfExists(target)) === undefined) {
         const q = await readIfExists(join(o.quarantineDir, staged.origin, `${staged.image}.fits`));
@@ -168,7 +174,12 @@ export class Oods {
       }
       return this.#register(staged, key);
     }
-    const problem = await this.#check(staged, bytes);
+    let problem: { code: string; reason: string } | undefined;
+    try {
+      problem = this.#check(staged, held.bytes);
+    } finally {
+      held.release();
+    }
     if (problem) return this.#quarantine(staged, problem.code, problem.reason);
     await mkdir(dirname(target), { recursive: true });
     await rename(staged.stagedPath, target);
@@ -185,10 +196,7 @@ export class Oods {
     return this.#publish(staged, 'ingested');
   }
 
-  async #check(
-    staged: StagedImage,
-    bytes: Uint8Array,
-  ): Promise<{ code: string; reason: string } | undefined> {
+  #check(staged: StagedImage, bytes: Uint8Array): { code: string; reason: string } | undefined {
     try {
       const scan = quickScan(bytes);
       const instrume = scan.primary.get('INSTRUME');
@@ -202,7 +210,7 @@ export class Oods {
           code: 'PROMPTLY_E_OODS_UNREADABLE',
           reason: `no detector of ${staged.instrument} is named by ${staged.image}`,
         };
-      const results = await verifyFits(bytesSource(bytes));
+      const results = verifyChecksumsInMemory(bytes, scan);
       const bad = results.find((r) => r.checksum === 'bad' || r.datasum === 'bad');
       if (bad)
         return {

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { lstat, mkdir, open, readFile, rmdir, unlink } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  open,
+  readFile,
+  rmdir,
+  stat,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PromptlyError, throwIfAborted, toPromptlyError } from '../../core/errors.js';
@@ -382,6 +391,26 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * The eTag of a file with no valid sidecar (placed by someone else, e.g. an OODS moving a raw
+   * into its datastore): a large one on a hasher thread, kept only if the path still names the
+   * same file afterwards; else on this thread from the open handle.
+   */
+  async #hashUnrecorded(
+    path: string,
+    st: BigIntStats,
+    fh: FileHandle,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    if (this.#hasher.offloads(Number(st.size))) {
+      const hex = await this.#hasher.hexOfFile(path);
+      const now = await stat(path, { bigint: true }).catch(() => undefined);
+      if (now && now.ino === st.ino && now.size === st.size && now.mtimeNs === st.mtimeNs)
+        return hex;
+    }
+    return hashHandle(fh, signal);
+  }
+
   async #describe(
     key: string,
     path: string,
@@ -400,7 +429,7 @@ export class FsObjectStore implements ObjectStore {
       const metaPath = this.#metaPath(key);
       let eTag = await readSidecar(metaPath, st);
       if (eTag === undefined) {
-        eTag = await hashHandle(fh, signal);
+        eTag = await this.#hashUnrecorded(path, st, fh, signal);
         await writeSidecar(metaPath, this.#tmpDir, st, eTag).catch(() => undefined);
       }
       return infoOf(key, st, eTag);
