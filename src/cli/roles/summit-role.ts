@@ -23,10 +23,14 @@ import type { RunningRole } from '../role-runner.js';
 /**
  * The summit simulator as a role: writes the night's calibrations, the reference-catalog
  * shards under its fields (`src/sim/refcat`) and, when a pipeline subtracts, their templates
- * to the central repo, then
- * announces each visit on the bus and writes its raws, publishing each raw's S3 event on
- * `s3.events.<bucket>` as a Ceph RGW topic would. Its job ends with the night (`sim.visits`;
- * 0 = until SIGTERM); SIGTERM stops announcing and finishes the visits already announced.
+ * to the central repo, then announces each visit on the bus and reads out its raws. With the
+ * archive path (`archive.enabled`) it runs the summit's half of it — the camera's DAQ, the
+ * image writer (which writes each raw to the hand-off area and the raw store), the catch-up
+ * archiver and, unless `archive.headerService: role`, the Header Service — and its job ends
+ * once every image is in the DBB; without it, it writes the raws to the store itself. Each
+ * raw's S3 event goes on `s3.events.<bucket>` as a Ceph RGW topic would. SIGTERM stops
+ * announcing and finishes the visits already announced; a second one stops waiting for the
+ * archive.
  */
 export async function startSummitRole(config: Config): Promise<RunningRole> {
   const clock = deploymentClock(config.sim);
