@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { packageRoot } from '../core/package-root.js';
 import { dropPromptlySchema } from '../db/postgres/reset-schema.js';
 import type { NightSummary } from '../observe/night-summary.js';
@@ -11,7 +10,27 @@ import { startS3TestServer } from '../store/s3/testing/s3-test-server.js';
 import { privateNatsSkipReason, startPrivateNatsServer } from '../testing/nats-server.js';
 import { TEST_POSTGRES_URL, postgresSkipReason } from '../testing/servers.js';
 
-const run = promisify(execFile);
+/**
+ * Runs a command to its end; when the test ends first (a timeout), interrupts it twice as a
+ * person would with Ctrl-C, so `up --distributed` stops every role it started and none
+ * outlives the test.
+ */
+function run(
+  file: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(file, args, options, (err: Error | null) =>
+      err ? reject(err) : resolve(),
+    );
+    onTestFinished(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGINT'), 1000).unref();
+    });
+  });
+}
 const bin = path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 const skip =
   (existsSync(bin)

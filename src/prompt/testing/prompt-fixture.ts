@@ -262,7 +262,9 @@ export async function startPromptFixture(
       await backends.rawStore.put(key, await rawBytes(visit, detector, snap));
       return key;
     },
-    outcome(group, detector, timeoutMs = 10_000) {
+    // a safety net just under the test's own timeout (30 s), never a budget: a loaded 2-core
+    // machine took 10.9 s to restart a work dir and process the visit
+    outcome(group, detector, timeoutMs = 25_000) {
       const key = `${group}/${detector}`;
       const have = outcomes.get(key);
       if (have) return Promise.resolve(have);
