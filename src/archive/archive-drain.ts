@@ -1,5 +1,3 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Bus } from '../bus/bus.js';
 import type { Repo } from '../registry/repo.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -7,9 +5,9 @@ import { archiveLayout } from './archive-layout.js';
 import { ARCHIVE_QUEUES, archiveSubjects } from './archive-topology.js';
 import type { DaqStore } from './daq/daq-store.js';
 import { receiptNames } from './dbb/dbb-receipt.js';
-import { isPartialName } from './files/durable-file.js';
 import { imageNameOf } from './image-writer/image-writer.js';
 import { oodsRun } from './oods/oods.js';
+import { listWholeFiles } from './whole-files.js';
 import type { SummitArchive } from './summit-archive.js';
 
 /** Where every image the DAQ holds stands on the archive path. */
@@ -37,13 +35,9 @@ export interface ArchiveStateOptions {
   readonly oodsRepo?: Repo;
 }
 
-async function filesIn(dir: string, suffix: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const origin of await readdir(dir).catch(() => [] as string[])) {
-    for (const f of await readdir(join(dir, origin)).catch(() => [] as string[]))
-      if (!isPartialName(f) && f.endsWith(suffix)) out.push(f.slice(0, -suffix.length));
-  }
-  return out;
+/** Names (without `suffix`) of the whole files under `<root>/<origin>/`. */
+async function namesIn(root: string, suffix: string): Promise<string[]> {
+  return (await listWholeFiles(root, suffix)).map((f) => f.name.slice(0, -suffix.length));
 }
 
 /** Compares the DAQ with the DBB's receipts, the OODS's registry and quarantine. */
@@ -59,11 +53,11 @@ export async function archiveState(o: ArchiveStateOptions): Promise<ArchiveState
   const ingested = new Set(
     refs.map((r) => r.uri.slice(r.uri.lastIndexOf('/') + 1, -'.fits'.length)),
   );
-  const quarantined = new Set(await filesIn(layout.oodsQuarantine, '.reason.json'));
-  const handoff = await filesIn(layout.handoff, '.fits');
+  const quarantined = new Set(await namesIn(layout.oodsQuarantine, '.reason.json'));
+  const handoff = await namesIn(layout.handoff, '.fits');
   const staged =
-    (await filesIn(layout.oodsStaging, '.fits')).length +
-    (await filesIn(layout.dbbStaging, '.fits')).length;
+    (await namesIn(layout.oodsStaging, '.fits')).length +
+    (await namesIn(layout.dbbStaging, '.fits')).length;
   const inOods = (n: string): boolean => ingested.has(n) || quarantined.has(n);
   return {
     images: names.length,

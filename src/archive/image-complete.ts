@@ -12,7 +12,8 @@
  */
 
 /** Where an image entered the archive path (one staging area per origin, as at the summit). */
-export type ImageOrigin = 'LATISS' | 'ComCam' | 'LSSTCam' | 'catchup';
+export const IMAGE_ORIGINS = ['LATISS', 'ComCam', 'LSSTCam', 'catchup'] as const;
+export type ImageOrigin = (typeof IMAGE_ORIGINS)[number];
 
 /** Image names are `<obsId>_<detectorName>`: letters, digits, `_` and `-`, 1..128 chars. */
 export const IMAGE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;

@@ -15,6 +15,7 @@ import { startBaseArchive, type BaseArchive } from '../archive/base-archive.js';
 import { requestReprocessing } from '../archive/reprocess-requests.js';
 import { startSummitArchive, type SummitArchive } from '../archive/summit-archive.js';
 import { openDbbStore, openOodsRepo } from './backends.js';
+import { openVisitGroups } from '../ledger/visit-ledger.js';
 
 /** Counts of archive events so far, for the live display. */
 export type ArchiveCounts = Record<string, number>;
@@ -59,8 +60,7 @@ export async function startNightArchive(o: {
     clock,
     oodsRepo,
     dbbStore,
-    openGroups: async () =>
-      new Set((await o.ledger.openVisits({ instrument, limit: 10_000 })).map((v) => v.group)),
+    openGroups: () => openVisitGroups(o.ledger, instrument),
     repairSources: [(r) => late.summit?.fromDaq(r) ?? Promise.resolve(undefined)],
     log: o.log,
   });

@@ -6,6 +6,7 @@ import { Oods, type OodsFile } from '../archive/oods/oods.js';
 import { OodsPins } from '../archive/oods/oods-pins.js';
 import { createStatusEmitter } from '../observe/status-emitter.js';
 import { openBus, openLedger, openOodsRepo } from './backends.js';
+import { openVisitGroups } from '../ledger/visit-ledger.js';
 
 interface OodsCommandOptions {
   config?: string;
@@ -40,8 +41,7 @@ async function withOods<T>(o: OodsCommandOptions, fn: (oods: Oods) => Promise<T>
       quarantineDir: layout.oodsQuarantine,
       pins: new OodsPins(layout.oodsPins),
       maxAgeMs: config.archive.oodsMaxAgeMs,
-      openGroups: async () =>
-        new Set((await ledger.openVisits({ instrument, limit: 10_000 })).map((v) => v.group)),
+      openGroups: () => openVisitGroups(ledger, instrument),
       status: createStatusEmitter(bus, clock, 'oods'),
     });
     return await fn(oods);

@@ -96,3 +96,18 @@ export interface VisitLedger {
   /** Releases connections; later calls reject with PROMPTLY_E_LEDGER_CLOSED. */
   dispose(): Promise<void>;
 }
+
+/** Most open visits a caller asks for at once (a night of LSSTCam visits and then some). */
+const OPEN_GROUPS_LIMIT = 10_000;
+
+/**
+ * The groups of `instrument`'s visits still open in the ledger (what the OODS keeps pinned:
+ * their images may still be read by prompt processing).
+ */
+export async function openVisitGroups(
+  ledger: VisitLedger,
+  instrument: string,
+): Promise<ReadonlySet<string>> {
+  const open = await ledger.openVisits({ instrument, limit: OPEN_GROUPS_LIMIT });
+  return new Set(open.map((v) => v.group));
+}

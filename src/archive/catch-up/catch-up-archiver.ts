@@ -137,21 +137,9 @@ export class CatchUpArchiver {
       if (this.#alarmed.has(name)) continue;
       this.#alarmed.add(name);
       this.overdue++;
-      await o.bus.publish(
-        archiveSubjects.event('overdue', o.instrument),
-        encodeJson({
-          image: name,
-          code: 'PROMPTLY_E_ARCHIVE_OVERDUE',
-          capturedMs: s.capturedMs,
-          budgetMs: o.budgetMs,
-        }),
-      );
-      o.status.emit({
-        activity: 'archive.overdue',
-        instrument: o.instrument,
-        group: s.image.group,
-        detector: s.detector,
-        detail: { image: name, code: 'PROMPTLY_E_ARCHIVE_OVERDUE', budgetMs: o.budgetMs },
+      await this.#alarm('overdue', 'PROMPTLY_E_ARCHIVE_OVERDUE', name, s.image.group, s.detector, {
+        capturedMs: s.capturedMs,
+        budgetMs: o.budgetMs,
       });
     }
     let backfilled = 0;
@@ -184,23 +172,32 @@ export class CatchUpArchiver {
       const name = imageNameOf(o.instrument, image.obsId, d);
       if (receipts.has(name)) continue;
       this.lost.push(name);
-      await o.bus.publish(
-        archiveSubjects.event('lost', o.instrument),
-        encodeJson({
-          image: name,
-          code: 'PROMPTLY_E_ARCHIVE_UNRECOVERABLE',
-          group: image.group,
-          detector: d,
-        }),
-      );
-      o.status.emit({
-        activity: 'archive.lost',
-        instrument: o.instrument,
-        group: image.group,
-        detector: d,
-        detail: { image: name, code: 'PROMPTLY_E_ARCHIVE_UNRECOVERABLE' },
-      });
+      await this.#alarm('lost', 'PROMPTLY_E_ARCHIVE_UNRECOVERABLE', name, image.group, d);
     }
+  }
+
+  /** One archive event and one status event about an image in trouble, with its code. */
+  async #alarm(
+    kind: 'overdue' | 'lost',
+    code: string,
+    image: string,
+    group: string,
+    detector: number,
+    extra: Record<string, number> = {},
+  ): Promise<void> {
+    const o = this.#o;
+    const detail = { image, code, ...extra };
+    await o.bus.publish(
+      archiveSubjects.event(kind, o.instrument),
+      encodeJson({ ...detail, group, detector }),
+    );
+    o.status.emit({
+      activity: `archive.${kind}`,
+      instrument: o.instrument,
+      group,
+      detector,
+      detail,
+    });
   }
 
   async close(): Promise<void> {

@@ -125,13 +125,13 @@ export class DaqStore {
         `no DAQ image ${instrument}/${obsId} detector ${detector} (never captured, or dropped after ${this.retentionMs} ms)`,
       );
     }
-    const damage = await readFile(join(dir, `${detector}.damage`), 'utf8').catch(() => undefined);
+    const damage = await damageOf(dir, String(detector));
     return {
       source: {
         image: entry.image,
         detector,
         capturedMs: entry.capturedMs,
-        ...(damage === 'corrupt' || damage === 'truncated' ? { damage } : {}),
+        ...(damage ? { damage } : {}),
       },
       bytes,
     };
@@ -147,15 +147,17 @@ export class DaqStore {
       const dir = join(base, obsId);
       const entry = await this.#readImage(dir);
       if (!entry) continue;
-      for (const f of await readdir(dir).catch(() => [] as string[])) {
+      const files = new Set(await readdir(dir).catch(() => [] as string[]));
+      for (const f of files) {
         const m = /^(\d+)\.fits$/.exec(f);
         if (!m) continue;
-        const damage = await readFile(join(dir, `${m[1]}.damage`), 'utf8').catch(() => undefined);
+        // a damage note is rare: read one only where the listing shows it
+        const damage = files.has(`${m[1]}.damage`) ? await damageOf(dir, m[1]!) : undefined;
         out.push({
           image: entry.image,
           detector: Number(m[1]),
           capturedMs: entry.capturedMs,
-          ...(damage === 'corrupt' || damage === 'truncated' ? { damage } : {}),
+          ...(damage ? { damage } : {}),
         });
       }
     }
@@ -188,6 +190,12 @@ export class DaqStore {
     const { capturedMs, ...image } = JSON.parse(text) as DaqImage & { capturedMs: number };
     return { image, capturedMs };
   }
+}
+
+/** The damage fault noted for a detector's pixels, if any. */
+async function damageOf(dir: string, detector: string): Promise<RawDamage | undefined> {
+  const text = await readFile(join(dir, `${detector}.damage`), 'utf8').catch(() => undefined);
+  return text === 'corrupt' || text === 'truncated' ? text : undefined;
 }
 
 function json(value: unknown): Uint8Array {

@@ -1,16 +1,17 @@
-import { readdir, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { Bus, Delivery, Subscription } from '../../bus/bus.js';
-import { decodeJson, encodeJson } from '../../bus/codec.js';
+import { unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Bus } from '../../bus/bus.js';
+import { encodeJson } from '../../bus/codec.js';
 import type { Clock } from '../../core/clock.js';
 import { isPromptlyError, PromptlyError } from '../../core/errors.js';
 import type { StatusEmitter } from '../../observe/status-emitter.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import { ARCHIVE_QUEUES, archiveSubjects } from '../archive-topology.js';
-import { fsyncDir, isPartialName, readIfExists, sha256Hex } from '../files/durable-file.js';
-import { noticeFromFile, type StagedImage } from '../hand-off/archive-controller.js';
-import type { ImageOrigin } from '../image-complete.js';
+import { fsyncDir, readIfExists, sha256Hex } from '../files/durable-file.js';
+import type { StagedImage } from '../hand-off/archive-controller.js';
 import { dbbKey, readReceipt, receiptKey, type DbbReceipt } from './dbb-receipt.js';
+import { consumeArchiveWork, type ArchiveWork } from '../archive-work.js';
+import { scanWholeRaws } from '../whole-files.js';
 
 /** Finds the bytes of an archived image elsewhere (the OODS's copy, the DAQ) to repair it. */
 export type RepairSource = (receipt: DbbReceipt) => Promise<Uint8Array | undefined>;
@@ -33,8 +34,6 @@ export interface DataBackboneOptions {
   readonly log?: (line: string) => void;
 }
 
-const ORIGINS: readonly ImageOrigin[] = ['LATISS', 'ComCam', 'LSSTCam', 'catchup'];
-
 /** What an audit of the archive found. */
 export interface AuditReport {
   readonly checked: number;
@@ -54,8 +53,7 @@ export interface AuditReport {
  */
 export class DataBackbone {
   readonly #o: DataBackboneOptions;
-  #sub: Subscription<Delivery> | undefined;
-  #loop: Promise<void> | undefined;
+  #work: ArchiveWork | undefined;
   archived = 0;
   bytes = 0;
   retries = 0;
@@ -66,34 +64,15 @@ export class DataBackbone {
 
   async start(): Promise<void> {
     await this.scan();
-    this.#sub = await this.#o.bus.consume(ARCHIVE_QUEUES.dbb, { prefetch: 4 });
-    const sub = this.#sub;
-    this.#loop = (async () => {
-      const inFlight = new Set<Promise<void>>();
-      for await (const d of sub) {
-        const p = this.#settle(d).finally(() => inFlight.delete(p));
-        inFlight.add(p);
-      }
-      await Promise.allSettled(inFlight);
-    })();
-  }
-
-  async #settle(d: Delivery): Promise<void> {
-    let staged: StagedImage;
-    try {
-      staged = decodeJson(d.data) as StagedImage;
-    } catch (err) {
-      await d.term(`undecodable staged image: ${String(err)}`).catch(() => undefined);
-      return;
-    }
-    try {
-      await this.archive(staged);
-      await d.ack();
-    } catch (err) {
-      if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) return;
-      this.#o.log?.(`dbb: ${staged.image}: ${err instanceof Error ? err.message : String(err)}`);
-      await d.nak(5000).catch(() => undefined);
-    }
+    this.#work = await consumeArchiveWork<StagedImage>({
+      bus: this.#o.bus,
+      queue: ARCHIVE_QUEUES.dbb,
+      prefetch: 4,
+      what: 'staged image',
+      handle: (staged) => this.archive(staged),
+      nakDelayMs: 5000,
+      log: (line) => this.#o.log?.(`dbb: ${line}`),
+    });
   }
 
   /** Archives one staged image; idempotent. Resolves with its receipt. */
@@ -196,25 +175,15 @@ export class DataBackbone {
   }
 
   /** Archives every whole file in the staging areas (those staged while it was down). */
-  async scan(): Promise<number> {
-    let n = 0;
-    for (const origin of ORIGINS) {
-      const dir = join(this.#o.stagingDir, origin);
-      for (const name of await readdir(dir).catch(() => [] as string[])) {
-        if (isPartialName(name) || !name.endsWith('.fits')) continue;
-        const path = join(dir, name);
-        const bytes = await readIfExists(path);
-        if (!bytes) continue;
-        const notice = noticeFromFile(this.#o.instrument, origin, path, bytes, this.#o.clock.now());
-        try {
-          await this.archive({ ...notice, stagedPath: path });
-          n++;
-        } catch (err) {
-          this.#o.log?.(`dbb: scan ${name}: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-    }
-    return n;
+  scan(): Promise<number> {
+    const o = this.#o;
+    return scanWholeRaws(
+      o.stagingDir,
+      o.instrument,
+      () => o.clock.now(),
+      (notice) => this.archive({ ...notice, stagedPath: notice.path }),
+      (line) => o.log?.(`dbb: ${line}`),
+    );
   }
 
   /**
@@ -257,7 +226,6 @@ export class DataBackbone {
   }
 
   async close(): Promise<void> {
-    await this.#sub?.close();
-    await this.#loop;
+    await this.#work?.close();
   }
 }

@@ -1,23 +1,22 @@
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Bus, Delivery, Subscription } from '../../bus/bus.js';
-import { decodeJson, encodeJson } from '../../bus/codec.js';
+import type { Bus } from '../../bus/bus.js';
+import { encodeJson } from '../../bus/codec.js';
 import type { Clock } from '../../core/clock.js';
-import { getDetector, getInstrument } from '../../core/instruments.js';
 import { PromptlyError, isPromptlyError } from '../../core/errors.js';
-import { quickScan } from '../../fits/index.js';
 import type { StatusEmitter } from '../../observe/status-emitter.js';
 import { ARCHIVE_QUEUES, archiveSubjects } from '../archive-topology.js';
 import {
   fsyncDir,
   hardLink,
   inodeOf,
-  isPartialName,
   readIfExists,
   sha256Hex,
   writeFileDurably,
 } from '../files/durable-file.js';
-import type { ImageComplete, ImageOrigin } from '../image-complete.js';
+import type { ImageComplete } from '../image-complete.js';
+import { consumeArchiveWork, type ArchiveWork } from '../archive-work.js';
+import { scanWholeRaws } from '../whole-files.js';
 
 /** An image in a staging area: its ImageComplete and where the staged link is. */
 export interface StagedImage extends ImageComplete {
@@ -44,8 +43,6 @@ export interface ArchiveControllerOptions {
   readonly log?: (line: string) => void;
 }
 
-const ORIGINS: readonly ImageOrigin[] = ['LATISS', 'ComCam', 'LSSTCam', 'catchup'];
-
 /**
  * The archive controller: for each ImageComplete (queue ARCHIVE_HANDOFF) it hard-links the
  * file into the OODS's and the DBB's staging areas of its origin, queues the staged image for
@@ -60,8 +57,7 @@ const ORIGINS: readonly ImageOrigin[] = ['LATISS', 'ComCam', 'LSSTCam', 'catchup
  */
 export class ArchiveController {
   readonly #o: ArchiveControllerOptions;
-  #sub: Subscription<Delivery> | undefined;
-  #loop: Promise<void> | undefined;
+  #work: ArchiveWork | undefined;
   handedOff = 0;
   copied = 0;
 
@@ -71,42 +67,17 @@ export class ArchiveController {
 
   async start(): Promise<void> {
     await this.scan();
-    this.#sub = await this.#o.bus.consume(ARCHIVE_QUEUES.handoff, {
+    this.#work = await consumeArchiveWork<ImageComplete>({
+      bus: this.#o.bus,
+      queue: ARCHIVE_QUEUES.handoff,
       prefetch: this.#o.concurrency ?? 4,
+      what: 'ImageComplete',
+      handle: (notice) => this.handOff(notice),
+      nakDelayMs: 1000,
+      // neither the file nor its links exist: the catch-up archiver backfills the image
+      terminal: (err) => isPromptlyError(err, 'PROMPTLY_E_ARCHIVE_SOURCE_MISSING'),
+      log: (line) => this.#o.log?.(`archive controller: ${line}`),
     });
-    const sub = this.#sub;
-    this.#loop = (async () => {
-      const inFlight = new Set<Promise<void>>();
-      for await (const d of sub) {
-        const p = this.#settle(d).finally(() => inFlight.delete(p));
-        inFlight.add(p);
-      }
-      await Promise.allSettled(inFlight);
-    })();
-  }
-
-  async #settle(d: Delivery): Promise<void> {
-    let notice: ImageComplete;
-    try {
-      notice = decodeJson(d.data) as ImageComplete;
-    } catch (err) {
-      await d.term(`undecodable ImageComplete: ${String(err)}`).catch(() => undefined);
-      return;
-    }
-    try {
-      await this.handOff(notice);
-      await d.ack();
-    } catch (err) {
-      if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) return;
-      this.#o.log?.(
-        `archive controller: ${notice.image}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-      if (isPromptlyError(err, 'PROMPTLY_E_ARCHIVE_SOURCE_MISSING')) {
-        await d.term(err.message).catch(() => undefined);
-        return;
-      }
-      await d.nak(1000).catch(() => undefined);
-    }
   }
 
   /** Hands one image off; idempotent. */
@@ -196,76 +167,18 @@ export class ArchiveController {
    * Hands off every whole file left in the hand-off area (its notice rebuilt from the file);
    * returns how many. Partial files are skipped.
    */
-  async scan(): Promise<number> {
-    let n = 0;
-    for (const origin of ORIGINS) {
-      const dir = join(this.#o.handoffDir, origin);
-      for (const name of await readdir(dir).catch(() => [] as string[])) {
-        if (isPartialName(name) || !name.endsWith('.fits')) continue;
-        const path = join(dir, name);
-        const bytes = await readIfExists(path);
-        if (!bytes) continue;
-        try {
-          await this.handOff(
-            noticeFromFile(this.#o.instrument, origin, path, bytes, this.#o.clock.now()),
-          );
-          n++;
-        } catch (err) {
-          this.#o.log?.(
-            `archive controller: scan ${name}: ${err instanceof Error ? err.message : String(err)}`,
-          );
-        }
-      }
-    }
-    return n;
+  scan(): Promise<number> {
+    const o = this.#o;
+    return scanWholeRaws(
+      o.handoffDir,
+      o.instrument,
+      () => o.clock.now(),
+      (notice) => this.handOff(notice),
+      (line) => o.log?.(`archive controller: ${line}`),
+    );
   }
 
   async close(): Promise<void> {
-    await this.#sub?.close();
-    await this.#loop;
+    await this.#work?.close();
   }
-}
-
-/** An ImageComplete rebuilt from a whole raw file found in the hand-off area. */
-export function noticeFromFile(
-  instrument: string,
-  origin: ImageOrigin,
-  path: string,
-  bytes: Uint8Array,
-  nowMs: number,
-): ImageComplete {
-  const image = path.slice(path.lastIndexOf('/') + 1).replace(/\.fits$/, '');
-  let header: ReturnType<typeof quickScan>['primary'] | undefined;
-  try {
-    header = quickScan(bytes).primary;
-  } catch {
-    header = undefined; // an unreadable file is still handed off; the OODS quarantines it
-  }
-  const obsId = typeof header?.get('OBSID') === 'string' ? (header.get('OBSID') as string) : image;
-  const detName = image.slice(obsId.length + 1);
-  let detector = -1;
-  try {
-    detector = getDetector(getInstrument(instrument), detName).id;
-  } catch {
-    detector = -1;
-  }
-  const group = header?.get('GROUPID');
-  const snap = header?.get('CURINDEX');
-  const dayObs = header?.get('DAYOBS');
-  return {
-    image,
-    instrument,
-    detector,
-    group: typeof group === 'string' ? group : '',
-    snap: typeof snap === 'number' ? snap - 1 : 0,
-    obsId,
-    dayObs: typeof dayObs === 'string' ? Number(dayObs) : 0,
-    origin,
-    path,
-    sizeBytes: bytes.length,
-    sha256: sha256Hex(bytes),
-    metadataIncomplete: header?.get('HDRINCMP') === true,
-    readoutEndMs: nowMs,
-    completedMs: nowMs,
-  };
 }

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Bus, Delivery, Subscription } from '../../bus/bus.js';
-import { decodeJson, encodeJson } from '../../bus/codec.js';
+import type { Bus } from '../../bus/bus.js';
+import { encodeJson } from '../../bus/codec.js';
 import type { Clock } from '../../core/clock.js';
 import { isPromptlyError, PromptlyError } from '../../core/errors.js';
 import { quickScan, verifyChecksumsInMemory } from '../../fits/index.js';
@@ -11,9 +11,11 @@ import type { Repo } from '../../registry/repo.js';
 import { ARCHIVE_QUEUES, archiveSubjects } from '../archive-topology.js';
 import { fsyncDir, isPartialName, readIfExists, writeFileDurably } from '../files/durable-file.js';
 import { ReadBuffers } from '../files/read-buffers.js';
-import { noticeFromFile, type StagedImage } from '../hand-off/archive-controller.js';
+import type { StagedImage } from '../hand-off/archive-controller.js';
 import type { ImageOrigin } from '../image-complete.js';
 import type { OodsPins } from './oods-pins.js';
+import { consumeArchiveWork, type ArchiveWork } from '../archive-work.js';
+import { noticeFromFile, scanWholeRaws } from '../whole-files.js';
 
 /** What the OODS publishes for each file it was given (`archive.event.ingested|quarantined`). */
 export interface OodsIngestEvent {
@@ -61,8 +63,6 @@ export interface OodsFile {
 /** Staged files ingested at once. */
 const PREFETCH = 4;
 
-const ORIGINS: readonly ImageOrigin[] = ['LATISS', 'ComCam', 'LSSTCam', 'catchup'];
-
 /** The OODS's run collection of one instrument. */
 export function oodsRun(instrument: string): string {
   return `${instrument}/raw/oods`;
@@ -80,8 +80,7 @@ export function oodsRun(instrument: string): string {
  */
 export class Oods {
   readonly #o: OodsOptions;
-  #sub: Subscription<Delivery> | undefined;
-  #loop: Promise<void> | undefined;
+  #work: ArchiveWork | undefined;
   #expiry: NodeJS.Timeout | undefined;
   /** Buffers the staged files are read into (one per ingest in flight). */
   readonly #buffers = new ReadBuffers(PREFETCH);
@@ -94,7 +93,15 @@ export class Oods {
 
   async start(): Promise<void> {
     await this.scan();
-    this.#sub = await this.#o.bus.consume(ARCHIVE_QUEUES.oods, { prefetch: PREFETCH });
+    this.#work = await consumeArchiveWork<StagedImage>({
+      bus: this.#o.bus,
+      queue: ARCHIVE_QUEUES.oods,
+      prefetch: PREFETCH,
+      what: 'staged image',
+      handle: (staged) => this.ingest(staged),
+      nakDelayMs: 1000,
+      log: (line) => this.#o.log?.(`oods: ${line}`),
+    });
     if (this.#o.expireIntervalMs !== undefined) {
       this.#expiry = setInterval(() => {
         this.expire().catch((err: unknown) =>
@@ -102,33 +109,6 @@ export class Oods {
         );
       }, this.#o.expireIntervalMs);
       this.#expiry.unref();
-    }
-    const sub = this.#sub;
-    this.#loop = (async () => {
-      const inFlight = new Set<Promise<void>>();
-      for await (const d of sub) {
-        const p = this.#settle(d).finally(() => inFlight.delete(p));
-        inFlight.add(p);
-      }
-      await Promise.allSettled(inFlight);
-    })();
-  }
-
-  async #settle(d: Delivery): Promise<void> {
-    let staged: StagedImage;
-    try {
-      staged = decodeJson(d.data) as StagedImage;
-    } catch (err) {
-      await d.term(`undecodable staged image: ${String(err)}`).catch(() => undefined);
-      return;
-    }
-    try {
-      await this.ingest(staged);
-      await d.ack();
-    } catch (err) {
-      if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) return;
-      this.#o.log?.(`oods: ${staged.image}: ${err instanceof Error ? err.message : String(err)}`);
-      await d.nak(1000).catch(() => undefined);
     }
   }
 
@@ -304,22 +284,13 @@ export class Oods {
         }
       }
     }
-    for (const origin of ORIGINS) {
-      const dir = join(this.#o.stagingDir, origin);
-      for (const name of await readdir(dir).catch(() => [] as string[])) {
-        if (isPartialName(name) || !name.endsWith('.fits')) continue;
-        const path = join(dir, name);
-        const bytes = await readIfExists(path);
-        if (!bytes) continue;
-        const notice = noticeFromFile(this.#o.instrument, origin, path, bytes, this.#o.clock.now());
-        try {
-          await this.ingest({ ...notice, stagedPath: path });
-          n++;
-        } catch (err) {
-          this.#o.log?.(`oods: scan ${name}: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-    }
+    n += await scanWholeRaws(
+      this.#o.stagingDir,
+      this.#o.instrument,
+      () => this.#o.clock.now(),
+      (notice) => this.ingest({ ...notice, stagedPath: notice.path }),
+      (line) => this.#o.log?.(`oods: ${line}`),
+    );
     return n;
   }
 
@@ -370,7 +341,6 @@ export class Oods {
 
   async close(): Promise<void> {
     clearInterval(this.#expiry);
-    await this.#sub?.close();
-    await this.#loop;
+    await this.#work?.close();
   }
 }

@@ -3,6 +3,7 @@ import type { Config } from '../../core/config.js';
 import { startBaseArchive } from '../../archive/base-archive.js';
 import { openBus, openDbbStore, openLedger, openOodsRepo } from '../backends.js';
 import type { RunningRole } from '../role-runner.js';
+import { openVisitGroups } from '../../ledger/visit-ledger.js';
 
 /**
  * The base's half of the archive path as a role: the archive controller (hand-off by hard
@@ -23,8 +24,7 @@ export async function startArchiveRole(config: Config): Promise<RunningRole> {
     clock,
     oodsRepo,
     dbbStore,
-    openGroups: async () =>
-      new Set((await ledger.openVisits({ instrument, limit: 10_000 })).map((v) => v.group)),
+    openGroups: () => openVisitGroups(ledger, instrument),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   let stopping = false;
