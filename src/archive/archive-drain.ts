@@ -2,7 +2,7 @@ import type { Bus } from '../bus/bus.js';
 import type { Repo } from '../registry/repo.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { archiveLayout } from './archive-layout.js';
-import { ARCHIVE_QUEUES, archiveSubjects } from './archive-topology.js';
+import { archiveQueuesIdle, archiveSubjects } from './archive-topology.js';
 import type { DaqStore } from './daq/daq-store.js';
 import { receiptNames } from './dbb/dbb-receipt.js';
 import { imageNameOf } from './image-writer/image-writer.js';
@@ -112,7 +112,11 @@ export async function waitArchiveDrained(
       const state = await archiveState(o);
       const quiet =
         (summit ? summit.link.up && !summit.catchUp.busy && !summit.writer.busy : true) &&
-        (await idle(bus));
+        (await archiveQueuesIdle(bus));
+      if (process.env.DEBUG_DRAIN)
+        process.stderr.write(
+          `drain ${new Date().toISOString()} summit=${summit !== undefined} images=${state.images} notInDbb=${state.notInDbb.length} notInOods=${state.notInOods.length} handoff=${state.inHandoff} staging=${state.inStaging} quiet=${quiet} catchUpBusy=${summit?.catchUp.busy} writerBusy=${summit?.writer.busy} linkUp=${summit?.link.up}\n`,
+        );
       const done =
         state.notInDbb.length === 0 &&
         state.notInOods.length === 0 &&
@@ -161,13 +165,4 @@ function sleepReal(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     });
   });
-}
-
-/** Whether the archive queues hold nothing waiting or in flight. */
-async function idle(bus: Bus): Promise<boolean> {
-  for (const q of Object.values(ARCHIVE_QUEUES)) {
-    const info = await bus.queueInfo(q);
-    if (info.pending + info.inFlight > 0) return false;
-  }
-  return true;
 }

@@ -77,3 +77,12 @@ export async function ensureArchiveTopology(bus: Bus, o: ArchiveTopologyOptions)
     });
   }
 }
+
+/** Whether the archive queues hold nothing waiting or in flight. */
+export async function archiveQueuesIdle(bus: Bus): Promise<boolean> {
+  for (const q of Object.values(ARCHIVE_QUEUES)) {
+    const info = await bus.queueInfo(q);
+    if (info.pending + info.inFlight > 0) return false;
+  }
+  return true;
+}

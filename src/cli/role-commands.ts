@@ -53,6 +53,10 @@ export function registerRoleCommand(program: Command, name: string): void {
     .option('-c, --config <file>', 'YAML configuration (backend URLs); PROMPTLY_* env overrides')
     .option('--health-port <n>', 'port of /healthz and /readyz (0 = any free port)', '9090')
     .option('--health-host <host>', 'address the health endpoints listen on', '0.0.0.0')
+    .option(
+      '--exit-with-parent',
+      'drain and exit when stdin closes (the parent that started this role is gone)',
+    )
     .action(async (o: RoleCommandOptions) => {
       const start = await role.start();
       await runRole(name, o, (config) => start(config));

@@ -43,11 +43,16 @@ export function spawnRole(options: {
       '0',
       '--health-host',
       '127.0.0.1',
+      '--exit-with-parent',
     ],
-    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    // stdin: a pipe that closes when this process ends in any way, so the role drains then
+    { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('exit', (code, signal) => {
+      child.stdin?.destroy();
+      resolve({ code, signal });
+    }),
   );
   let onReady: (v: { health: string }) => void = () => {};
   let onDone: () => void = () => {};

@@ -56,6 +56,8 @@ export interface RoleCommandOptions {
   config?: string;
   healthPort?: string;
   healthHost?: string;
+  /** Stdin is a pipe from the parent: its end (the parent exited, even by SIGKILL) drains. */
+  exitWithParent?: boolean;
 }
 
 /** The id a role campaigns and reports with: `<role>@<host>:<pid>`. */
@@ -70,6 +72,9 @@ function portOption(value: string | undefined): number {
     throw new Error(`--health-port must be an integer in 0..65535, got "${value}"`);
   return n;
 }
+
+/** After its parent is gone, a role that has not drained within this exits anyway, ms. */
+const PARENT_GONE_EXIT_MS = 30_000;
 
 /**
  * Runs one role as this process's whole job: loads the config (file < env), starts the role,
@@ -97,6 +102,18 @@ export async function runRole(
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // a role started by `up --distributed` must not outlive it, however that process ends
+  const onParentGone = (): void => {
+    if (stop.signal.aborted) return;
+    onSignal();
+    // nobody waits for this drain: it gets a bounded time (nothing accepted is lost by exiting)
+    setTimeout(() => process.exit(130), PARENT_GONE_EXIT_MS).unref();
+  };
+  if (options.exitWithParent) {
+    process.stdin.on('end', onParentGone);
+    process.stdin.on('error', onParentGone);
+    process.stdin.resume();
+  }
   let running: RunningRole;
   try {
     running = await withinStartDeadline(role, start(config, stop.signal));
@@ -108,6 +125,7 @@ export async function runRole(
     process.exitCode = 1;
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    if (options.exitWithParent) process.stdin.destroy();
     return;
   }
   const health = await startHealthServer(
@@ -149,6 +167,7 @@ export async function runRole(
     await health.close();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    if (options.exitWithParent) process.stdin.destroy();
   }
 }
 

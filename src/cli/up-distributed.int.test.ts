@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -126,4 +126,85 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('leaves no role running when it is killed outright (SIGKILL): each role sees its parent gone and exits', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-kill-'));
+    const schema = `promptly_k${Date.now().toString(16)}`;
+    const nats = await startPrivateNatsServer();
+    const up = spawn(
+      process.execPath,
+      [bin, 'up', '--distributed', '--instrument', 'LSSTComCam', '--visits', '3', '--no-display'],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          PROMPTLY_BUS__KIND: 'nats',
+          PROMPTLY_BUS__SERVERS: JSON.stringify([nats.url]),
+          PROMPTLY_ARCHIVE__ENABLED: 'false',
+          PROMPTLY_CENTRAL_REPO__REGISTRY__KIND: 'postgres',
+          PROMPTLY_CENTRAL_REPO__REGISTRY__URL: TEST_POSTGRES_URL,
+          PROMPTLY_CENTRAL_REPO__REGISTRY__SCHEMA: schema,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    const upExited = new Promise<void>((resolve) => up.on('exit', () => resolve()));
+    let roles: number[] = [];
+    try {
+      // every role is up once it says so
+      await new Promise<void>((resolve, reject) => {
+        let text = '';
+        up.stderr.setEncoding('utf8');
+        up.stderr.on('data', (chunk: string) => {
+          text += chunk;
+          if (text.includes('roles ready:')) resolve();
+        });
+        void upExited.then(() =>
+          reject(new Error(`up exited before its roles were ready:\n${text}`)),
+        );
+      });
+      roles = childrenOf(up.pid ?? -1);
+      expect(roles.length).toBeGreaterThanOrEqual(5);
+      up.kill('SIGKILL');
+      await upExited;
+      // no event tells this test that a process it did not start has exited: look again, at
+      // most every 200 ms, until none is left (the test's timeout is the safety net)
+      while (roles.some(alive)) await new Promise((r) => setTimeout(r, 200));
+      expect(roles.filter(alive)).toEqual([]);
+    } finally {
+      up.kill('SIGKILL');
+      for (const pid of [...roles, ...childrenOf(up.pid ?? -1)].filter(alive))
+        process.kill(pid, 'SIGKILL');
+      await nats.dispose();
+      await dropPromptlySchema(TEST_POSTGRES_URL, schema).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
+
+/** Pids of the running processes whose parent is `ppid` (from /proc). */
+function childrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // fields after the command (which may hold spaces) in parentheses: state, ppid, …
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === ppid) out.push(Number(entry));
+    } catch {
+      // it ended while being read
+    }
+  }
+  return out;
+}
+
+/** Whether `pid` is a live process (a zombie counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}

@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import { isPromptlyError } from '../../core/errors.js';
 import type { StatusEmitter } from '../../observe/status-emitter.js';
 import type { ObjectStore } from '../../store/object-store.js';
-import { archiveSubjects } from '../archive-topology.js';
+import { archiveQueuesIdle, archiveSubjects } from '../archive-topology.js';
 import type { DaqImage, DaqSource, DaqStore } from '../daq/daq-store.js';
 import { receiptKey, receiptNames } from '../dbb/dbb-receipt.js';
 import { imageNameOf, type ImageWriter } from '../image-writer/image-writer.js';
@@ -121,8 +121,18 @@ export class CatchUpArchiver {
     const o = this.#o;
     const receipts = await receiptNames(o.dbbStore, o.instrument);
     const now = o.clock.now();
+    // An image the writer handed off is the normal path's for as long as the archive queues
+    // hold work: writing it again would only add to that work (on a slow machine, the
+    // duplicates made the DBB fall further behind, which made more duplicates). Once the
+    // queues are idle, what still has no receipt was lost (dead-lettered work) and is backfilled.
+    const normalPathBusy = !(await archiveQueuesIdle(o.bus));
     const missing = (await o.daq.list(o.instrument))
-      .filter((s) => !receipts.has(nameOf(s)) && s.capturedMs <= now - graceMs)
+      .filter(
+        (s) =>
+          !receipts.has(nameOf(s)) &&
+          s.capturedMs <= now - graceMs &&
+          !(normalPathBusy && o.writer.handedOff(nameOf(s))),
+      )
       .sort(
         (a, b) =>
           TYPE_ORDER[a.image.imageType] - TYPE_ORDER[b.image.imageType] ||
@@ -167,6 +177,7 @@ export class CatchUpArchiver {
 
   async #dropped(image: DaqImage, detectors: readonly number[]): Promise<void> {
     const o = this.#o;
+    o.writer.forget(detectors.map((d) => imageNameOf(o.instrument, image.obsId, d)));
     const receipts = await receiptNames(o.dbbStore, o.instrument);
     for (const d of detectors) {
       const name = imageNameOf(o.instrument, image.obsId, d);

@@ -85,6 +85,8 @@ export class ImageWriter {
   #closed = false;
   written = 0;
   missed = 0;
+  /** Images announced complete to the hand-off since start (until the DAQ drops them). */
+  readonly #handedOff = new Set<string>();
   incomplete = 0;
 
   constructor(options: ImageWriterOptions) {
@@ -125,6 +127,19 @@ export class ImageWriter {
           if (this.#running === 0 && this.#queue.length === 0) for (const f of this.#idle) f();
         });
     }
+  }
+
+  /**
+   * Whether this writer announced `name` complete: its hand-off is then durable work on the
+   * archive queues, which the normal path finishes unless that work dies.
+   */
+  handedOff(name: string): boolean {
+    return this.#handedOff.has(name);
+  }
+
+  /** Forgets images the DAQ no longer holds. */
+  forget(names: Iterable<string>): void {
+    for (const n of names) this.#handedOff.delete(n);
   }
 
   /** Whether images captured in streaming mode are still being written. */
@@ -185,6 +200,7 @@ export class ImageWriter {
     this.written++;
     if (!meta) this.incomplete++;
     await o.bus.publish(archiveSubjects.complete(image.instrument), encodeJson(notice));
+    this.#handedOff.add(name);
     await o.bus.publish(archiveSubjects.event('written', image.instrument), encodeJson(notice));
     if (streaming && o.rawStore) {
       // prompt processing's feed: a failure here costs the visit-detector its prompt outcome
