@@ -78,7 +78,7 @@ export const WRITE_DELAY_MS = 500;
  * late (a busy process, a fast clock multiplies it) must not make the notice short of its
  * promised lead.
  */
-const ANNOUNCE_SLACK_REAL_MS = 100;
+const ANNOUNCE_SLACK_REAL_MS = 250;
 
 /**
  * The live summit: follows the night plan on the summit clock. For each visit it publishes
@@ -125,13 +125,14 @@ export class Summit {
     const observing = abort ?? new AbortController().signal;
     // Every detector's render and every scheduled step waits on these: hundreds at once.
     setMaxListeners(0, signal, observing);
+    // the render pool first: starting its threads on a loaded machine took longer than the slack
+    const renderer = this.deps.renderer ?? this.#startPool();
     const leadTimeMs = this.deps.sim.leadTimeMs + ANNOUNCE_SLACK_REAL_MS * this.deps.clock.speed;
     const earliest = this.deps.clock.now() + leadTimeMs;
     if ((this.#plan.firstStartMs ?? 0) < earliest)
       this.#plan = { ...this.#plan, firstStartMs: earliest };
     const count = plannedVisitCount(this.#plan);
     const visits: Promise<void>[] = [];
-    const renderer = this.deps.renderer ?? this.#startPool();
     try {
       for (let i = 0; count === undefined || i < count; i++) {
         const visit = this.visit(i);
