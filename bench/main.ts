@@ -24,6 +24,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'alert-serialization': async () =>
     (await import('./alert-serialization.js')).runAlertSerializationBench(),
   'archive-path': async () => (await import('./archive-path.js')).runArchivePathBench(),
+  'job-manager': async () => (await import('./job-manager.js')).runJobManagerBench(),
 };
 const OPT_IN = new Set(['up-lag']);
 

@@ -22,6 +22,7 @@ const groups: Record<string, () => Promise<(p: Command) => void>> = {
   alerts: async () => (await import('./alerts-command.js')).registerAlertsCommands,
   'next-visit': async () => (await import('./next-visit-command.js')).registerNextVisitCommands,
   oods: async () => (await import('./oods-command.js')).registerOodsCommands,
+  jobs: async () => (await import('./jobs/jobs-command.js')).registerJobsCommands,
   ...Object.fromEntries(
     ['fanout', 'router', 'worker', 'recorder', 'summit', 'archive', 'header-service'].map(
       (role) => [

@@ -352,6 +352,70 @@ export const archiveConfigSchema = z.strictObject({
   maxDeliveries: positiveInt.max(100).default(5),
 });
 
+/** A bearer token of the job manager: its owner, scopes, and where its value is read from. */
+const jobTokenSchema = z
+  .strictObject({
+    owner: z.string().regex(/^[A-Za-z0-9_.@-]{1,128}$/, 'owner: [A-Za-z0-9_.@-], 1..128'),
+    scopes: z.array(z.enum(['submit', 'read', 'admin'])).min(1),
+    /** Name of an environment variable holding the token (never the token in the file). */
+    tokenEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/)
+      .optional(),
+    /** Or the token's lower-case hex SHA-256. */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  })
+  .refine((t) => (t.tokenEnv === undefined) !== (t.sha256 === undefined), {
+    message: 'a token has either tokenEnv or sha256',
+  });
+
+export const jobsConfigSchema = z.strictObject({
+  /** Run the job manager inside `promptly up` (default true). */
+  enabled: z.boolean().default(true),
+  /** Address and port of the REST API; port 0 picks a free one (`up`'s default). */
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8470),
+  /** Job types (YAML); default the package's `config/jobs.yaml`. */
+  specsFile: z.string().optional(),
+  /** Directory of the jobs' own directories; default `<workDir>/jobs`. */
+  root: z.string().optional(),
+  /** Where jobs are kept: SQLite in `<root>` by default, or a PostgreSQL schema. */
+  store: registryConfigSchema.prefault({ kind: 'sqlite' }),
+  /** Where jobs run: a process pool here (`local`), or Slurm. */
+  backend: z
+    .discriminatedUnion('kind', [
+      z.strictObject({
+        kind: z.literal('local'),
+        /** Cores the pool hands out at once; default this machine's. */
+        maxCores: z.number().int().min(1).max(256).optional(),
+      }),
+      z.strictObject({
+        kind: z.literal('slurm'),
+        partition: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+          .optional(),
+        /** Interval of the state reconcile while jobs are unfinished, real ms. */
+        reconcileMs: z.number().int().min(100).max(60_000).default(1000),
+      }),
+    ])
+    .prefault({ kind: 'local' }),
+  /**
+   * Who may use the API. None configured: an admin token is made at start and written to
+   * `<root>/admin.token` (mode 0600), which the CLI reads.
+   */
+  tokens: z.array(jobTokenSchema).max(1000).default([]),
+  /** Unfinished jobs one owner may have. */
+  maxJobsPerOwner: positiveInt.max(100_000).default(100),
+  /** Largest request body, bytes. */
+  maxRequestBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
+  /** Queue a catch-up processing job for each visit-detector the archive asks to reprocess. */
+  reprocess: z.boolean().default(true),
+});
+
 export const configSchema = z.strictObject({
   /** Instrument of this deployment. */
   instrument: z.string().default('LSSTComCam'),
@@ -367,6 +431,7 @@ export const configSchema = z.strictObject({
   pipelines: pipelinesConfigSchema.prefault({}),
   sim: simConfigSchema.prefault({}),
   archive: archiveConfigSchema.prefault({}),
+  jobs: jobsConfigSchema.prefault({}),
 });
 
 /** What a user writes. */

@@ -28,6 +28,7 @@ export type Config = DeepReadonly<
     store: CompiledStoreConfig;
     centralRepo: ParsedConfig['centralRepo'] & { root: string };
     archive: ParsedConfig['archive'] & { root: string };
+    jobs: ParsedConfig['jobs'] & { root: string };
     worker: ParsedConfig['worker'] & {
       localRepoRoot: string;
       slots: number;
@@ -177,6 +178,11 @@ export function compileConfig(
     store: compileStore(parsed.store, workDir),
     centralRepo: { ...parsed.centralRepo, root: centralRoot },
     archive: { ...parsed.archive, root: path.resolve(workDir, parsed.archive.root ?? 'archive') },
+    jobs: {
+      ...parsed.jobs,
+      root: path.resolve(workDir, parsed.jobs.root ?? 'jobs'),
+      ...(parsed.jobs.specsFile ? { specsFile: path.resolve(cwd, parsed.jobs.specsFile) } : {}),
+    },
     worker: {
       ...parsed.worker,
       localRepoRoot: path.resolve(workDir, parsed.worker.localRepoRoot ?? 'local'),

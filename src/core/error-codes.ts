@@ -386,6 +386,83 @@ export const ERROR_CODES = {
     summary:
       'A staged file is not a readable raw (bad FITS structure, checksum or header); the OODS quarantined it.',
   },
+  PROMPTLY_E_BATCH_INVALID: {
+    httpStatus: 422,
+    summary:
+      'A batch launch or backend option is out of range or malformed (job id, argv, environment, workDir, cores, memory, time limit).',
+  },
+  PROMPTLY_E_BATCH_SUBMIT: {
+    httpStatus: 502,
+    summary: 'The batch system refused a job (sbatch failed); the message carries its stderr.',
+  },
+  PROMPTLY_E_BATCH_UNAVAILABLE: {
+    httpStatus: 503,
+    summary:
+      'The batch system cannot be used: a Slurm tool is missing or its controller does not answer.',
+  },
+  PROMPTLY_E_BATCH_CLOSED: {
+    httpStatus: 503,
+    summary: 'The batch backend was closed before or while the operation ran.',
+  },
+  PROMPTLY_E_JOB_INVALID: {
+    httpStatus: 422,
+    summary:
+      'A job request does not match its job type: unknown type, or parameters missing, of the wrong type or out of bounds (details name each field).',
+  },
+  PROMPTLY_E_JOB_NOT_FOUND: {
+    httpStatus: 404,
+    summary:
+      'No job with that id is visible to the caller (it does not exist, or belongs to another owner).',
+  },
+  PROMPTLY_E_JOB_CONFLICT: {
+    httpStatus: 409,
+    summary:
+      'The job is in a phase that does not allow the request (deleting a job that is still running, results of a job that has not completed).',
+  },
+  PROMPTLY_E_JOB_LIMIT: {
+    httpStatus: 429,
+    summary: 'The owner already has as many unfinished jobs as jobs.maxJobsPerOwner allows.',
+  },
+  PROMPTLY_E_JOB_STORE_UNAVAILABLE: {
+    httpStatus: 503,
+    summary: "The job manager's database (SQLite file or PostgreSQL) cannot be reached or written.",
+  },
+  PROMPTLY_E_JOB_GATE_TIMEOUT: {
+    httpStatus: 504,
+    summary:
+      "A job's data did not arrive within its gate timeout; the job ended in ERROR without running.",
+  },
+  PROMPTLY_E_JOB_ENV_MISSING: {
+    httpStatus: 500,
+    summary:
+      "The job manager's environment lacks a variable the job type requires (env in the job spec); the job ended in ERROR without running.",
+  },
+  PROMPTLY_E_JOB_EXIT: {
+    httpStatus: 500,
+    summary: "A job's process ended with a non-zero exit code or a signal.",
+  },
+  PROMPTLY_E_JOB_TIME_LIMIT: {
+    httpStatus: 504,
+    summary: 'A job ran past its time limit and was stopped by the batch system.',
+  },
+  PROMPTLY_E_JOB_LOST: {
+    httpStatus: 500,
+    summary:
+      'The batch system no longer knows a job the manager had submitted (after a restart of either), so its end is unknown.',
+  },
+  PROMPTLY_E_UNAUTHENTICATED: {
+    httpStatus: 401,
+    summary: 'The request carries no bearer token, or one the job manager does not know.',
+  },
+  PROMPTLY_E_FORBIDDEN: {
+    httpStatus: 403,
+    summary: 'The token lacks the scope the request needs (submit, read or admin).',
+  },
+  PROMPTLY_E_PATH_REFUSED: {
+    httpStatus: 400,
+    summary:
+      "A log or result path leaves the job's own directory (.., an absolute path, a symbolic link) and is refused.",
+  },
   PROMPTLY_E_ABORTED: {
     httpStatus: 499,
     summary: 'The operation was aborted by its AbortSignal (shutdown or deadline).',

@@ -37,7 +37,10 @@ export type BatchState = 'queued' | 'running' | 'completed' | 'failed' | 'cancel
 /** A state change of one batch job. Terminal states carry what ended it. */
 export interface BatchEvent {
   readonly jobId: string;
-  /** The backend's own id of the batch job (a pid, a Slurm job id). */
+  /**
+   * The backend's own id of the batch job, opaque to the manager (local: `local-` and 16 hex
+   * digits, recorded in the job's workDir with the pid; Slurm: the job id).
+   */
   readonly batchId: string;
   readonly state: BatchState;
   /** Exit code when the process ended (completed/failed). */
@@ -52,6 +55,16 @@ export interface BatchCallOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of {@link BatchBackend.attach}. */
+export interface BatchAttachOptions extends BatchCallOptions {
+  /**
+   * The job's workDir, as given to `submit`. The local backend keeps its records there (pid,
+   * process start time, exit status) and cannot attach without it; Slurm ignores it. Always
+   * pass it.
+   */
+  readonly workDir?: string;
+}
+
 export interface BatchBackend {
   /** A short name for records and logs: `local`, `slurm`. */
   readonly kind: string;
@@ -61,19 +74,27 @@ export interface BatchBackend {
    */
   submit(launch: BatchLaunch, options?: BatchCallOptions): Promise<string>;
   /**
-   * Re-attaches to a job submitted before a restart of the manager: resolves its current
-   * state, and later changes arrive on `events()`. Unknown batch ids resolve `undefined`.
+   * Re-attaches to a job submitted before a restart of the manager (by this or another
+   * instance): resolves its current state, and later changes arrive on `events()` (the
+   * resolved state itself is not repeated there). A job that ended meanwhile resolves its
+   * terminal event. Unknown batch ids, and ids that belong to another job id, resolve
+   * `undefined`.
    */
   attach(
     jobId: string,
     batchId: string,
-    options?: BatchCallOptions,
+    options?: BatchAttachOptions,
   ): Promise<BatchEvent | undefined>;
-  /** Cancels a queued or running job; idempotent; a finished job stays as it ended. */
+  /**
+   * Cancels a queued or running job; idempotent; a finished job stays as it ended. Resolves
+   * once the cancel is under way; the job's `cancelled` event follows on `events()`.
+   */
   cancel(batchId: string, options?: BatchCallOptions): Promise<void>;
   /**
    * Every state change of every job this backend instance submitted or attached, in order
-   * per job, each at least once. One consumer per backend instance.
+   * per job (`queued`, `running`, then one terminal state), each at least once. `queued` may
+   * be missing when a job started at once; `running` comes before the terminal state of every
+   * job that started. One consumer per backend instance; the iteration ends on `close()`.
    */
   events(): AsyncIterable<BatchEvent>;
   /** Stops following jobs (running jobs go on running) and releases resources. */

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { PromptlyError } from '../../core/errors.js';
+import type { BatchLaunch } from '../batch/batch-backend.js';
+import type { JobRecord } from '../job.js';
+import { substitute } from '../spec/job-parameters.js';
+import type { JobTypeSpec } from '../spec/job-spec.js';
+
+/** Variables the manager itself gives every job (besides those its type declares). */
+export const JOB_ID_ENV = 'JOB_ID';
+export const JOB_RESULTS_ENV = 'JOB_RESULTS_DIR';
+
+/**
+ * What the batch system runs for a job: its argv with parameters filled in, and an
+ * environment made only of the variables its type declares (taken from `serverEnv`, each
+ * required: PROMPTLY_E_JOB_ENV_MISSING if absent), its fixed `setEnv`, and JOB_ID and
+ * JOB_RESULTS_DIR. Nothing else of the manager's environment is copied.
+ */
+export function jobLaunch(
+  job: JobRecord,
+  spec: JobTypeSpec,
+  workDir: string,
+  serverEnv: Readonly<Record<string, string | undefined>>,
+): BatchLaunch {
+  const env: Record<string, string> = {};
+  const missing = spec.env.filter((name) => serverEnv[name] === undefined);
+  if (missing.length > 0)
+    throw new PromptlyError(
+      'PROMPTLY_E_JOB_ENV_MISSING',
+      `job type ${job.type} requires ${missing.join(', ')}, not set in the job manager's environment`,
+    );
+  for (const name of spec.env) env[name] = serverEnv[name] ?? '';
+  Object.assign(env, spec.setEnv);
+  env[JOB_ID_ENV] = job.jobId;
+  env[JOB_RESULTS_ENV] = path.join(workDir, 'results');
+  const argv = spec.command.map((a) => substitute(a, job.parameters));
+  return {
+    jobId: job.jobId,
+    argv,
+    env,
+    workDir,
+    cores: job.resources.cores,
+    memoryMiB: job.resources.memoryMiB,
+    timeLimitS: job.resources.timeLimitS,
+  };
+}
