@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { deploymentClock, realNowMs } from '../core/clock.js';
-import type { Config } from '../core/config.js';
+import { toUserConfig, type Config } from '../core/config.js';
 import { PromptlyError } from '../core/errors.js';
 import { activeDetectors, getInstrument } from '../core/instruments.js';
 import type { ArchiveNightSummary, NightSummary } from '../observe/night-summary.js';
@@ -59,7 +59,7 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
   };
   const clock = deploymentClock(shared.sim);
   const configFile = path.join(config.workDir, 'distributed.yaml');
-  await writeFile(configFile, stringify(asUserConfig(shared)));
+  await writeFile(configFile, stringify(toUserConfig(shared)));
 
   const bus = await openBus(shared);
   const central = await openCentralRepo(shared, shared.store.durable);
@@ -145,15 +145,6 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
  * The compiled config as a file the roles load again: without `sources`, and without what
  * compiling added that a user may not write (an S3 store is always durable).
  */
-function asUserConfig(config: Config): Record<string, unknown> {
-  const { sources: _sources, store, ...rest } = config;
-  if (store.kind === 's3') {
-    const { durable: _durable, ...s3 } = store;
-    return { ...rest, store: s3 };
-  }
-  return { ...rest, store };
-}
-
 function abortOf(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (!signal) return;

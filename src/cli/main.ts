@@ -23,6 +23,7 @@ const groups: Record<string, () => Promise<(p: Command) => void>> = {
   'next-visit': async () => (await import('./next-visit-command.js')).registerNextVisitCommands,
   oods: async () => (await import('./oods-command.js')).registerOodsCommands,
   jobs: async () => (await import('./jobs/jobs-command.js')).registerJobsCommands,
+  reprocess: async () => (await import('./reprocess-command.js')).registerReprocessCommand,
   ...Object.fromEntries(
     ['fanout', 'router', 'worker', 'recorder', 'summit', 'archive', 'header-service'].map(
       (role) => [

@@ -16,7 +16,7 @@ export interface RoleProcess {
 }
 
 /** `main.js` of this very build, so children run the same code as their parent. */
-function mainScript(): string {
+export function mainScript(): string {
   return path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js');
 }
 

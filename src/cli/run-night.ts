@@ -19,6 +19,8 @@ import { Summit } from '../sim/summit.js';
 import { TruthCollector } from '../sim/truth-files.js';
 import { scoreRun } from '../score/score-run.js';
 import { openBackends } from './embedded-backends.js';
+import { CatchUpWatch } from './jobs/catch-up-watch.js';
+import { startJobService, type JobService } from './jobs/job-service.js';
 import { startNightArchive, type ArchiveCounts, type NightArchive } from './night-archive.js';
 import { NightWatch } from './night-watch.js';
 
@@ -49,6 +51,8 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
   const nightStartMs = realNowMs();
   const backends = await openBackends(config, clock);
   let archive: NightArchive | undefined;
+  let jobs: JobService | undefined;
+  const catchUp = new CatchUpWatch();
   const { bus } = backends;
   try {
     const pipelines = loadPipelineSet(
@@ -112,6 +116,16 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
 
     const service = await startPromptService({ config, clock, ...backends, pipelines });
     log(`fan-out listening on ${service.url ?? '(bus only)'}`);
+    jobs = config.jobs.enabled
+      ? await startJobService(config, {
+          bus,
+          log,
+          defaultPort: 0,
+          onChange: catchUp.onChange,
+          onReprocessJob: catchUp.onJob,
+        })
+      : undefined;
+    if (jobs) log(`job manager on ${jobs.url} (promptly jobs list --url ${jobs.url})`);
     const truth = new TruthCollector({ dir: config.workDir, instrument: instrument.name });
     archive = archiveOn
       ? await startNightArchive({
@@ -160,6 +174,11 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       orphans.map((o) => o.key),
     );
     if (archived) summary.archive = archived;
+    // catch-up processing of what the night did not process, once its raws are archived
+    if (jobs && archived && archived.reprocessRequests > 0) {
+      log(`catch-up processing: waiting for ${archived.reprocessRequests} job(s)`);
+      summary.catchUp = await catchUp.until(archived.reprocessRequests, options.hardSignal);
+    }
     // the simulator's truth beside the run, and the score of its DIA sources against it
     // (a score that cannot be made is reported, never the night's failure)
     try {
@@ -177,6 +196,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       await writeFile(options.summaryFile, JSON.stringify(summary, null, 2) + '\n');
     return summary;
   } finally {
+    await jobs?.close();
     await archive?.close();
     await backends.close();
   }

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/package-root.js';
+import type { Outcome } from '../core/outcome.js';
 import type { NightSummary } from '../observe/night-summary.js';
 
 const run = promisify(execFile);
@@ -57,5 +58,66 @@ describe('promptly up', () => {
       }
     },
     120_000,
+  );
+
+  it.skipIf(!existsSync(bin))(
+    'processes again, after the night, each visit-detector a summit–base outage kept from prompt processing, once the catch-up archiver has its raws in the DBB (needs `npm run build`)',
+    async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-catchup-'));
+      try {
+        const summaryFile = path.join(dir, 's.json');
+        await run(
+          process.execPath,
+          [
+            bin,
+            'up',
+            '--instrument',
+            'LATISS',
+            '--visits',
+            '2',
+            '--speed',
+            '20',
+            '--summary',
+            summaryFile,
+            '--no-display',
+          ],
+          {
+            cwd: dir,
+            // the link is down through the first visit: its raws reach the archive only later
+            env: { ...process.env, PROMPTLY_SIM__FAULTS: JSON.stringify(['link-outage@0:120']) },
+          },
+        );
+        const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary;
+        const notProcessed = summary.visits.reduce(
+          (n, v) => n + v.detectorsExpected - v.processed,
+          0,
+        );
+        expect(notProcessed).toBeGreaterThan(0);
+        expect(summary.archive).toMatchObject({ notInDbb: 0, reprocessRequests: notProcessed });
+        expect(summary.catchUp).toEqual({
+          jobs: notProcessed,
+          completed: notProcessed,
+          error: 0,
+          aborted: 0,
+          unfinished: [],
+        });
+        // each job printed the new outcome it recorded, linked to the night's
+        const jobsDir = path.join(dir, '.promptly', 'jobs');
+        const outcomes = readdirSync(jobsDir)
+          .filter((j) => /^j[0-9a-z]+$/.test(j))
+          .map(
+            (j) => JSON.parse(readFileSync(path.join(jobsDir, j, 'stdout.log'), 'utf8')) as Outcome,
+          );
+        expect(outcomes).toHaveLength(notProcessed);
+        for (const o of outcomes) {
+          expect(o.kind).toBe('processed');
+          expect(o.reprocessOf?.collection).toBe('LATISS/prompt/outcomes');
+          expect(['timed_out', 'failed']).toContain(o.reprocessOf?.kind);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    240_000,
   );
 });

@@ -375,9 +375,13 @@ const jobTokenSchema = z
 export const jobsConfigSchema = z.strictObject({
   /** Run the job manager inside `promptly up` (default true). */
   enabled: z.boolean().default(true),
-  /** Address and port of the REST API; port 0 picks a free one (`up`'s default). */
+  /** Address of the REST API. */
   host: z.string().min(1).default('127.0.0.1'),
-  port: z.number().int().min(0).max(65535).default(8470),
+  /**
+   * Port of the REST API; 0 picks a free one. Unset: 8470 for `promptly jobs serve` and the
+   * role, a free one inside `promptly up` (which prints it).
+   */
+  port: z.number().int().min(0).max(65535).optional(),
   /** Job types (YAML); default the package's `config/jobs.yaml`. */
   specsFile: z.string().optional(),
   /** Directory of the jobs' own directories; default `<workDir>/jobs`. */

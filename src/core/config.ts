@@ -206,3 +206,16 @@ export function compileConfig(
   }
   return deepFreeze(compiled);
 }
+
+/**
+ * A compiled config as a user would write it (what `loadConfig` accepts back): for a child
+ * process (a role, a job) that must see the same deployment.
+ */
+export function toUserConfig(config: Config): Record<string, unknown> {
+  const { sources: _sources, store, ...rest } = config;
+  if (store.kind === 's3') {
+    const { durable: _durable, ...s3 } = store;
+    return { ...rest, store: s3 };
+  }
+  return { ...rest, store };
+}

@@ -54,4 +54,13 @@ export interface Outcome {
   /** Deliveries of the work item that it took. */
   readonly deliveries: number;
   readonly marks: LatencyMarks;
+  /**
+   * Set on an outcome of catch-up processing: the night's outcome it follows (which stays
+   * recorded as it was, in its own collection) and where that one is.
+   */
+  readonly reprocessOf?: {
+    readonly kind: OutcomeKind;
+    readonly code?: ErrorCode;
+    readonly collection: string;
+  };
 }

@@ -64,6 +64,12 @@ export interface VisitLedger {
   expect(visit: ExpectedVisit, options?: LedgerCallOptions): Promise<boolean>;
   /** Whether a visit of (instrument, group) was accepted. */
   has(instrument: string, group: string, options?: LedgerCallOptions): Promise<boolean>;
+  /** The accepted visit of (instrument, group), open or closed (catch-up processing reads it). */
+  visit(
+    instrument: string,
+    group: string,
+    options?: LedgerCallOptions,
+  ): Promise<ExpectedVisit | undefined>;
   /** Visits not yet closed, oldest accepted first. */
   openVisits(query: OpenVisitQuery, options?: LedgerCallOptions): Promise<OpenVisit[]>;
   /**

@@ -60,6 +60,16 @@ export interface ArchiveNightSummary {
   readonly completeToOodsMs?: { readonly p50: number; readonly p99: number; readonly n: number };
 }
 
+/** How the catch-up processing jobs of a night ended, by phase, and their new outcomes. */
+export interface CatchUpSummary {
+  readonly jobs: number;
+  readonly completed: number;
+  readonly error: number;
+  readonly aborted: number;
+  /** Job ids that did not end before `up` stopped (a later run re-attaches to them). */
+  readonly unfinished: readonly string[];
+}
+
 export interface NightSummary {
   readonly instrument: string;
   /** Summit clock speed the night ran at (latencies are real ms whatever it was). */
@@ -75,6 +85,8 @@ export interface NightSummary {
   score?: NightScore;
   /** The archive path, when it ran. */
   archive?: ArchiveNightSummary;
+  /** Catch-up processing jobs the night's reprocess requests queued (embedded `up`). */
+  catchUp?: CatchUpSummary;
 }
 
 function diff(a: number | undefined, b: number | undefined): number | undefined {
@@ -203,6 +215,11 @@ export function formatNightSummary(summary: NightSummary): string {
       `archive: ${a.images} images · written ${a.written} (${a.metadataIncomplete} without header metadata) · missed ${a.missed} in ${a.outages} link outage(s) · backfilled ${a.backfilled}`,
       `         in OODS ${a.inOods} · quarantined ${a.quarantined} · in DBB ${a.inDbb} · lost ${a.lost} · overdue ${a.overdue} · reprocess requests ${a.reprocessRequests}`,
     );
+    const c = summary.catchUp;
+    if (c)
+      lines.push(
+        `         catch-up processing: ${c.jobs} job(s) · completed ${c.completed} · error ${c.error} · aborted ${c.aborted}${c.unfinished.length > 0 ? ` · still running ${c.unfinished.length}` : ''}`,
+      );
     if (a.notInDbb + a.notInOods > 0)
       lines.push(
         `         NOT ACCOUNTED FOR: ${a.notInDbb} not in the DBB, ${a.notInOods} not in the OODS`,

@@ -127,4 +127,6 @@ export const collections = {
   centralOutput: (instrument: string, dayObs: number) => `${instrument}/prompt/output-${dayObs}`,
   /** One outcome per visit-detector. */
   outcomes: (instrument: string) => `${instrument}/prompt/outcomes`,
+  /** One outcome of catch-up processing per visit-detector (the night's stays in `outcomes`). */
+  reprocessedOutcomes: (instrument: string) => `${instrument}/prompt/outcomes-reprocessed`,
 } as const;

@@ -19,12 +19,20 @@ import { loadJobSpecs } from '../../jobs/spec/job-spec.js';
 import type { JobStore } from '../../jobs/store/job-store.js';
 import { createPostgresJobStore } from '../../jobs/store/postgres/postgres-job-store.js';
 import { createSqliteJobStore } from '../../jobs/store/sqlite/sqlite-job-store.js';
+import { stringify } from 'yaml';
+import { ensureArchiveTopology } from '../../archive/archive-topology.js';
+import { toUserConfig } from '../../core/config.js';
 import { openBus, openDbbStore, openOodsRepo } from '../backends.js';
+import { mainScript } from '../role-process.js';
+import { submitReprocessJobs } from './reprocess-jobs.js';
 
 /** Where the generated admin token is written when the config names no tokens. */
 export function adminTokenFile(config: Config): string {
   return path.join(config.jobs.root, 'admin.token');
 }
+
+/** The API's port when the config names none (`jobs serve`, the role). */
+export const DEFAULT_JOBS_PORT = 8470;
 
 export interface JobService {
   /** Base URL of the API, e.g. `http://127.0.0.1:8470`. */
@@ -85,10 +93,14 @@ async function grants(config: Config, env: NodeJS.ProcessEnv): Promise<TokenGran
 export async function startJobService(
   config: Config,
   o: {
+    /** Port when `jobs.port` is unset (default {@link DEFAULT_JOBS_PORT}; `up` passes 0). */
+    defaultPort?: number;
     bus?: Bus;
     env?: NodeJS.ProcessEnv;
     log?: (line: string) => void;
     onChange?: (job: JobRecord) => void;
+    /** Told of each catch-up processing job the archive's reprocess requests led to. */
+    onReprocessJob?: (job: JobRecord) => void;
   } = {},
 ): Promise<JobService> {
   const env = o.env ?? process.env;
@@ -114,6 +126,10 @@ export async function startJobService(
     const store = await openStore(config);
     closers.push(() => store.dispose());
     const files = new JobFiles(config.jobs.root);
+    // the deployment as the jobs see it ({$config}): the same work dir, stores and databases
+    await mkdir(config.jobs.root, { recursive: true });
+    const deploymentFile = path.join(config.jobs.root, 'deployment.yaml');
+    await writeFile(deploymentFile, stringify(toUserConfig(config)));
     const manager = new JobManager({
       store,
       specs,
@@ -121,12 +137,24 @@ export async function startJobService(
       gates,
       files,
       serverEnv: env,
+      runtime: { node: process.execPath, promptly: mainScript(), config: deploymentFile },
       maxJobsPerOwner: config.jobs.maxJobsPerOwner,
       ...(o.log ? { log: o.log } : {}),
       ...(o.onChange ? { onChange: o.onChange } : {}),
     });
     await manager.start();
     closers.push(() => manager.close());
+    if (config.archive.enabled && config.jobs.reprocess && specs.has('reprocess')) {
+      await ensureArchiveTopology(bus, config.archive);
+      const stop = await submitReprocessJobs({
+        bus,
+        manager,
+        instrument: config.instrument,
+        log: o.log,
+        onJob: o.onReprocessJob,
+      });
+      closers.push(stop);
+    }
     const app = await createJobServer({
       manager,
       tokens,
@@ -134,7 +162,10 @@ export async function startJobService(
       maxRequestBytes: config.jobs.maxRequestBytes,
     });
     closers.push(() => app.close());
-    const address = await app.listen({ host: config.jobs.host, port: config.jobs.port });
+    const address = await app.listen({
+      host: config.jobs.host,
+      port: config.jobs.port ?? o.defaultPort ?? DEFAULT_JOBS_PORT,
+    });
     return { url: address, manager, close: closeAll };
   } catch (err) {
     await closeAll();

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../core/config.js';
 import { PromptlyError } from '../../core/errors.js';
-import { adminTokenFile, startJobService } from './job-service.js';
+import { adminTokenFile, DEFAULT_JOBS_PORT, startJobService } from './job-service.js';
 
 interface JobsOptions {
   config?: string;
@@ -42,7 +42,7 @@ async function call(
   headers: Record<string, string> = {},
 ): Promise<Response> {
   const config = configOf(o);
-  const base = o.url ?? `http://${config.jobs.host}:${config.jobs.port}`;
+  const base = o.url ?? `http://${config.jobs.host}:${config.jobs.port ?? DEFAULT_JOBS_PORT}`;
   const res = await fetch(new URL(route, base), {
     method,
     headers: {

@@ -9,6 +9,29 @@ import type { JobTypeSpec } from '../spec/job-spec.js';
 export const JOB_ID_ENV = 'JOB_ID';
 export const JOB_RESULTS_ENV = 'JOB_RESULTS_DIR';
 
+/** What `{$node}`, `{$promptly}` and `{$config}` in a job type's command stand for. */
+export interface JobRuntime {
+  /** This Node.js (`process.execPath`). */
+  readonly node: string;
+  /** promptly's CLI script (`dist/src/cli/main.js`). */
+  readonly promptly: string;
+  /** The deployment's configuration file, as the manager wrote it for its jobs. */
+  readonly config?: string;
+}
+
+/** `{$node}`, `{$promptly}`, `{$config}` replaced (PROMPTLY_E_JOB_ENV_MISSING if unknown here). */
+export function substituteRuntime(arg: string, runtime: JobRuntime | undefined): string {
+  return arg.replace(/\{\$([a-z]+)\}/g, (_, name: string) => {
+    const value = runtime?.[name as keyof JobRuntime];
+    if (value === undefined)
+      throw new PromptlyError(
+        'PROMPTLY_E_JOB_ENV_MISSING',
+        `the job manager has no {$${name}} to give this job`,
+      );
+    return value;
+  });
+}
+
 /**
  * What the batch system runs for a job: its argv with parameters filled in, and an
  * environment made only of the variables its type declares (taken from `serverEnv`, each
@@ -20,6 +43,7 @@ export function jobLaunch(
   spec: JobTypeSpec,
   workDir: string,
   serverEnv: Readonly<Record<string, string | undefined>>,
+  runtime?: JobRuntime,
 ): BatchLaunch {
   const env: Record<string, string> = {};
   const missing = spec.env.filter((name) => serverEnv[name] === undefined);
@@ -32,7 +56,7 @@ export function jobLaunch(
   Object.assign(env, spec.setEnv);
   env[JOB_ID_ENV] = job.jobId;
   env[JOB_RESULTS_ENV] = path.join(workDir, 'results');
-  const argv = spec.command.map((a) => substitute(a, job.parameters));
+  const argv = spec.command.map((a) => substitute(substituteRuntime(a, runtime), job.parameters));
   return {
     jobId: job.jobId,
     argv,

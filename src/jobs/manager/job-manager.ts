@@ -6,7 +6,7 @@ import { isTerminal, type JobPhase, type JobRecord } from '../job.js';
 import { resolveDependencies, resolveParameters } from '../spec/job-parameters.js';
 import type { JobSpecs } from '../spec/job-spec.js';
 import type { JobFilter, JobPatch, JobStore } from '../store/job-store.js';
-import { jobLaunch } from './job-launch.js';
+import { jobLaunch, type JobRuntime } from './job-launch.js';
 import type { JobFiles } from './job-files.js';
 
 /** A request to create a job, as the API received it. */
@@ -25,6 +25,8 @@ export interface JobManagerOptions {
   readonly files: JobFiles;
   /** The environment a job type's `env` names are taken from (default: process.env). */
   readonly serverEnv?: Readonly<Record<string, string | undefined>>;
+  /** What `{$node}`, `{$promptly}`, `{$config}` stand for in commands. */
+  readonly runtime?: JobRuntime;
   /** Unfinished jobs one owner may have, 1..100 000. */
   readonly maxJobsPerOwner: number;
   /** Real time, ms since the Unix epoch (tests may pass their own). */
@@ -195,7 +197,13 @@ export class JobManager {
     }
     let launch;
     try {
-      launch = jobLaunch(job, spec, o.files.dirOf(job.jobId), o.serverEnv ?? process.env);
+      launch = jobLaunch(
+        job,
+        spec,
+        o.files.dirOf(job.jobId),
+        o.serverEnv ?? process.env,
+        o.runtime,
+      );
     } catch (err) {
       const e = toPromptlyError(err);
       await this.#end(job.jobId, ['PENDING'], 'ERROR', {
@@ -231,6 +239,12 @@ export class JobManager {
     const event = await this.#o.backend.attach(job.jobId, job.batchId ?? '', {
       workDir: this.#o.files.dirOf(job.jobId),
     });
+    if (!event && job.phase === 'QUEUED') {
+      // it never started (the local pool forgets jobs still waiting for cores): submit again
+      const again = await this.#change(job.jobId, ['QUEUED'], { phase: 'PENDING' });
+      if (again) await this.#advance(again);
+      return;
+    }
     if (!event) {
       await this.#end(job.jobId, UNFINISHED, 'ERROR', {
         type: 'transient',

@@ -7,7 +7,7 @@ import { resolveDependencies, resolveParameters, substitute } from './job-parame
 describe('job specs', () => {
   it('loads the job types promptly ships', () => {
     const specs = loadJobSpecs(defaultJobSpecsFile());
-    expect([...specs.keys()].sort()).toEqual(['echo', 'fitsverify-archived']);
+    expect([...specs.keys()].sort()).toEqual(['echo', 'fitsverify-archived', 'reprocess']);
     expect(specs.get('fitsverify-archived')?.needs).toHaveLength(1);
   });
 

@@ -20,7 +20,9 @@ import { parseYamlSource, readYamlSource, type YamlSource } from '../../core/yam
  *     gateTimeoutS: 3600
  * ```
  *
- * `{name}` in a command argument or a dependency field is replaced by the parameter's value.
+ * `{name}` in a command argument or a dependency field is replaced by the parameter's value;
+ * `{$node}`, `{$promptly}` and `{$config}` by this Node.js, promptly's CLI script and the
+ * deployment's configuration file (so a job type can run promptly's own commands).
  * A job's process gets exactly `env` and `setEnv` (plus PROMPTLY_JOB_ID and
  * PROMPTLY_JOB_RESULTS): nothing else of the manager's environment reaches it.
  */
@@ -117,6 +119,19 @@ function compile(source: YamlSource): JobSpecs {
     );
   }
   for (const [type, spec] of Object.entries(parsed.data.jobTypes)) {
+    const templates = [...spec.command, ...spec.needs.flatMap((n) => [n.instrument, n.image])];
+    for (const t of templates) {
+      for (const m of t.matchAll(/\{(\$?)([^}]*)\}/g)) {
+        const known = m[1]
+          ? ['node', 'promptly', 'config'].includes(m[2] ?? '')
+          : Object.hasOwn(spec.parameters, m[2] ?? '');
+        if (!known)
+          throw new PromptlyError(
+            'PROMPTLY_E_CONFIG_INVALID',
+            `job specs: ${type} refers to ${m[0]}, which is neither a parameter nor {$node}, {$promptly}, {$config}`,
+          );
+      }
+    }
     for (const [name, p] of Object.entries(spec.parameters)) {
       if (p.type === 'string' && p.pattern !== undefined) {
         try {

@@ -52,6 +52,32 @@ export class SqlVisitLedger implements VisitLedger {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
+  async visit(
+    instrument: string,
+    group: string,
+    options: LedgerCallOptions = {},
+  ): Promise<ExpectedVisit | undefined> {
+    this.#check(options);
+    const r = await this.#run(() =>
+      this.db
+        .selectFrom('ledger_visit')
+        .selectAll()
+        .where('instrument', '=', instrument)
+        .where('group_id', '=', group)
+        .executeTakeFirst(),
+    );
+    return r
+      ? {
+          instrument: r.instrument,
+          group: r.group_id,
+          detectors: JSON.parse(r.detectors_json) as number[],
+          visit: JSON.parse(r.visit_json) as unknown,
+          acceptedMs: Number(r.accepted_ms),
+          dueMs: Number(r.due_ms),
+        }
+      : undefined;
+  }
+
   async has(instrument: string, group: string, options: LedgerCallOptions = {}): Promise<boolean> {
     this.#check(options);
     const row = await this.#run(() =>

@@ -42,6 +42,8 @@ export function runLedgerConformance(
       expect(await ledger.has('LSSTComCam', 'g1')).toBe(true);
       expect(await ledger.has('LSSTComCam', 'g2')).toBe(false);
       expect(await ledger.has('LATISS', 'g1')).toBe(false);
+      expect(await ledger.visit('LSSTComCam', 'g1')).toEqual(visit('g1', 1000));
+      expect(await ledger.visit('LSSTComCam', 'g2')).toBeUndefined();
       const [open] = await ledger.openVisits({ instrument: 'LSSTComCam', limit: 10 });
       expect(open).toMatchObject({
         group: 'g1',

@@ -12,14 +12,26 @@ import type { StatusEmitter } from '../../observe/status-emitter.js';
  * unique by data ID, so a second, different outcome is refused) and live on the bus.
  */
 export class OutcomeRecorder {
-  constructor(private readonly deps: { central: Repo; bus: Bus; status: StatusEmitter }) {}
+  readonly #collection: (instrument: string) => string;
+
+  constructor(
+    private readonly deps: {
+      central: Repo;
+      bus: Bus;
+      status: StatusEmitter;
+      /** Where outcomes go: the night's collection by default; catch-up processing has its own. */
+      collection?: (instrument: string) => string;
+    },
+  ) {
+    this.#collection = deps.collection ?? collections.outcomes;
+  }
 
   /** The recorded outcome of a visit-detector, if there is one. */
   async find(instrument: string, detector: number, group: string): Promise<Outcome | undefined> {
     const ref = await this.deps.central.find(
       DATASET_TYPES.outcome.name,
       { instrument, detector, group },
-      [collections.outcomes(instrument)],
+      [this.#collection(instrument)],
     );
     if (!ref) return undefined;
     return JSON.parse(new TextDecoder().decode(await this.deps.central.get(ref))) as Outcome;
@@ -36,7 +48,7 @@ export class OutcomeRecorder {
       await this.deps.central.put(
         DATASET_TYPES.outcome.name,
         { instrument: outcome.instrument, detector: outcome.detector, group: outcome.group },
-        collections.outcomes(outcome.instrument),
+        this.#collection(outcome.instrument),
         encodeJson(outcome),
       );
     } catch (err) {

@@ -1,4 +1,3 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BatchEvent } from '../batch-backend.js';
@@ -50,13 +49,6 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(value) + '\n', { mode: 0o600 });
   await rename(tmp, file);
-}
-
-/** {@link writeJsonAtomic} for the wrapper, which must finish the write before it exits. */
-export function writeJsonAtomicSync(file: string, value: unknown): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value) + '\n', { mode: 0o600 });
-  renameSync(tmp, file);
 }
 
 async function readJson(file: string): Promise<Record<string, unknown> | undefined> {

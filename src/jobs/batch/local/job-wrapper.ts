@@ -1,24 +1,52 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { threadEntry } from '../../../core/thread-entry.js';
+import { PromptlyError } from '../../../core/errors.js';
 import { readProcStatSync } from './proc-stat.js';
 import type { RunJobPayload } from './run-job.js';
 
-/** How to start `run-job`: compiled (`dist/`), or its TypeScript source under module hooks. */
+/** How to start `run-job`: Node's arguments before any of the job's. */
 export interface WrapperEntry {
-  readonly file: string;
-  readonly execArgv: readonly string[];
+  readonly args: readonly string[];
 }
 
+let fromSources: WrapperEntry | undefined;
+
 /**
- * `run-job.js` beside this module when it exists (running from `dist/`), else `run-job.ts`
- * with TypeScript hooks (running from sources, as the tests do: no build needed).
+ * `run-job.js` beside this module when it exists (running from `dist/`). From sources (the
+ * tests: no build needed), `run-job.ts` is transpiled here once per process with the project's
+ * own `typescript` and run as `--input-type=module --eval`: it imports nothing but Node's own
+ * modules, so it runs as it is. (Not through module hooks, as worker threads do: a process that
+ * loads through hooks can hang in start-up, and a wrapper must never hang.) Throws
+ * PROMPTLY_E_INTERNAL when neither form can be had.
  */
 export function wrapperEntry(): WrapperEntry {
-  const entry = threadEntry(new URL('./run-job.js', import.meta.url));
-  return { file: fileURLToPath(entry.url), execArgv: entry.execArgv };
+  const js = new URL('./run-job.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return { args: [fileURLToPath(js)] };
+  if (fromSources) return fromSources;
+  const source = fileURLToPath(new URL('./run-job.ts', import.meta.url));
+  try {
+    const ts = createRequire(import.meta.url)('typescript') as typeof import('typescript');
+    const out = ts.transpileModule(readFileSync(source, 'utf8'), {
+      fileName: source,
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        verbatimModuleSyntax: true,
+      },
+    });
+    fromSources = { args: ['--input-type=module', '--eval', out.outputText] };
+    return fromSources;
+  } catch (err) {
+    throw new PromptlyError(
+      'PROMPTLY_E_INTERNAL',
+      `the local batch backend's job wrapper is missing: no ${fileURLToPath(js)}, and ${source} cannot be transpiled (is the typescript dev dependency installed?)`,
+      { cause: err },
+    );
+  }
 }
 
 /** A started wrapper: our child, its pid and `/proc` start time. */
@@ -48,7 +76,7 @@ export async function startWrapper(
     err = await open(path.join(workDir, 'stderr.log'), 'a');
     // spawn() forks synchronously: once it returns, the child holds its own copies of the log
     // descriptors and ours can be closed.
-    const child = spawn(process.execPath, [...entry.execArgv, entry.file], {
+    const child = spawn(process.execPath, [...entry.args], {
       cwd: workDir,
       env: {},
       detached: true,

@@ -15,6 +15,7 @@ import { EventQueue } from '../event-queue.js';
 import { BATCH_LIMITS, checkWorkDir, intOption, validateLaunch } from '../validate-launch.js';
 import {
   BATCH_RECORD_FILE,
+  EXIT_RECORD_FILE,
   endedEvent,
   readBatchRecord,
   removeRecords,
@@ -301,6 +302,7 @@ export class LocalBackend implements BatchBackend {
     const { child, pid, startTicks } = await startWrapper(this.#wrapper, job.workDir, {
       v: 1,
       batchId: job.batchId,
+      exitFile: path.join(job.workDir, EXIT_RECORD_FILE),
       argv: launch.argv,
       env: launch.env,
       timeLimitS: launch.timeLimitS,

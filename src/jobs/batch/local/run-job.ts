@@ -1,10 +1,11 @@
 /**
- * The local backend's job wrapper, a process of its own: `node run-job.js`, started by
- * `LocalBackend` detached (so it leads a new process group), in the job's workDir, with an
- * EMPTY environment and stdout/stderr already pointing at the job's logs. It reads a
- * {@link RunJobPayload} from stdin, runs the job as its child (same process group) with exactly
- * the payload's environment, enforces the time limit, and writes `.exit` when the job ends, so
- * that a manager started later learns how a job it did not start ended.
+ * The local backend's job wrapper, a process of its own: `node run-job.js` (from sources:
+ * this file transpiled, see job-wrapper.ts), started by `LocalBackend` detached (so it leads a
+ * new process group), in the job's workDir, with an EMPTY environment and stdout/stderr already
+ * pointing at the job's logs. It reads a {@link RunJobPayload} from stdin, runs the job as its
+ * child (same process group) with exactly the payload's environment, enforces the time limit,
+ * and writes the exit record (`.exit`) when the job ends, so that a manager started later
+ * learns how a job it did not start ended.
  *
  * SIGTERM to the wrapper is a cancel: the wrapper sends SIGTERM to its process group (the job
  * and everything it started), waits `killGraceMs`, then records the end and sends SIGKILL to
@@ -12,13 +13,17 @@
  * anything: it runs as `main()` below.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { EXIT_RECORD_FILE, writeJsonAtomicSync, type ExitRecord } from './job-files.js';
+import { renameSync, writeFileSync } from 'node:fs';
+// Types only: this file imports no value from the project, so that it also runs as one module
+// on its own (from sources, see job-wrapper.ts).
+import type { ExitRecord } from './job-files.js';
 
 /** What the backend writes to the wrapper's stdin, as JSON. */
 export interface RunJobPayload {
   readonly v: 1;
   readonly batchId: string;
+  /** Absolute path of the exit record to write (`workDir/.exit`). */
+  readonly exitFile: string;
   readonly argv: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   /** Wall-clock limit, s, 1..604 800. */
@@ -41,6 +46,7 @@ function parsePayload(text: string): RunJobPayload {
   if (
     p.v !== 1 ||
     typeof p.batchId !== 'string' ||
+    typeof p.exitFile !== 'string' ||
     !Array.isArray(p.argv) ||
     p.argv.length < 1 ||
     typeof p.env !== 'object' ||
@@ -60,22 +66,16 @@ function signalGroup(signal: NodeJS.Signals): void {
   }
 }
 
+/** Writes the exit record atomically (temporary name, then rename), before anything else. */
+function writeExit(payload: RunJobPayload, record: ExitRecord): void {
+  const tmp = `${payload.exitFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(record) + '\n', { mode: 0o600 });
+  renameSync(tmp, payload.exitFile);
+}
+
 async function main(): Promise<void> {
   let ending: ExitRecord['ending'];
-  let payload: RunJobPayload | undefined;
-  const job: { child?: ChildProcess } = {};
-  const exitFile = path.join(process.cwd(), EXIT_RECORD_FILE);
-  const finish = (fields: Pick<ExitRecord, 'code' | 'signal' | 'error'>): void => {
-    const record: ExitRecord = {
-      v: 1,
-      batchId: payload?.batchId ?? '',
-      ...fields,
-      ...(ending ? { ending } : {}),
-      timeLimitS: payload?.timeLimitS ?? 0,
-      atMs: Date.now(),
-    };
-    writeJsonAtomicSync(exitFile, record);
-  };
+  const job: { child?: ChildProcess; killGraceMs?: number } = {};
   const stop = (why: 'cancelled' | 'timeout'): void => {
     if (ending) return;
     ending = why;
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     setTimeout(() => {
       finish({ code: null, signal: 'SIGKILL' });
       signalGroup('SIGKILL');
-    }, payload?.killGraceMs ?? 0).unref();
+    }, job.killGraceMs ?? 0).unref();
   };
   // SIGTERM (a cancel) must not end the wrapper before the job: the handler replaces the
   // default action. SIGHUP and SIGINT are ignored: the job's own fate decides the wrapper's.
@@ -92,12 +92,26 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => undefined);
   process.on('SIGINT', () => undefined);
 
+  let payload: RunJobPayload;
   try {
     payload = parsePayload(await readStdin());
   } catch (err) {
-    finish({ code: null, signal: null, error: `bad payload: ${(err as Error).message}` });
+    // No exit file to name: the backend sees this exit status and no record.
+    process.stderr.write(`promptly run-job: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  job.killGraceMs = payload.killGraceMs;
+  const finish = (fields: Pick<ExitRecord, 'code' | 'signal' | 'error'>): void => {
+    const { batchId, timeLimitS } = payload;
+    writeExit(payload, {
+      v: 1,
+      batchId,
+      ...fields,
+      ...(ending ? { ending } : {}),
+      timeLimitS,
+      atMs: Date.now(),
+    });
+  };
   if (ending) {
     finish({ code: null, signal: null });
     process.exit(0);
