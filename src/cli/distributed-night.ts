@@ -91,6 +91,10 @@ export async function runDistributedNight(options: DistributedNightOptions): Pro
       ...(shared.archive.enabled
         ? [start('archive', 'archive'), start('header-service', 'header-service')]
         : []),
+      // a free port: several nights may run on one machine
+      ...(shared.jobs.enabled
+        ? [start('job-manager', 'job-manager', { PROMPTLY_JOBS__PORT: '0' })]
+        : []),
     ];
     for (let i = 0; i < options.workers; i++)
       services.push(

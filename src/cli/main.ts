@@ -25,15 +25,22 @@ const groups: Record<string, () => Promise<(p: Command) => void>> = {
   jobs: async () => (await import('./jobs/jobs-command.js')).registerJobsCommands,
   reprocess: async () => (await import('./reprocess-command.js')).registerReprocessCommand,
   ...Object.fromEntries(
-    ['fanout', 'router', 'worker', 'recorder', 'summit', 'archive', 'header-service'].map(
-      (role) => [
-        role,
-        async () => {
-          const { registerRoleCommand } = await import('./role-commands.js');
-          return (p: Command) => registerRoleCommand(p, role);
-        },
-      ],
-    ),
+    [
+      'fanout',
+      'router',
+      'worker',
+      'recorder',
+      'summit',
+      'archive',
+      'header-service',
+      'job-manager',
+    ].map((role) => [
+      role,
+      async () => {
+        const { registerRoleCommand } = await import('./role-commands.js');
+        return (p: Command) => registerRoleCommand(p, role);
+      },
+    ]),
   ),
 };
 

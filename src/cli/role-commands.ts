@@ -36,6 +36,11 @@ export const ROLES: Record<
       'The Header Service: one metadata object per image from the camera events and visit telemetry (archive.headerService: role).',
     start: async () => (await import('./roles/header-service-role.js')).startHeaderServiceRole,
   },
+  'job-manager': {
+    description:
+      'The job manager: REST API, data-arrival gates, local or Slurm batch jobs, catch-up processing of what the night missed.',
+    start: async () => (await import('./roles/job-manager-role.js')).startJobManagerRole,
+  },
   summit: {
     description:
       'The summit simulator: calibrations, next_visit events and raws for a night (with the DAQ, header service, image writer and catch-up archiver).',

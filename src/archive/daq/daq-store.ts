@@ -178,8 +178,9 @@ export class DaqStore {
       byImage.set(s.image.obsId, e);
     }
     for (const { image, detectors } of byImage.values()) {
-      for (const l of this.#onDrop) l(image, detectors);
+      // gone first, then told: whoever hears of a drop finds the DAQ without it
       await rm(this.#dir(instrument, image.obsId), { recursive: true, force: true });
+      for (const l of this.#onDrop) l(image, detectors);
     }
     return [...byImage.values()].map((e) => e.image);
   }
