@@ -85,6 +85,27 @@ async function grants(config: Config, env: NodeJS.ProcessEnv): Promise<TokenGran
   return [{ owner: 'admin', scopes: ['admin'], sha256: sha256Hex(token) }];
 }
 
+/** The environment variables the deployment's stores read their S3 credentials from. */
+export function credentialEnvNames(config: Config): string[] {
+  const names = new Set<string>();
+  for (const store of [config.store, config.centralRepo.datastore, config.archive.dbbStore])
+    if (store.kind === 's3') {
+      if (store.accessKeyIdEnv !== undefined && store.secretAccessKeyEnv !== undefined) {
+        names.add(store.accessKeyIdEnv);
+        names.add(store.secretAccessKeyEnv);
+      } else
+        // the AWS SDK's default chain reads these
+        for (const n of [
+          'AWS_ACCESS_KEY_ID',
+          'AWS_SECRET_ACCESS_KEY',
+          'AWS_SESSION_TOKEN',
+          'AWS_REGION',
+        ])
+          names.add(n);
+    }
+  return [...names];
+}
+
 /**
  * Starts the job manager as configured (`jobs.*`): its store, batch backend, data gates on
  * the deployment's bus (the archive's events; presence asked of the DBB and the OODS when
@@ -137,7 +158,12 @@ export async function startJobService(
       gates,
       files,
       serverEnv: env,
-      runtime: { node: process.execPath, promptly: mainScript(), config: deploymentFile },
+      runtime: {
+        node: process.execPath,
+        promptly: mainScript(),
+        config: deploymentFile,
+        configEnv: credentialEnvNames(config),
+      },
       maxJobsPerOwner: config.jobs.maxJobsPerOwner,
       ...(o.log ? { log: o.log } : {}),
       ...(o.onChange ? { onChange: o.onChange } : {}),

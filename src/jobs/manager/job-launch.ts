@@ -17,12 +17,19 @@ export interface JobRuntime {
   readonly promptly: string;
   /** The deployment's configuration file, as the manager wrote it for its jobs. */
   readonly config?: string;
+  /**
+   * Variables the deployment's configuration names for its credentials (S3 key ids and
+   * secrets): a job whose command passes `{$config}` runs against the deployment and gets them
+   * too, when the manager has them. No other job does.
+   */
+  readonly configEnv?: readonly string[];
 }
 
 /** `{$node}`, `{$promptly}`, `{$config}` replaced (PROMPTLY_E_JOB_ENV_MISSING if unknown here). */
 export function substituteRuntime(arg: string, runtime: JobRuntime | undefined): string {
   return arg.replace(/\{\$([a-z]+)\}/g, (_, name: string) => {
-    const value = runtime?.[name as keyof JobRuntime];
+    const value =
+      name === 'node' || name === 'promptly' || name === 'config' ? runtime?.[name] : undefined;
     if (value === undefined)
       throw new PromptlyError(
         'PROMPTLY_E_JOB_ENV_MISSING',
@@ -53,6 +60,9 @@ export function jobLaunch(
       `job type ${job.type} requires ${missing.join(', ')}, not set in the job manager's environment`,
     );
   for (const name of spec.env) env[name] = serverEnv[name] ?? '';
+  if (spec.command.some((a) => a.includes('{$config}')))
+    for (const name of runtime?.configEnv ?? [])
+      if (serverEnv[name] !== undefined) env[name] = serverEnv[name] ?? '';
   Object.assign(env, spec.setEnv);
   env[JOB_ID_ENV] = job.jobId;
   env[JOB_RESULTS_ENV] = path.join(workDir, 'results');
