@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
-import { toPromptlyError } from '../../core/errors.js';
+import type { CompiledQuery } from 'kysely';
+import { migratedSqlite, openDurableSqlite } from '../../db/sqlite/durable-sqlite.js';
 import { migrateApdb, type ApdbDb } from '../sql/apdb-schema.js';
 import { SqlApdb, type ApdbWriteTransaction } from '../sql/sql-apdb.js';
 
@@ -23,24 +23,8 @@ export interface SqliteApdbOptions {
  * the same process — and a second process waits up to `busyTimeoutMs` for the lock.
  */
 export async function createSqliteApdb(options: SqliteApdbOptions): Promise<SqlApdb> {
-  let database: Database.Database;
-  try {
-    database = new Database(options.filename);
-    if (options.filename !== ':memory:' && options.filename !== '')
-      database.pragma('journal_mode = WAL');
-    const busy = Math.min(60_000, Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)));
-    database.pragma(`busy_timeout = ${busy}`);
-    database.pragma('synchronous = FULL');
-  } catch (err) {
-    throw toPromptlyError(err, 'PROMPTLY_E_APDB_UNAVAILABLE');
-  }
-  const db = new Kysely<ApdbDb>({ dialect: new SqliteDialect({ database }) });
-  try {
-    await migrateApdb(db as Kysely<unknown>);
-  } catch (err) {
-    await db.destroy();
-    throw toPromptlyError(err);
-  }
+  const database = openDurableSqlite(options, 'PROMPTLY_E_APDB_UNAVAILABLE');
+  const db = await migratedSqlite<ApdbDb>(database, migrateApdb);
   return new SqlApdb(db, sqliteWriteTransaction(database));
 }
 

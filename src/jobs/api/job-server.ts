@@ -9,7 +9,7 @@ import { JOB_PHASES, type JobPhase } from '../job.js';
 import type { JobFiles } from '../manager/job-files.js';
 import type { JobManager } from '../manager/job-manager.js';
 import type { Caller, JobTokens, Scope } from './job-tokens.js';
-import { ERROR_SCHEMA, JOB_SCHEMA, jobView } from './job-view.js';
+import { ERROR_SCHEMA, JOB_SCHEMA, RESULTS_SCHEMA, jobView, resultLinks } from './job-view.js';
 
 export interface JobServerOptions {
   readonly manager: JobManager;
@@ -286,19 +286,7 @@ export async function createJobServer(o: JobServerOptions): Promise<FastifyInsta
         response: {
           200: {
             type: 'object',
-            properties: {
-              results: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    size: { type: 'integer' },
-                    href: { type: 'string' },
-                  },
-                },
-              },
-            },
+            properties: { results: RESULTS_SCHEMA },
           },
           ...errorReplies,
         },
@@ -306,7 +294,7 @@ export async function createJobServer(o: JobServerOptions): Promise<FastifyInsta
     },
     async (req) => {
       const job = await manager.get(req.params.jobId, ownerOf(caller(req, 'read')));
-      return { results: jobView({ ...job, results: await files.results(job.jobId) }).results };
+      return { results: resultLinks(job.jobId, await files.results(job.jobId)) };
     },
   );
 

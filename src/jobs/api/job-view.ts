@@ -1,4 +1,4 @@
-import type { JobRecord } from '../job.js';
+import type { JobRecord, JobResult } from '../job.js';
 
 /**
  * A job as the API shows it: the UWS job's fields in JSON (times as ISO 8601 UTC,
@@ -24,15 +24,32 @@ export function jobView(job: JobRecord): Record<string, unknown> {
     batchId: job.batchId,
     exitCode: job.exitCode,
     errorSummary: job.error,
-    results: job.results.map((r) => ({
-      id: r.id,
-      size: r.sizeBytes,
-      href: `/api/v1/jobs/${job.jobId}/results/${r.id.split('/').map(encodeURIComponent).join('/')}`,
-    })),
+    results: resultLinks(job.jobId, job.results),
   };
 }
 
+/** A job's result files as the API lists them: path under `results/`, size, and link. */
+export function resultLinks(
+  jobId: string,
+  results: readonly JobResult[],
+): { id: string; size: number; href: string }[] {
+  return results.map((r) => ({
+    id: r.id,
+    size: r.sizeBytes,
+    href: `/api/v1/jobs/${jobId}/results/${r.id.split('/').map(encodeURIComponent).join('/')}`,
+  }));
+}
+
 const str = { type: 'string' } as const;
+
+/** JSON Schema of {@link resultLinks}' result. */
+export const RESULTS_SCHEMA = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: { id: str, size: { type: 'integer' }, href: str },
+  },
+} as const;
 const isoTime = { type: 'string', format: 'date-time' } as const;
 
 /** JSON Schema of {@link jobView}'s result (the OpenAPI document's `Job`). */
@@ -89,13 +106,7 @@ export const JOB_SCHEMA = {
         message: str,
       },
     },
-    results: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { id: str, size: { type: 'integer' }, href: str },
-      },
-    },
+    results: RESULTS_SCHEMA,
   },
 } as const;
 

@@ -205,12 +205,7 @@ export class JobManager {
         o.runtime,
       );
     } catch (err) {
-      const e = toPromptlyError(err);
-      await this.#end(job.jobId, ['PENDING'], 'ERROR', {
-        type: 'fatal',
-        code: e.code,
-        message: e.message,
-      });
+      await this.#fail(job.jobId, 'fatal', err);
       return;
     }
     if ((await o.store.get(job.jobId))?.phase !== 'PENDING') return; // cancelled meanwhile
@@ -218,12 +213,7 @@ export class JobManager {
     try {
       batchId = await o.backend.submit(launch);
     } catch (err) {
-      const e = toPromptlyError(err);
-      await this.#end(job.jobId, ['PENDING'], 'ERROR', {
-        type: 'transient',
-        code: e.code,
-        message: e.message,
-      });
+      await this.#fail(job.jobId, 'transient', err);
       return;
     }
     const queued = await this.#change(job.jobId, ['PENDING'], {
@@ -314,6 +304,12 @@ export class JobManager {
       ...(error ? { error } : {}),
       results,
     });
+  }
+
+  /** A pending job that cannot be run ends in ERROR with what was thrown (its code and message). */
+  async #fail(jobId: string, type: 'fatal' | 'transient', err: unknown): Promise<void> {
+    const e = toPromptlyError(err);
+    await this.#end(jobId, ['PENDING'], 'ERROR', { type, code: e.code, message: e.message });
   }
 
   async #change(

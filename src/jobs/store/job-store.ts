@@ -1,4 +1,4 @@
-import type { JobErrorSummary, JobPhase, JobRecord, JobResult } from '../job.js';
+import type { JobPhase, JobRecord } from '../job.js';
 
 /** Which jobs a list returns, newest first. */
 export interface JobFilter {
@@ -12,17 +12,14 @@ export interface JobFilter {
   readonly limit: number;
 }
 
-/** What a phase change may set besides the phase. */
-export interface JobPatch {
-  readonly phase: JobPhase;
-  readonly startedMs?: number;
-  readonly endedMs?: number;
-  readonly backend?: string;
-  readonly batchId?: string;
-  readonly exitCode?: number;
-  readonly error?: JobErrorSummary;
-  readonly results?: readonly JobResult[];
-}
+/** What a phase change may set besides the phase: those fields of the job, as they are there. */
+export type JobPatch = Pick<JobRecord, 'phase'> &
+  Partial<
+    Pick<
+      JobRecord,
+      'startedMs' | 'endedMs' | 'backend' | 'batchId' | 'exitCode' | 'error' | 'results'
+    >
+  >;
 
 /**
  * The JobStore contract: where the job manager keeps its jobs, so they survive its restart.

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import {
   PromptlyError,
   isPromptlyError,
@@ -66,16 +66,7 @@ export class SqlVisitLedger implements VisitLedger {
         .where('group_id', '=', group)
         .executeTakeFirst(),
     );
-    return r
-      ? {
-          instrument: r.instrument,
-          group: r.group_id,
-          detectors: JSON.parse(r.detectors_json) as number[],
-          visit: JSON.parse(r.visit_json) as unknown,
-          acceptedMs: Number(r.accepted_ms),
-          dueMs: Number(r.due_ms),
-        }
-      : undefined;
+    return r ? expectedVisitOf(r) : undefined;
   }
 
   async has(instrument: string, group: string, options: LedgerCallOptions = {}): Promise<boolean> {
@@ -126,15 +117,7 @@ export class SqlVisitLedger implements VisitLedger {
       for (const q of requeues)
         if (q.group_id === r.group_id)
           mine[Number(q.detector)] = { count: Number(q.requeues), lastMs: Number(q.last_ms) };
-      return {
-        instrument: r.instrument,
-        group: r.group_id,
-        detectors: JSON.parse(r.detectors_json) as number[],
-        visit: JSON.parse(r.visit_json) as unknown,
-        acceptedMs: Number(r.accepted_ms),
-        dueMs: Number(r.due_ms),
-        requeues: mine,
-      };
+      return { ...expectedVisitOf(r), requeues: mine };
     });
   }
 
@@ -268,4 +251,16 @@ function checkMs(name: string, value: number): void {
       'PROMPTLY_E_LEDGER_INVALID',
       `${name} must be a time in ms since the Unix epoch, got ${value}`,
     );
+}
+
+/** An accepted visit as its ledger row holds it. */
+function expectedVisitOf(r: Selectable<LedgerDb['ledger_visit']>): ExpectedVisit {
+  return {
+    instrument: r.instrument,
+    group: r.group_id,
+    detectors: JSON.parse(r.detectors_json) as number[],
+    visit: JSON.parse(r.visit_json) as unknown,
+    acceptedMs: Number(r.accepted_ms),
+    dueMs: Number(r.due_ms),
+  };
 }

@@ -1,6 +1,4 @@
-import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import { toPromptlyError } from '../../core/errors.js';
+import { migratedSqlite, openDurableSqlite } from '../../db/sqlite/durable-sqlite.js';
 import { migrateLedger, type LedgerDb } from '../sql/ledger-schema.js';
 import { SqlVisitLedger } from '../sql/sql-visit-ledger.js';
 
@@ -19,23 +17,7 @@ export interface SqliteVisitLedgerOptions {
 export async function createSqliteVisitLedger(
   options: SqliteVisitLedgerOptions,
 ): Promise<SqlVisitLedger> {
-  let database: Database.Database;
-  try {
-    database = new Database(options.filename);
-    if (options.filename !== ':memory:' && options.filename !== '')
-      database.pragma('journal_mode = WAL');
-    const busy = Math.min(60_000, Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000)));
-    database.pragma(`busy_timeout = ${busy}`);
-    database.pragma('synchronous = FULL');
-  } catch (err) {
-    throw toPromptlyError(err, 'PROMPTLY_E_LEDGER_UNAVAILABLE');
-  }
-  const db = new Kysely<LedgerDb>({ dialect: new SqliteDialect({ database }) });
-  try {
-    await migrateLedger(db as Kysely<unknown>);
-  } catch (err) {
-    await db.destroy();
-    throw toPromptlyError(err);
-  }
+  const database = openDurableSqlite(options, 'PROMPTLY_E_LEDGER_UNAVAILABLE');
+  const db = await migratedSqlite<LedgerDb>(database, migrateLedger);
   return new SqlVisitLedger(db);
 }
