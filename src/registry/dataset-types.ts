@@ -125,6 +125,12 @@ export const collections = {
     `${instrument}/prompt/${group}/${detector}`,
   /** Where outputs of a night are exported in the central repo. */
   centralOutput: (instrument: string, dayObs: number) => `${instrument}/prompt/output-${dayObs}`,
+  /**
+   * Where catch-up processing exports a night's outputs: a run of its own, since a failed
+   * night attempt may have exported some datasets (its log at least) under the same data IDs.
+   */
+  reprocessedOutput: (instrument: string, dayObs: number) =>
+    `${instrument}/prompt/output-${dayObs}-reprocessed`,
   /** One outcome per visit-detector. */
   outcomes: (instrument: string) => `${instrument}/prompt/outcomes`,
   /** One outcome of catch-up processing per visit-detector (the night's stays in `outcomes`). */

@@ -60,7 +60,9 @@ export interface ReprocessDeps {
  * Catch-up processing of one visit-detector the night did not process (failed, timed out,
  * or left without outcome): its visit from the ledger, its raws from the Data Backbone
  * (every snap must be archived: PROMPTLY_E_JOB_INVALID otherwise), then the same stages as
- * at night. The new outcome is recorded in `<instr>/prompt/outcomes-reprocessed` with
+ * at night, its outputs exported to `<instr>/prompt/output-<dayObs>-reprocessed` (a failed
+ * night attempt may have exported some). The new outcome is recorded in
+ * `<instr>/prompt/outcomes-reprocessed` with
  * `reprocessOf` naming the night's outcome, which stays as it was. Running it again returns
  * the outcome already recorded.
  */
@@ -145,6 +147,7 @@ export async function reprocessVisitDetector(
           maxSnapWaitMs: d.config.worker.maxSnapWaitMs,
           pipelineRunner: runner,
           scratchRoot: path.join(scratch, 'work'),
+          outputRun: collections.reprocessedOutput,
         },
         {
           visit,

@@ -2,9 +2,13 @@
  * Matching detected stars to reference stars placed on the detector by a guess WCS that may
  * be arcseconds off (the telescope's reported pointing): the offset is found by a vote — every
  * pair of a bright detection and a bright reference within `searchPx` votes for its (dx, dy)
- * in 1-pixel bins, and the fullest 3 × 3 neighbourhood wins — then each detection takes the
- * nearest reference within `tolerancePx` of its shifted position, one to one, nearest first.
- * A rotation error small over the detector (arcsec-level rotator errors) only widens the peak.
+ * in 1-pixel bins and for the zero point it implies (reference magnitude + 2.5 log10 of the
+ * detection's flux, in `zeroPointBinMag` bins), and the fullest 3 × 3 × 3 neighbourhood wins —
+ * then each detection takes the nearest reference within `tolerancePx` of its shifted position,
+ * one to one, nearest first. True pairs agree on the offset *and* on the zero point, chance
+ * pairs on neither, so a handful of stars among hundreds of catalog entries (a small detector
+ * in a crowded field) still wins the vote. A rotation error small over the detector
+ * (arcsec-level rotator errors) only widens the peak.
  */
 
 export interface StarList {
@@ -22,6 +26,8 @@ export interface MatchOptions {
   /** Brightest detections and references that vote. Default 150 and 300. */
   readonly voters?: number;
   readonly referenceVoters?: number;
+  /** Zero-point bin of the vote, magnitudes, (0, 10]; default 0.2. */
+  readonly zeroPointBinMag?: number;
 }
 
 export interface StarMatches {
@@ -33,6 +39,8 @@ export interface StarMatches {
   readonly dy: number;
   /** Votes in the winning neighbourhood. */
   readonly votes: number;
+  /** Zero point the winning pairs imply (reference mag + 2.5 log10 flux), NaN if none. */
+  readonly zeroPointMag: number;
 }
 
 function brightest(list: StarList, n: number, larger: boolean): number[] {
@@ -58,48 +66,85 @@ export function matchStars(
   const tol = options.tolerancePx ?? 2;
   const det = brightest(detections, options.voters ?? 150, true);
   const ref = brightest(references, options.referenceVoters ?? 300, false);
+  const zpBin = options.zeroPointBinMag ?? 0.2;
+  if (!(zpBin > 0 && zpBin <= 10))
+    throw new RangeError(`zeroPointBinMag must be in (0, 10], got ${zpBin}`);
   const side = 2 * search + 1;
-  const votes = new Int32Array(side * side);
+  const zpOf = (d: number, r: number) =>
+    references.brightness[r]! + 2.5 * Math.log10(detections.brightness[d]!);
+  // sparse 3-D histogram: offset bins × zero-point bins
+  const votes = new Map<number, number>();
+  const key = (i: number, j: number, z: number) => (z * side + j) * side + i;
+  let zMin = Infinity;
   for (const d of det) {
+    if (!(detections.brightness[d]! > 0)) continue;
     for (const r of ref) {
       const dx = Math.round(detections.x[d]! - references.x[r]!);
       const dy = Math.round(detections.y[d]! - references.y[r]!);
       if (Math.abs(dx) > search || Math.abs(dy) > search) continue;
-      votes[(dy + search) * side + dx + search]!++;
+      const zp = zpOf(d, r);
+      if (!Number.isFinite(zp)) continue;
+      zMin = Math.min(zMin, zp);
+    }
+  }
+  const zBinOf = (zp: number) => Math.floor((zp - zMin) / zpBin) + 1;
+  for (const d of det) {
+    if (!(detections.brightness[d]! > 0)) continue;
+    for (const r of ref) {
+      const dx = Math.round(detections.x[d]! - references.x[r]!);
+      const dy = Math.round(detections.y[d]! - references.y[r]!);
+      if (Math.abs(dx) > search || Math.abs(dy) > search) continue;
+      const zp = zpOf(d, r);
+      if (!Number.isFinite(zp)) continue;
+      const k = key(dx + search, dy + search, zBinOf(zp));
+      votes.set(k, (votes.get(k) ?? 0) + 1);
     }
   }
   let best = -1;
   let bx = 0;
   let by = 0;
-  for (let j = 0; j < side; j++)
-    for (let i = 0; i < side; i++) {
-      let s = 0;
+  let bz = 0;
+  // only bins next to a filled one can win; visit those, in key order so ties are stable
+  for (const k of [...votes.keys()].sort((a, b) => a - b)) {
+    const i0 = k % side;
+    const j0 = Math.floor(k / side) % side;
+    const z0 = Math.floor(k / (side * side));
+    let s = 0;
+    for (let c = -1; c <= 1; c++)
       for (let b = -1; b <= 1; b++)
         for (let a = -1; a <= 1; a++) {
-          const ii = i + a;
-          const jj = j + b;
-          if (ii >= 0 && jj >= 0 && ii < side && jj < side) s += votes[jj * side + ii]!;
+          const ii = i0 + a;
+          const jj = j0 + b;
+          if (ii < 0 || jj < 0 || ii >= side || jj >= side) continue;
+          s += votes.get(key(ii, jj, z0 + c)) ?? 0;
         }
-      if (s > best) {
-        best = s;
-        bx = i - search;
-        by = j - search;
-      }
+    if (s > best) {
+      best = s;
+      bx = i0 - search;
+      by = j0 - search;
+      bz = z0;
     }
-  // refine the offset: mean of the pairs within 2 px of the vote's peak
+  }
+  const zpCentre = zMin + (bz - 0.5) * zpBin;
+  // refine the offset: mean of the pairs within 2 px and 1.5 bins of the vote's peak
   let sx = 0;
   let sy = 0;
   let n = 0;
-  for (const d of det)
+  const zps: number[] = [];
+  for (const d of det) {
+    if (!(detections.brightness[d]! > 0)) continue;
     for (const r of ref) {
       const dx = detections.x[d]! - references.x[r]!;
       const dy = detections.y[d]! - references.y[r]!;
-      if (Math.hypot(dx - bx, dy - by) <= 2) {
-        sx += dx;
-        sy += dy;
-        n++;
-      }
+      if (Math.hypot(dx - bx, dy - by) > 2) continue;
+      const zp = zpOf(d, r);
+      if (!(Math.abs(zp - zpCentre) <= 1.5 * zpBin)) continue;
+      sx += dx;
+      sy += dy;
+      zps.push(zp);
+      n++;
     }
+  }
   const dx = n > 0 ? sx / n : bx;
   const dy = n > 0 ? sy / n : by;
   // every detection to its nearest shifted reference, nearest pairs first, one to one
@@ -145,6 +190,7 @@ export function matchStars(
     reference: Int32Array.from(outR),
     dx,
     dy,
-    votes: best,
+    votes: Math.max(0, best),
+    zeroPointMag: zps.length > 0 ? zps.sort((a, b) => a - b)[zps.length >> 1]! : NaN,
   };
 }

@@ -16,7 +16,10 @@ export async function exportOutputs(options: {
   readonly signal: AbortSignal;
 }): Promise<void> {
   const { deps, run, signal } = options;
-  const centralRun = collections.centralOutput(run.instrument, options.dataId.day_obs ?? 0);
+  const centralRun = (deps.outputRun ?? collections.centralOutput)(
+    run.instrument,
+    options.dataId.day_obs ?? 0,
+  );
   await Promise.all(
     run.outputs.map(async (ref) => {
       const bytes = await deps.local.get(ref, { signal });
