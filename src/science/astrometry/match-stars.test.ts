@@ -24,7 +24,7 @@ function crowdedField(seed: number) {
     truePairs.push([det.x.length, r]);
     det.x.push(refs.x[r]! + dx + 0.05 * rng.gaussian());
     det.y.push(refs.y[r]! + dy + 0.05 * rng.gaussian());
-    det.brightness.push(10 ** ((zp - refs.brightness[r]!) / 2.5));
+    det.brightness.push(10 ** ((zp - refs.brightness[r]) / 2.5));
   }
   for (let k = 0; k < 14; k++) {
     det.x.push(rng.uniform(0, 1000));
