@@ -49,13 +49,14 @@ export interface DiaSourceRecord {
   readonly trailFluxErr: number | null;
   /** Trail length, arcsec. */
   readonly trailLength: number | null;
-  /** Trail position angle, degrees. */
+  /** Angle of the trail from the detector's +x axis towards +y, degrees. */
   readonly trailAngle: number | null;
   readonly trailNdata: number;
   readonly dipoleMeanFlux: number | null;
   readonly dipoleFluxDiff: number | null;
   /** Dipole separation, arcsec. */
   readonly dipoleLength: number | null;
+  /** Angle from the negative to the positive lobe, from the detector's +x axis, degrees. */
   readonly dipoleAngle: number | null;
   readonly dipoleChi2: number | null;
   readonly dipoleNdata: number;

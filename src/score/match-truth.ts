@@ -16,6 +16,11 @@ export interface ScoredSources {
   /** Flux on the difference, e⁻ (negative for a decrement), and its 1σ error. */
   readonly apFlux: ArrayLike<number>;
   readonly apFluxErr: ArrayLike<number>;
+  /** PSF flux on the difference and its error, e⁻, when the catalog has them (NaN: not fitted). */
+  readonly measurements?: {
+    readonly psfFlux: ArrayLike<number>;
+    readonly psfFluxErr: ArrayLike<number>;
+  };
 }
 
 /** A truth source of one visit-detector, as the simulator writes it per snap. */

@@ -27,7 +27,10 @@ export interface ScoredTransient {
   readonly id: string;
   readonly kind: string;
   readonly mag: number;
-  /** |difference flux| / the difference's aperture noise (median DIA flux error). */
+  /**
+   * |difference flux| / the difference's noise for one source: the median DIA flux error, PSF
+   * flux's where the catalog has it, else the aperture's.
+   */
   readonly expectedSnr: number;
   readonly found: boolean;
   readonly offsetPx?: number;
@@ -41,6 +44,8 @@ export interface VisitDetectorScore {
   readonly diaSources: number;
   /** DIA sources with no truth source within `falseRadiusPx`. */
   readonly falseSources: number;
+  /** Which flux the expected S/N and the photometry used. */
+  readonly photometry: 'psf' | 'aperture';
 }
 
 const MAS_PER_DEG = 3_600_000;
@@ -61,9 +66,13 @@ export function scoreVisitDetector(
 ): VisitDetectorScore {
   const matchRadius = options.matchRadiusPx ?? 3;
   const falseRadius = options.falseRadiusPx ?? 5;
-  const errors = Array.from({ length: sources.length }, (_, k) => sources.apFluxErr[k]!).filter(
-    (e) => Number.isFinite(e) && e > 0,
-  );
+  // PSF photometry where the catalog has it (the optimal measure, Rubin's S/N), else aperture
+  const psf = sources.measurements;
+  const fluxOf = (k: number) =>
+    psf && Number.isFinite(psf.psfFlux[k]) ? psf.psfFlux[k]! : sources.apFlux[k]!;
+  const errors = Array.from({ length: sources.length }, (_, k) =>
+    psf ? psf.psfFluxErr[k]! : sources.apFluxErr[k]!,
+  ).filter((e) => Number.isFinite(e) && e > 0);
   const noise = errors.length > 0 ? percentile(errors, 50) : NaN;
   const matches: TruthMatch[] = matchTruth(tracks, sources, matchRadius);
   const transients = matches.map((m): ScoredTransient => {
@@ -84,7 +93,7 @@ export function scoreVisitDetector(
       ...base,
       offsetPx: m.distancePx,
       offsetMas: angularMas(sources.ra[k]!, sources.dec[k]!, ra, dec),
-      fluxRatio: sources.apFlux[k]! / t.diffFluxE,
+      fluxRatio: fluxOf(k) / t.diffFluxE,
     };
   });
   let falseSources = 0;
@@ -94,7 +103,12 @@ export function scoreVisitDetector(
     if (!tracks.some((t) => distanceToSegment(x, y, t.first, t.last) <= falseRadius))
       falseSources++;
   }
-  return { transients, diaSources: sources.length, falseSources };
+  return {
+    transients,
+    diaSources: sources.length,
+    falseSources,
+    photometry: psf ? 'psf' : 'aperture',
+  };
 }
 
 /** Completeness in one bin: found / total, with the bin's lower edge. */
@@ -119,8 +133,12 @@ export interface NightScore {
   readonly falsePerVisitDetector: number;
   readonly medianOffsetPx: number;
   readonly medianOffsetMas: number;
-  /** −2.5 log10 of the median measured/true flux ratio (aperture flux: no aperture correction). */
+  /**
+   * −2.5 log10 of the median measured/true flux ratio: PSF flux where every visit-detector has
+   * it, else aperture flux (no aperture correction).
+   */
   readonly photometricBiasMag: number;
+  readonly photometry: 'psf' | 'aperture' | 'mixed';
 }
 
 function bins(
@@ -163,6 +181,11 @@ export function scoreNight(scores: readonly VisitDetectorScore[]): NightScore {
     medianOffsetPx: median(found.map((r) => r.offsetPx!)),
     medianOffsetMas: median(found.map((r) => r.offsetMas!)),
     photometricBiasMag: -2.5 * Math.log10(ratio),
+    photometry: scores.every((s) => s.photometry === 'psf')
+      ? 'psf'
+      : scores.every((s) => s.photometry === 'aperture')
+        ? 'aperture'
+        : 'mixed',
   };
 }
 
@@ -174,7 +197,7 @@ export function formatNightScore(score: NightScore): string {
       `completeness at S/N ≥ 10: ${(100 * score.completenessSnr10).toFixed(1)}%; ` +
       `false DIA sources per visit-detector: ${score.falsePerVisitDetector.toFixed(2)}`,
     `  offset of found ones: median ${score.medianOffsetPx.toFixed(3)} px (${score.medianOffsetMas.toFixed(0)} mas); ` +
-      `photometric bias ${score.photometricBiasMag.toFixed(3)} mag (aperture flux)`,
+      `photometric bias ${score.photometricBiasMag.toFixed(3)} mag (${score.photometry === 'psf' ? 'PSF' : score.photometry} flux)`,
     `  by S/N: ${score.bySnr.map((b) => `[${b.from}, ${b.to}) ${pct(b)}`).join('; ')}`,
     `  by mag: ${score.byMag.map((b) => `${b.from.toFixed(1)} ${pct(b)}`).join('; ')}`,
   ];

@@ -17,6 +17,7 @@ import { HandOffKey } from '../hand-off.js';
 import type { TaskDefinition } from '../task.js';
 import { diaSrcFits, type DiaSources } from './dia-src-fits.js';
 import { diaStamps } from './dia-stamps.js';
+import { measureDia } from './dia-measure.js';
 import { PHOTO_CALIB } from './calibrate-task.js';
 import { EXPOSURE } from './isr-task.js';
 import { DIFFERENCE } from './subtract-task.js';
@@ -108,8 +109,9 @@ function concat<T extends Float64Array | Int32Array>(a: T, b: T, make: (n: numbe
 /**
  * DIA source detection: positive and negative sources on the difference image, each found with
  * a PSF-matched filter at `thresholdSigma` of the difference's own noise (its variance plane),
- * measured (centroid, aperture flux with error, S/N, shape, flags) and placed on the sky with
- * the science WCS. Writes `diaSrc` with postage stamps of the difference, science and template
+ * measured (centroid, aperture flux with error, S/N, shape, flags; PSF flux at the centroid a
+ * PSF fit refines, trail and dipole fits, forced flux on the science image: `dia-measure.ts`)
+ * and placed on the sky with the science WCS. Writes `diaSrc` with postage stamps of the difference, science and template
  * around each source (the alert cutouts).
  */
 export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
@@ -154,7 +156,27 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     const i32 = (n: number) => new Int32Array(n);
     const x = concat(positive.x, negative.x, f64);
     const y = concat(positive.y, negative.y, f64);
-    const sky = pixToSky(diff.wcs, x, y);
+    const isNegative = Uint8Array.from({ length: x.length }, (_, k) =>
+      k < positive.length ? 0 : 1,
+    );
+    const a = concat(positive.a, negative.a, f64);
+    const b = concat(positive.b, negative.b, f64);
+    const theta = concat(positive.theta, negative.theta, f64);
+    const measured = measureDia(
+      {
+        difference: diff.image,
+        negated,
+        variance: diff.variance,
+        psfSigmaPx: psfFwhmPx / FWHM_PER_SIGMA,
+        science: {
+          image: diff.science,
+          variance: diff.scienceVariance,
+          psfSigmaPx: diff.sciencePsfSigmaPx,
+        },
+      },
+      { x, y, isNegative, a, b, theta },
+    );
+    const sky = pixToSky(diff.wcs, measured.x, measured.y);
     const apFlux = concat(
       positive.apFlux,
       negative.apFlux.map((v) => -v),
@@ -164,18 +186,19 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     const n = x.length;
     const sources: DiaSources = {
       length: n,
-      x,
-      y,
+      x: measured.x,
+      y: measured.y,
       ra: sky.ra,
       dec: sky.dec,
       apFlux,
       apFluxErr,
       snr: Float64Array.from(apFlux, (f, k) => Math.abs(f) / apFluxErr[k]!),
-      isNegative: Uint8Array.from({ length: n }, (_, k) => (k < positive.length ? 0 : 1)),
-      a: concat(positive.a, negative.a, f64),
-      b: concat(positive.b, negative.b, f64),
-      theta: concat(positive.theta, negative.theta, f64),
+      isNegative,
+      a,
+      b,
+      theta,
       flags: concat(positive.flags, negative.flags, i32),
+      measurements: measured.measurements,
     };
     context.handOffs.set(DIA_SOURCES, sources);
     context.log(`detectDia: ${positive.length} positive, ${negative.length} negative sources`);

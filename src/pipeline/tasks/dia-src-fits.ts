@@ -12,6 +12,10 @@ import {
   type ColumnData,
 } from '../../fits/index.js';
 import { readWcs, toKeywords, type CelestialWcs } from '../../wcs/index.js';
+import { DIA_MEASUREMENT_COLUMNS, emptyMeasurements, type DiaMeasurements } from './dia-measure.js';
+
+/** FITS column name of a measurement: snake case (`psfFluxErr` → `psf_flux_err`). */
+const columnName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
  * The `diaSrc` dataset: one visit-detector's DIA sources as a FITS file that the worker's
@@ -46,6 +50,8 @@ export interface DiaSources {
   readonly b: Float64Array;
   readonly theta: Float64Array;
   readonly flags: Int32Array;
+  /** Model fits (PSF, trail, dipole, forced science flux); absent in files that predate them. */
+  readonly measurements?: DiaMeasurements;
 }
 
 /** Postage stamps of every source, plane k for source k. */
@@ -123,6 +129,12 @@ export async function diaSrcFits(options: {
     { name: 'b', values: s.b, unit: 'pixel' },
     { name: 'theta', values: s.theta, unit: 'rad' },
     { name: 'flags', values: s.flags },
+    ...(s.measurements
+      ? DIA_MEASUREMENT_COLUMNS.map(([name]) => ({
+          name: columnName(name),
+          values: s.measurements![name],
+        }))
+      : []),
     ...(stamps
       ? [
           { name: 'stamp_x0', values: stamps.x0, unit: 'pixel' },
@@ -160,6 +172,22 @@ function numbers(columns: Map<string, ColumnData>, name: string): ArrayLike<numb
 
 const f64 = (v: ArrayLike<number>) => Float64Array.from(v);
 
+/** The measurement columns of a file that has them (each one missing reads as not measured). */
+function readMeasurements(columns: Map<string, ColumnData>, n: number): DiaMeasurements {
+  const out = emptyMeasurements(n) as unknown as Record<
+    string,
+    Float64Array | Int32Array | Uint8Array
+  >;
+  for (const [name] of DIA_MEASUREMENT_COLUMNS) {
+    if (!columns.has(columnName(name))) continue;
+    const values = numbers(columns, columnName(name));
+    if (values.length !== n)
+      throw invalid(`column ${columnName(name)} has ${values.length} rows, not ${n}`);
+    out[name]!.set(values);
+  }
+  return out as unknown as DiaMeasurements;
+}
+
 /** Reads a `diaSrc` file back (PROMPTLY_E_PIPELINE_INPUT_MISSING when it is not one). */
 export async function readDiaSrc(bytes: Uint8Array, signal?: AbortSignal): Promise<DiaCatalog> {
   try {
@@ -185,6 +213,7 @@ export async function readDiaSrc(bytes: Uint8Array, signal?: AbortSignal): Promi
       b: f64(numbers(columns, 'b')),
       theta: f64(numbers(columns, 'theta')),
       flags: Int32Array.from(numbers(columns, 'flags')),
+      ...(columns.has('psf_flux') ? { measurements: readMeasurements(columns, n) } : {}),
     };
     let stamps: DiaStamps | undefined;
     const cube = (kind: keyof typeof STAMP_EXT) =>

@@ -35,6 +35,11 @@ export interface Difference {
   readonly template: Image;
   /** Gaussian σ of the difference's PSF, pixels: the broader of science and template's. */
   readonly psfSigmaPx: number;
+  /** The science image it was made from, background subtracted (e⁻), with its variance. */
+  readonly science: Image;
+  readonly scienceVariance: Image;
+  /** Gaussian σ of the science image's PSF, pixels. */
+  readonly sciencePsfSigmaPx: number;
   readonly wcs: CelestialWcs;
   readonly quality: KernelQuality;
   /** Template patches used, in stitching order. */
@@ -193,8 +198,10 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
       image[i] = v;
       variance[i] = bg.rms.data[i]! ** 2 + Math.max(v, 0);
     }
+    const scienceImage = imageFrom(width, height, image);
+    const scienceVariance = imageFrom(width, height, variance);
     const result = subtractImages(
-      { image: imageFrom(width, height, image), variance: imageFrom(width, height, variance) },
+      { image: scienceImage, variance: scienceVariance },
       { image: warped.image, variance: warped.variance, mask: warped.mask },
       {
         method: config.method,
@@ -209,6 +216,9 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
       mask: result.mask,
       template: warped.image,
       psfSigmaPx: Math.max(result.psfSigmaPx.science, result.psfSigmaPx.template),
+      science: scienceImage,
+      scienceVariance,
+      sciencePsfSigmaPx: result.psfSigmaPx.science,
       wcs,
       quality: result.quality,
       patches,

@@ -131,9 +131,14 @@ function diaSourceInputs(
   const scale = nJyPerElectron(catalog.zeroPointMag);
   const now = mjdOf(Date.now() + TAI_MINUS_UTC_S * 1000);
   const flux = (e: number) => (scale === undefined || !Number.isFinite(e) ? null : e * scale);
+  const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
+  const { cd } = catalog.wcs;
+  const arcsecPerPx = Math.sqrt(Math.abs(cd[0] * cd[3] - cd[1] * cd[2])) * 3600;
+  const m = catalog.sources.measurements;
   const out: DiaSourceInput[] = [];
   for (let k = 0; k < s.length; k++) {
     const flags = s.flags[k]!;
+    const psfFlux = flux(m?.psfFlux[k] ?? NaN);
     out.push({
       diaSourceId: packDiaId(where.visit, where.detector, k),
       visit: where.visit,
@@ -148,9 +153,25 @@ function diaSourceInputs(
       apFlux_flag: scale === undefined,
       isNegative: s.isNegative[k] === 1,
       snr: Number.isFinite(s.snr[k]) ? s.snr[k]! : null,
-      psfNdata: 0,
-      trailNdata: 0,
-      dipoleNdata: 0,
+      psfFlux,
+      psfFluxErr: flux(m?.psfFluxErr[k] ?? NaN),
+      psfChi2: finite(m?.psfChi2[k]),
+      psfNdata: m?.psfNdata[k] ?? 0,
+      psfFlux_flag: psfFlux === null,
+      trailFlux: flux(m?.trailFlux[k] ?? NaN),
+      trailFluxErr: flux(m?.trailFluxErr[k] ?? NaN),
+      trailLength: finite((m?.trailLength[k] ?? NaN) * arcsecPerPx),
+      trailAngle: finite(((m?.trailAngle[k] ?? NaN) * 180) / Math.PI),
+      trailNdata: m?.trailNdata[k] ?? 0,
+      dipoleMeanFlux: flux(m?.dipoleMeanFlux[k] ?? NaN),
+      dipoleFluxDiff: flux(m?.dipoleFluxDiff[k] ?? NaN),
+      dipoleLength: finite((m?.dipoleLength[k] ?? NaN) * arcsecPerPx),
+      dipoleAngle: finite(((m?.dipoleAngle[k] ?? NaN) * 180) / Math.PI),
+      dipoleChi2: finite(m?.dipoleChi2[k]),
+      dipoleNdata: m?.dipoleNdata[k] ?? 0,
+      isDipole: m ? m.isDipole[k] === 1 : null,
+      scienceFlux: flux(m?.scienceFlux[k] ?? NaN),
+      scienceFluxErr: flux(m?.scienceFluxErr[k] ?? NaN),
       band: where.band,
       timeProcessedMjdTai: now,
       bboxSize: catalog.stamps?.size ?? 0,

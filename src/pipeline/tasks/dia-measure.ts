@@ -1,0 +1,199 @@
+import { fitDipole, fitPsf, fitTrail, forcedPsfFluxes } from '../../science/dia/index.js';
+import { FWHM_PER_SIGMA, type Image } from '../../science/index.js';
+
+/**
+ * Model fits of DIA sources on the difference image, beyond detection's moments and aperture:
+ * PSF flux (position refined by the fit, flux forced at that centroid), a trail fit for
+ * elongated sources, a dipole fit for each positive source with a negative one close by, and
+ * forced PSF flux on the science image. Fluxes are e⁻ (negative for a decrement), lengths
+ * pixels, angles radians from +x towards +y; NaN (count 0) where a fit was not made.
+ */
+export interface DiaMeasurements {
+  readonly psfFlux: Float64Array;
+  readonly psfFluxErr: Float64Array;
+  readonly psfChi2: Float64Array;
+  readonly psfNdata: Int32Array;
+  readonly trailFlux: Float64Array;
+  readonly trailFluxErr: Float64Array;
+  readonly trailLength: Float64Array;
+  readonly trailAngle: Float64Array;
+  readonly trailNdata: Int32Array;
+  readonly dipoleMeanFlux: Float64Array;
+  readonly dipoleFluxDiff: Float64Array;
+  readonly dipoleLength: Float64Array;
+  readonly dipoleAngle: Float64Array;
+  readonly dipoleChi2: Float64Array;
+  readonly dipoleNdata: Int32Array;
+  /** 1 where the dipole fit found both lobes at ≥ 3σ. */
+  readonly isDipole: Uint8Array;
+  readonly scienceFlux: Float64Array;
+  readonly scienceFluxErr: Float64Array;
+}
+
+/** The measurement columns, in one place: name, and whether the column holds integers. */
+export const DIA_MEASUREMENT_COLUMNS = [
+  ['psfFlux', 'f'],
+  ['psfFluxErr', 'f'],
+  ['psfChi2', 'f'],
+  ['psfNdata', 'i'],
+  ['trailFlux', 'f'],
+  ['trailFluxErr', 'f'],
+  ['trailLength', 'f'],
+  ['trailAngle', 'f'],
+  ['trailNdata', 'i'],
+  ['dipoleMeanFlux', 'f'],
+  ['dipoleFluxDiff', 'f'],
+  ['dipoleLength', 'f'],
+  ['dipoleAngle', 'f'],
+  ['dipoleChi2', 'f'],
+  ['dipoleNdata', 'i'],
+  ['isDipole', 'u'],
+  ['scienceFlux', 'f'],
+  ['scienceFluxErr', 'f'],
+] as const satisfies readonly (readonly [keyof DiaMeasurements, 'f' | 'i' | 'u'])[];
+
+/** Empty measurements of `n` sources: NaN fluxes, zero counts. */
+export function emptyMeasurements(n: number): DiaMeasurements {
+  const out: Record<string, Float64Array | Int32Array | Uint8Array> = {};
+  for (const [name, kind] of DIA_MEASUREMENT_COLUMNS)
+    out[name] =
+      kind === 'f'
+        ? new Float64Array(n).fill(NaN)
+        : kind === 'i'
+          ? new Int32Array(n)
+          : new Uint8Array(n);
+  return out as unknown as DiaMeasurements;
+}
+
+/** Sources whose shape is this elongated (a/b) and this long (a in PSF σ) get a trail fit. */
+const TRAIL_MIN_AXIS_RATIO = 1.5;
+const TRAIL_MIN_MAJOR_SIGMAS = 1.3;
+/** A negative source within this many PSF FWHM of a positive one makes a dipole candidate. */
+const DIPOLE_MAX_SEPARATION_FWHM = 2.5;
+
+export interface DiaMeasureInput {
+  readonly difference: Image;
+  /** The difference with its sign flipped (decrements as positive sources). */
+  readonly negated: Image;
+  readonly variance: Image;
+  /** Gaussian σ of the difference's PSF, pixels. */
+  readonly psfSigmaPx: number;
+  /** Background-subtracted science image and its variance and PSF σ, for forced photometry. */
+  readonly science?: {
+    readonly image: Image;
+    readonly variance: Image;
+    readonly psfSigmaPx: number;
+  };
+}
+
+/**
+ * Measures every source (x, y, sign, second-moment shape a, b, θ); returns the measurements
+ * and the centroids the PSF fit refined (kept where the fit did not converge or moved more
+ * than 1.5 px, which a blend or a trail can do).
+ */
+export function measureDia(
+  input: DiaMeasureInput,
+  sources: {
+    readonly x: Float64Array;
+    readonly y: Float64Array;
+    readonly isNegative: Uint8Array;
+    readonly a: Float64Array;
+    readonly b: Float64Array;
+    readonly theta: Float64Array;
+  },
+): { measurements: DiaMeasurements; x: Float64Array; y: Float64Array } {
+  const n = sources.x.length;
+  const m = emptyMeasurements(n);
+  const x = Float64Array.from(sources.x);
+  const y = Float64Array.from(sources.y);
+  const sigma = Math.min(50, Math.max(0.3, input.psfSigmaPx));
+  for (let k = 0; k < n; k++) {
+    const sign = sources.isNegative[k] ? -1 : 1;
+    const image = sign > 0 ? input.difference : input.negated;
+    const fit = fitPsf(image, input.variance, x[k]!, y[k]!, { sigmaPx: sigma });
+    if (fit) {
+      if (fit.converged && Math.hypot(fit.x - x[k]!, fit.y - y[k]!) <= 1.5) {
+        x[k] = fit.x;
+        y[k] = fit.y;
+      }
+      const forced = fitPsf(image, input.variance, x[k]!, y[k]!, {
+        sigmaPx: sigma,
+        fitPosition: false,
+      });
+      if (forced) {
+        m.psfFlux[k] = sign * forced.flux;
+        m.psfFluxErr[k] = forced.fluxErr;
+        m.psfChi2[k] = forced.chi2;
+        m.psfNdata[k] = forced.ndata;
+      }
+    }
+    const a = sources.a[k]!;
+    const b = sources.b[k]!;
+    if (b > 0 && a / b >= TRAIL_MIN_AXIS_RATIO && a >= TRAIL_MIN_MAJOR_SIGMAS * sigma) {
+      const trail = fitTrail(
+        image,
+        input.variance,
+        { x: x[k]!, y: y[k]!, majorPx: a, angleRad: sources.theta[k]! },
+        sigma,
+      );
+      if (trail) {
+        m.trailFlux[k] = sign * trail.flux;
+        m.trailFluxErr[k] = trail.fluxErr;
+        m.trailLength[k] = trail.lengthPx;
+        m.trailAngle[k] = trail.angleRad;
+        m.trailNdata[k] = trail.ndata;
+      }
+    }
+  }
+  // dipoles: each positive source with its nearest free negative one, nearest pairs first
+  const maxSep = DIPOLE_MAX_SEPARATION_FWHM * sigma * FWHM_PER_SIGMA;
+  const pairs: { p: number; q: number; d: number }[] = [];
+  for (let p = 0; p < n; p++) {
+    if (sources.isNegative[p]) continue;
+    for (let q = 0; q < n; q++) {
+      if (!sources.isNegative[q]) continue;
+      const d = Math.hypot(x[p]! - x[q]!, y[p]! - y[q]!);
+      if (d <= maxSep) pairs.push({ p, q, d });
+    }
+  }
+  pairs.sort((u, v) => u.d - v.d || u.p - v.p || u.q - v.q);
+  const used = new Set<number>();
+  for (const { p, q } of pairs) {
+    if (used.has(p) || used.has(q)) continue;
+    used.add(p);
+    used.add(q);
+    const fit = fitDipole(
+      input.difference,
+      input.variance,
+      { x: x[p]!, y: y[p]! },
+      { x: x[q]!, y: y[q]! },
+      sigma,
+    );
+    if (!fit) continue;
+    const errPos = m.psfFluxErr[p]!;
+    const errNeg = m.psfFluxErr[q]!;
+    const both = fit.fluxPos >= 3 * errPos && fit.fluxNeg >= 3 * errNeg ? 1 : 0;
+    for (const k of [p, q]) {
+      m.dipoleMeanFlux[k] = fit.meanFlux;
+      m.dipoleFluxDiff[k] = fit.fluxDiff;
+      m.dipoleLength[k] = fit.lengthPx;
+      m.dipoleAngle[k] = fit.angleRad;
+      m.dipoleChi2[k] = fit.chi2;
+      m.dipoleNdata[k] = fit.ndata;
+      m.isDipole[k] = both;
+    }
+  }
+  if (input.science) {
+    const s = input.science;
+    const forced = forcedPsfFluxes(
+      s.image,
+      s.variance,
+      x,
+      y,
+      Math.min(50, Math.max(0.3, s.psfSigmaPx)),
+    );
+    m.scienceFlux.set(forced.flux);
+    m.scienceFluxErr.set(forced.fluxErr);
+  }
+  return { measurements: m, x, y };
+}
