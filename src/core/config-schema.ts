@@ -157,6 +157,11 @@ export const workerConfigSchema = z.strictObject({
   localRepoRoot: z.string().optional(),
   /** Output runs kept in the handler-local repo; older ones are removed. */
   keepRuns: positiveInt.default(4),
+  /**
+   * Radius about the boresight of the APDB region a worker reads at next_visit for a pipeline
+   * that makes DIA sources, degrees (0, 10]; default the instrument's field radius.
+   */
+  apdbPreloadRadiusDeg: z.number().positive().max(10).optional(),
 });
 
 /** Zero-loss accounting: the reconciler and the orphan tracker (the recorder role). */

@@ -23,6 +23,11 @@ export interface Instrument {
   /** Short code used in observation ids (`AT`, `CC`, `MC`). */
   readonly code: string;
   readonly detectors: readonly Detector[];
+  /**
+   * Radius of a circle about the boresight that holds every detector of the full-size camera,
+   * degrees: the region the worker reads from the APDB at next_visit.
+   */
+  readonly fieldRadiusDeg: number;
 }
 
 const SENSORS_3X3 = ['S00', 'S01', 'S02', 'S10', 'S11', 'S12', 'S20', 'S21', 'S22'] as const;
@@ -62,12 +67,22 @@ function buildLsstCam(): Instrument {
       detectors.push(detector(detectors.length, raft, sensor, purpose));
     }
   }
-  return Object.freeze({ name: 'LSSTCam', code: 'MC', detectors: Object.freeze(detectors) });
+  return Object.freeze({
+    name: 'LSSTCam',
+    code: 'MC',
+    detectors: Object.freeze(detectors),
+    fieldRadiusDeg: 2.1,
+  });
 }
 
 function buildComCam(): Instrument {
   const detectors = SENSORS_3X3.map((sensor, i) => detector(i, 'R22', sensor, 'science'));
-  return Object.freeze({ name: 'LSSTComCam', code: 'CC', detectors: Object.freeze(detectors) });
+  return Object.freeze({
+    name: 'LSSTComCam',
+    code: 'CC',
+    detectors: Object.freeze(detectors),
+    fieldRadiusDeg: 0.5,
+  });
 }
 
 function buildLatiss(): Instrument {
@@ -75,6 +90,7 @@ function buildLatiss(): Instrument {
     name: 'LATISS',
     code: 'AT',
     detectors: Object.freeze([detector(0, 'RXX', 'S00', 'science')]),
+    fieldRadiusDeg: 0.08,
   });
 }
 

@@ -89,6 +89,9 @@ export function createWorker(
       status: createStatusEmitter(bus, clock, 'worker'),
       janitor: new RunJanitor(deps.local, config.worker.keepRuns),
       imageTimeoutMs: config.worker.imageTimeoutMs,
+      ...(config.worker.apdbPreloadRadiusDeg !== undefined
+        ? { apdbPreloadRadiusDeg: config.worker.apdbPreloadRadiusDeg }
+        : {}),
       maxSnapWaitMs: config.worker.maxSnapWaitMs,
       pipelineRunner: createPipelineRunner(config.worker),
       scratchRoot: path.join(config.worker.localRepoRoot, 'work'),

@@ -85,6 +85,16 @@ export const DATASET_TYPES = {
    * One visit-detector's alerts, an Avro object container file (lsst.v11_0-shaped records,
    * src/alerts), as published on `alerts.<instrument>`.
    */
+  /**
+   * The APDB's objects around a visit, read at next_visit for one visit-detector (a FITS table
+   * of id, ra, dec): DIA detection forced-photometers the ones on the detector.
+   */
+  preloadedDiaObjects: {
+    name: 'preloadedDiaObjects',
+    dimensions: ['instrument', 'detector', 'group'],
+    storageClass: 'DataFrame',
+    isCalibration: false,
+  },
   alerts: {
     name: 'alerts',
     dimensions: ['instrument', 'detector', 'group'],
@@ -120,6 +130,9 @@ export const collections = {
   /** Raws of one visit-detector in a handler-local repo (one run each, so pruning is per item). */
   localRaw: (instrument: string, group: string, detector: number) =>
     `${instrument}/raw/${group}/${detector}`,
+  /** What one visit-detector preloaded from the APDB, in a handler-local repo. */
+  localApdbPreload: (instrument: string, group: string, detector: number) =>
+    `${instrument}/apdb/${group}/${detector}`,
   /** Outputs of one visit-detector in a handler-local repo. */
   localOutput: (instrument: string, group: string, detector: number) =>
     `${instrument}/prompt/${group}/${detector}`,

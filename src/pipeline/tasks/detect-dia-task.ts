@@ -18,6 +18,9 @@ import type { TaskDefinition } from '../task.js';
 import { diaSrcFits, type DiaSources } from './dia-src-fits.js';
 import { diaStamps } from './dia-stamps.js';
 import { measureDia } from './dia-measure.js';
+import { forcedPhotometry, type DiaForced } from './dia-forced.js';
+import { readDiaObjectTable } from './dia-object-table.js';
+import { DATASET_TYPES } from '../../registry/dataset-types.js';
 import { PHOTO_CALIB } from './calibrate-task.js';
 import { EXPOSURE } from './isr-task.js';
 import { DIFFERENCE } from './subtract-task.js';
@@ -201,6 +204,15 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
       measurements: measured.measurements,
     };
     context.handOffs.set(DIA_SOURCES, sources);
+    const preloaded = await context.readInput(DATASET_TYPES.preloadedDiaObjects.name);
+    let forced: DiaForced | undefined;
+    if (preloaded) {
+      const objects = await readDiaObjectTable(preloaded, context.signal);
+      forced = forcedPhotometry(diff, objects);
+      context.log(
+        `detectDia: forced photometry of ${forced.length} of ${objects.length} preloaded APDB objects (those on the detector)`,
+      );
+    }
     context.log(`detectDia: ${positive.length} positive, ${negative.length} negative sources`);
     const science = context.handOffs.get(EXPOSURE);
     const photo = context.handOffs.get(PHOTO_CALIB);
@@ -215,6 +227,7 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
         width,
         height,
         ...(stamps ? { stamps } : {}),
+        ...(forced ? { forced } : {}),
         ...(photo ? { zeroPointMag: photo.zeroPointMag } : {}),
         cards: [
           ['INSTRUME', context.dataId.instrument],

@@ -12,6 +12,7 @@ import {
   type ColumnData,
 } from '../../fits/index.js';
 import { readWcs, toKeywords, type CelestialWcs } from '../../wcs/index.js';
+import { DIA_FORCED_COLUMNS, type DiaForced } from './dia-forced.js';
 import { DIA_MEASUREMENT_COLUMNS, emptyMeasurements, type DiaMeasurements } from './dia-measure.js';
 
 /** FITS column name of a measurement: snake case (`psfFluxErr` → `psf_flux_err`). */
@@ -27,7 +28,9 @@ const columnName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLower
  * - `STAMP_DIFFERENCE`, `STAMP_SCIENCE`, `STAMP_TEMPLATE`: cubes of `size × size × n` float32
  *   postage stamps around each source (NaN beyond the detector), the alert cutouts' pixels,
  *   cut where the full frames were in memory; row k of the table owns plane k, whose first
- *   pixel is detector pixel (`stamp_x0`, `stamp_y0`).
+ *   pixel is detector pixel (`stamp_x0`, `stamp_y0`);
+ * - `DIA_FORCED` binary table, when the APDB had objects on the detector: their forced PSF
+ *   photometry on the difference and science images (see {@link DiaForced}).
  */
 
 /** DIA sources of one difference image: positive and negative, with sky positions. */
@@ -80,9 +83,12 @@ export interface DiaCatalog {
    */
   readonly zeroPointMag: number | undefined;
   readonly stamps: DiaStamps | undefined;
+  /** Forced photometry of the preloaded APDB objects on the detector, when there were any. */
+  readonly forced: DiaForced | undefined;
 }
 
 const TABLE = 'DIA_SOURCES';
+const FORCED_TABLE = 'DIA_FORCED';
 const STAMP_EXT = {
   difference: 'STAMP_DIFFERENCE',
   science: 'STAMP_SCIENCE',
@@ -100,6 +106,7 @@ export async function diaSrcFits(options: {
   readonly zeroPointMag?: number;
   /** Identity cards: INSTRUME, DETECTOR, GROUPID… */
   readonly cards: Cards;
+  readonly forced?: DiaForced;
 }): Promise<Uint8Array> {
   const { sources: s, stamps } = options;
   const n = s.length;
@@ -143,6 +150,14 @@ export async function diaSrcFits(options: {
       : []),
   ];
   const hdus = [primary, makeBinaryTableHdu(columns, { extname: TABLE })];
+  const forced = options.forced;
+  if (forced)
+    hdus.push(
+      makeBinaryTableHdu(
+        DIA_FORCED_COLUMNS.map((name) => ({ name: columnName(name), values: forced[name] })),
+        { extname: FORCED_TABLE },
+      ),
+    );
   if (stamps && n > 0) {
     for (const kind of ['difference', 'science', 'template'] as const) {
       hdus.push(
@@ -245,6 +260,17 @@ export async function readDiaSrc(bytes: Uint8Array, signal?: AbortSignal): Promi
         throw invalid(`${key} is not an image size in pixels`);
       return v;
     };
+    let forced: DiaForced | undefined;
+    const forcedHdu = hdus.find(
+      (h) => h.kind === 'bintable' && h.header.get('EXTNAME') === FORCED_TABLE,
+    );
+    if (forcedHdu) {
+      const fc = (await readTableColumns(source, forcedHdu, signal)).columns;
+      const read = Object.fromEntries(
+        DIA_FORCED_COLUMNS.map((name) => [name, f64(numbers(fc, columnName(name)))]),
+      ) as Record<(typeof DIA_FORCED_COLUMNS)[number], Float64Array>;
+      forced = { length: read.diaObjectId.length, ...read };
+    }
     const zp = primary.header.get('PHOTZP');
     const zeroPointMag = typeof zp === 'number' && zp > 0 && zp < 50 ? zp : undefined;
     return {
@@ -254,6 +280,7 @@ export async function readDiaSrc(bytes: Uint8Array, signal?: AbortSignal): Promi
       height: size('IMGHEIGH'),
       zeroPointMag,
       stamps,
+      forced,
     };
   } catch (err) {
     if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;

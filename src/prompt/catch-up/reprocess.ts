@@ -144,6 +144,9 @@ export async function reprocessVisitDetector(
           status,
           janitor: new RunJanitor(d.local, d.config.worker.keepRuns),
           imageTimeoutMs: d.config.worker.imageTimeoutMs,
+          ...(d.config.worker.apdbPreloadRadiusDeg !== undefined
+            ? { apdbPreloadRadiusDeg: d.config.worker.apdbPreloadRadiusDeg }
+            : {}),
           maxSnapWaitMs: d.config.worker.maxSnapWaitMs,
           pipelineRunner: runner,
           scratchRoot: path.join(scratch, 'work'),

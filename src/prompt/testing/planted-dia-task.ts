@@ -3,7 +3,9 @@ import type { TaskDefinition } from '../../pipeline/task.js';
 import { diaSrcFits, type DiaSources } from '../../pipeline/tasks/dia-src-fits.js';
 import { diaStamps } from '../../pipeline/tasks/dia-stamps.js';
 import { imageFrom } from '../../science/index.js';
-import { makeTanWcs, pixToSky } from '../../wcs/index.js';
+import { makeTanWcs, pixToSky, skyToPix } from '../../wcs/index.js';
+import type { DiaForced } from '../../pipeline/tasks/dia-forced.js';
+import { readDiaObjectTable } from '../../pipeline/tasks/dia-object-table.js';
 
 /** Size of the image the planted sources sit on, pixels. */
 const SIZE = 200;
@@ -13,7 +15,8 @@ const SIZE = 200;
  * sources planted at fixed pixels of a 200 × 200 image centred on the visit's boresight
  * (0.2″ pixels), with a star in each stamp, through the same writer as the detectDia task.
  * Visits at the same position give sources at the same sky positions, so association can be
- * followed from visit to visit. Runs inline (it is not in the pipeline threads' registry).
+ * followed from visit to visit; the APDB objects preloaded at next_visit get the planted pixel
+ * value as their forced flux. Runs inline (it is not in the pipeline threads' registry).
  */
 export const plantedDiaTask: TaskDefinition<{ count: number; zeroPointMag: number }> = {
   kind: 'plantedDia',
@@ -55,6 +58,26 @@ export const plantedDiaTask: TaskDefinition<{ count: number; zeroPointMag: numbe
     const image = imageFrom(SIZE, SIZE, new Float32Array(SIZE * SIZE));
     for (let k = 0; k < n; k++) image.data[Math.round(y[k]!) * SIZE + Math.round(x[k]!)] = flux[k]!;
     const stamps = diaStamps(sources, { difference: image, science: image, template: image });
+    // forced "photometry" of the APDB objects preloaded at next_visit: the planted pixel value
+    const preloaded = await context.readInput('preloadedDiaObjects');
+    let forced: DiaForced | undefined;
+    if (preloaded) {
+      const objects = await readDiaObjectTable(preloaded);
+      const pix = skyToPix(wcs, objects.ra, objects.dec);
+      const at = Float64Array.from({ length: objects.length }, (_, k) => {
+        const [px, py] = [Math.round(pix.x[k]!), Math.round(pix.y[k]!)];
+        return px >= 0 && py >= 0 && px < SIZE && py < SIZE ? image.data[py * SIZE + px]! : NaN;
+      });
+      forced = {
+        ...objects,
+        x: pix.x,
+        y: pix.y,
+        psfFlux: at,
+        psfFluxErr: at.map(() => 50),
+        scienceFlux: at,
+        scienceFluxErr: at.map(() => 50),
+      };
+    }
     await context.writeOutput(
       'diaSrc',
       await diaSrcFits({
@@ -65,6 +88,7 @@ export const plantedDiaTask: TaskDefinition<{ count: number; zeroPointMag: numbe
         height: SIZE,
         zeroPointMag: config.zeroPointMag,
         cards: [['INSTRUME', context.dataId.instrument]],
+        ...(forced ? { forced } : {}),
       }),
     );
   },

@@ -84,9 +84,24 @@ describe('Alert Production in the worker', () => {
     expect(image.pixels[15 * 30 + 15]).toBe(1000);
     expect(hdu.header.get('CTYPE1')).toBe('RA---TAN');
 
-    // a second visit of the same field: every source joins the object the first one started
-    const second = await runVisit(f, f.nextVisit());
+    // the first visit found an empty APDB at next_visit: nothing to forced-photometer
+    expect(await f.backends.apdb.written(visit1, 0)).toMatchObject({ diaForcedSources: 0 });
+
+    // a second visit of the same field: its APDB region is read at next_visit, before any raw
+    const next = f.nextVisit();
+    await f.service.fanout.accept(next);
+    await expect
+      .poll(() =>
+        f!.statusEvents.find((e) => e.activity === 'apdb.preloaded' && e.group === next.groupId),
+      )
+      .toMatchObject({ detail: { diaObjects: 3 } });
+    await f.writeRaw(next, 0, 0);
+    const second = { visit: next, ...(await f.outcome(next.groupId, 0, 30_000)) };
     expect(second.kind).toBe('processed');
+    // every source joins the object the first one started, and each object is
+    // forced-photometered once
+    const visit2 = unpackDiaId((await exportedAlerts(f, next))[0]!.diaSourceId).visit;
+    expect(await f.backends.apdb.written(visit2, 0)).toMatchObject({ diaForcedSources: 3 });
     const alerts2 = await exportedAlerts(f, second.visit);
     expect(unpackDiaId(alerts2[0]!.diaSourceId).visit).not.toBe(visit1);
     for (const a of alerts2) {

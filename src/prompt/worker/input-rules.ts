@@ -7,8 +7,10 @@ import { calibrationDataId } from './preload.js';
  * visit-detector's, plus what the task asks for) and where it lives. Calibrations are looked
  * up by validity at the visit's time in the instrument's calibration collection; templates and
  * the sky map by data ID in the templates run (a template is asked for by `patch`, its band
- * defaulting to the visit's); a reference-catalog shard by `htm7` in the refcats run. Datasets not in the handler-local repo are copied in from the
- * central repo on first use and reused after.
+ * defaulting to the visit's); a reference-catalog shard by `htm7` in the refcats run; the APDB
+ * objects around the visit (`preloadedDiaObjects`) in the visit-detector's own preload run.
+ * Datasets not in the handler-local repo are copied in from the central repo on first use and
+ * reused after.
  */
 export type InputRule =
   | { readonly kind: 'calibration'; readonly dataId: DataId; readonly collection: string }
@@ -33,6 +35,15 @@ export function inputRule(
       kind: 'run',
       dataId: { instrument: base.instrument, htm7: asked.htm7 },
       collection: collections.refcats(base.instrument),
+    };
+  }
+  if (datasetType === DATASET_TYPES.preloadedDiaObjects.name) {
+    // the APDB region the worker read at next_visit, kept in the handler-local repo only
+    if (base.group === undefined || base.detector === undefined) return undefined;
+    return {
+      kind: 'run',
+      dataId: { instrument: base.instrument, detector: base.detector, group: base.group },
+      collection: collections.localApdbPreload(base.instrument, base.group, base.detector),
     };
   }
   if (datasetType === DATASET_TYPES.template.name) {

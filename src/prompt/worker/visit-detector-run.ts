@@ -10,6 +10,7 @@ import { snapDeadlineMs } from '../reconcile/item-lifetime.js';
 import { inputRule } from './input-rules.js';
 import { preloadCalibrations } from './preload.js';
 import { apdbAlreadyWritten, produceAlerts } from './stages/alert-production.js';
+import { preloadApdbRegion } from './stages/apdb-preload.js';
 import { computeOutputs } from './stages/compute.js';
 import { exportOutputs } from './stages/export-outputs.js';
 import { gatherSnaps } from './stages/gather-snaps.js';
@@ -21,7 +22,9 @@ export type { VisitDetectorCall, VisitDetectorDeps } from './stages/run-types.js
 /**
  * Processes one visit-detector from work item to recorded outcome, in named stages:
  * 1. done already? (a redelivered item whose outcome exists is answered with it)
- * 2. listen for its raws (before looking, so none is missed) and preload its inputs
+ * 2. listen for its raws (before looking, so none is missed) and preload its inputs: the
+ *    calibrations, and the APDB around the visit when a pipeline makes DIA sources
+ *    (stages/apdb-preload)
  * 3–4. gather snaps: each once, checked and ingested into the local repo (stages/gather-snaps)
  * 5–6. compute: the first runnable candidate pipeline, on the pipeline runner (stages/compute)
  * 7. associate DIA sources, write them to the APDB once, publish alerts (stages/alert-production);
@@ -78,6 +81,9 @@ export async function processVisitDetector(
       return result;
     });
     preload.catch(() => {}); // awaited below; this keeps an early rejection from going unhandled
+    const makesDiaSources = candidates.some((p) => p.produces.includes(DATASET_TYPES.diaSrc.name));
+    const apdbPreload = makesDiaSources ? preloadApdbRegion({ deps, call, run }) : undefined;
+    apdbPreload?.catch(() => {}); // awaited below, as the calibrations
 
     const gathered = await gatherSnaps({ deps, call, run, arrivals, deadlineMs, preload });
     if ('outcome' in gathered) return gathered.outcome;
@@ -85,10 +91,11 @@ export async function processVisitDetector(
     const { available } = await preload;
 
     // A visit-detector whose DIA sources are in the APDB already is never processed again.
-    if (candidates.some((p) => p.produces.includes(DATASET_TYPES.diaSrc.name))) {
+    if (makesDiaSources) {
       const refused = await apdbAlreadyWritten(deps, gathered.raws, detector, signal);
       if (refused) return await run.finish('failed', { error: refused });
     }
+    const apdbRegion = await apdbPreload;
 
     const computed = await computeOutputs({
       deps,
@@ -102,7 +109,14 @@ export async function processVisitDetector(
     });
     if ('missing' in computed) return await run.finish('failed', { error: computed.missing });
     const failure =
-      computed.failure ?? (await produceAlerts({ deps, call, run, raws: gathered.raws }));
+      computed.failure ??
+      (await produceAlerts({
+        deps,
+        call,
+        run,
+        raws: gathered.raws,
+        ...(apdbRegion ? { apdbRegion } : {}),
+      }));
     await exportOutputs({ deps, run, dataId, computed, signal });
     return await run.finish(failure ? 'failed' : 'processed', {
       pipeline: computed.pipeline,

@@ -1,4 +1,4 @@
-import type { DiaSourceInput } from '../../../apdb/apdb-records.js';
+import type { DiaForcedSourceInput, DiaSourceInput } from '../../../apdb/apdb-records.js';
 import {
   associate,
   associationWrite,
@@ -18,6 +18,7 @@ import { mjdOf, TAI_MINUS_UTC_S } from '../../../core/time.js';
 import { readDiaSrc, type DiaCatalog } from '../../../pipeline/tasks/dia-src-fits.js';
 import { DATASET_TYPES } from '../../../registry/dataset-types.js';
 import { pixToSky } from '../../../wcs/index.js';
+import { ALERT_HISTORY_DAYS, type ApdbRegionPreload } from './apdb-preload.js';
 import type { IngestedRaws } from './gather-snaps.js';
 import type { RunRecord } from './run-record.js';
 import type { VisitDetectorCall, VisitDetectorDeps } from './run-types.js';
@@ -42,9 +43,6 @@ export interface AlertProduction {
   readonly newDiaObjects: number;
   readonly alerts: number;
 }
-
-/** History an alert carries and association reads, days (Rubin sends 12 months). */
-export const ALERT_HISTORY_DAYS = 365;
 
 /** The error a visit-detector that has written to the APDB ends with when it comes again. */
 export function alreadyWritten(visit: number, detector: number): PromptlyError {
@@ -181,6 +179,33 @@ function diaSourceInputs(
   return out;
 }
 
+/** The forced photometry of the preloaded objects as APDB diaForcedSource inputs, in nJy. */
+function diaForcedSourceInputs(
+  catalog: DiaCatalog,
+  where: { visit: number; detector: number; midpointMjdTai: number; band: string },
+): DiaForcedSourceInput[] {
+  const f = catalog.forced;
+  if (!f) return [];
+  const scale = nJyPerElectron(catalog.zeroPointMag);
+  const flux = (e: number) => (scale === undefined || !Number.isFinite(e) ? null : e * scale);
+  const now = mjdOf(Date.now() + TAI_MINUS_UTC_S * 1000);
+  return Array.from({ length: f.length }, (_, k) => ({
+    diaForcedSourceId: packDiaId(where.visit, where.detector, k),
+    diaObjectId: f.diaObjectId[k]!,
+    ra: ((f.ra[k]! % 360) + 360) % 360,
+    dec: f.dec[k]!,
+    visit: where.visit,
+    detector: where.detector,
+    psfFlux: flux(f.psfFlux[k]!),
+    psfFluxErr: flux(f.psfFluxErr[k]!),
+    midpointMjdTai: where.midpointMjdTai,
+    scienceFlux: flux(f.scienceFlux[k]!),
+    scienceFluxErr: flux(f.scienceFluxErr[k]!),
+    band: where.band,
+    timeProcessedMjdTai: now,
+  }));
+}
+
 /** Records grouped by their object's id. */
 function byObject<T extends { readonly diaObjectId: number | null }>(
   records: readonly T[],
@@ -252,6 +277,8 @@ export async function runAlertStage(options: {
   readonly run: RunRecord;
   readonly raws: IngestedRaws;
   readonly radiusArcsec?: number;
+  /** What was read from the APDB at next_visit; read here when absent. */
+  readonly apdbRegion?: ApdbRegionPreload;
 }): Promise<AlertProduction | undefined> {
   const { deps, call, run } = options;
   const { signal } = call;
@@ -262,13 +289,15 @@ export async function runAlertStage(options: {
   const midpointMjdTai = midpointOf(options.raws, call);
   const catalog = await readDiaSrc(await deps.local.get(ref, { signal }), signal);
   const radiusArcsec = options.radiusArcsec ?? DEFAULT_ASSOCIATION_RADIUS_ARCSEC;
-  const preload = await deps.apdb.preload(
-    {
-      region: regionOf(catalog, radiusArcsec),
-      sinceMjdTai: midpointMjdTai - ALERT_HISTORY_DAYS,
-    },
-    { signal },
-  );
+  const preload =
+    options.apdbRegion?.preload ??
+    (await deps.apdb.preload(
+      {
+        region: regionOf(catalog, radiusArcsec),
+        sinceMjdTai: midpointMjdTai - ALERT_HISTORY_DAYS,
+      },
+      { signal },
+    ));
   const band = bandOf(call.visit.filters);
   const result = associate({
     visit,
@@ -303,7 +332,17 @@ export async function runAlertStage(options: {
 
   // The point of no return: everything that can fail on the data is done before it.
   try {
-    await deps.apdb.store(associationWrite({ visit, detector }, result), { signal });
+    await deps.apdb.store(
+      associationWrite({ visit, detector }, result, {
+        diaForcedSources: diaForcedSourceInputs(catalog, {
+          visit,
+          detector,
+          midpointMjdTai,
+          band,
+        }),
+      }),
+      { signal },
+    );
   } catch (err) {
     if (isPromptlyError(err, 'PROMPTLY_E_APDB_ALREADY_WRITTEN'))
       throw alreadyWritten(visit, detector);
@@ -312,6 +351,7 @@ export async function runAlertStage(options: {
   run.emit('apdb.written', {
     visit,
     diaSources: result.diaSources.length,
+    diaForcedSources: catalog.forced?.length ?? 0,
     newDiaObjects: result.newDiaObjects.length,
     updatedDiaObjects: result.updatedDiaObjects.length,
   });

@@ -49,7 +49,12 @@ export class RunRecord {
     kind: Outcome['kind'],
     extra: { pipeline?: string; error?: PromptlyError } = {},
   ): Promise<Outcome> {
-    if (kind !== 'skipped') await this.deps.janitor.finished([this.rawRun, this.outputRun]);
+    if (kind !== 'skipped')
+      await this.deps.janitor.finished([
+        this.rawRun,
+        this.outputRun,
+        collections.localApdbPreload(this.instrument, this.group, this.detector),
+      ]);
     this.marks.outcomeMs = realNowMs();
     return this.deps.outcomes.record({
       instrument: this.instrument,

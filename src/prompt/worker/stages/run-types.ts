@@ -34,6 +34,8 @@ export interface VisitDetectorDeps {
   readonly pipelineRunner: PipelineRunner;
   /** Directory for per-run scratch directories. */
   readonly scratchRoot: string;
+  /** APDB region read at next_visit, degrees about the boresight; default the instrument's field. */
+  readonly apdbPreloadRadiusDeg?: number;
   /** Central run outputs are exported to; default the night's (`collections.centralOutput`). */
   readonly outputRun?: (instrument: string, dayObs: number) => string;
 }
