@@ -13,6 +13,7 @@ import {
   builtMainScript,
   distributedSkipReason,
 } from './prompt-latency-distributed.js';
+import { frameworkEnv } from '../src/testing/framework-night.js';
 
 const run = promisify(execFile);
 
@@ -81,7 +82,7 @@ async function upNight(
       ],
       {
         cwd: dir,
-        env: { ...process.env, ...env },
+        env: { ...process.env, ...frameworkEnv(), ...env },
         timeout: UP_TIMEOUT_MS,
         maxBuffer: 64 * 1024 * 1024,
       },

@@ -17,9 +17,19 @@ export interface ReprocessRequest {
 }
 
 /**
+ * Failures that running again from the same raws would only repeat: the data's own verdict
+ * (too few catalog stars for a WCS), or a visit-detector whose sources are in the APDB already.
+ */
+const FINAL_VERDICTS: ReadonlySet<string> = new Set([
+  'PROMPTLY_E_ASTROMETRY_FAILED',
+  'PROMPTLY_E_APDB_ALREADY_WRITTEN',
+]);
+
+/**
  * Queues daytime catch-up processing: every visit-detector whose images are in the DBB
  * (through the catch-up archiver after a link outage, or by the normal path when prompt
- * processing lost them) and whose night outcome was not `processed` gets one request on `archive.event.reprocess.<instr>` (stream ARCHIVE_EVENTS, where the job manager
+ * processing lost them) and whose night outcome was not `processed` — nor `skipped`, nor a
+ * failure a second run would repeat — gets one request on `archive.event.reprocess.<instr>` (stream ARCHIVE_EVENTS, where the job manager
  * takes them). Returns the requests made.
  */
 export async function requestReprocessing(o: {
@@ -40,7 +50,8 @@ export async function requestReprocessing(o: {
   const out: ReprocessRequest[] = [];
   for (const e of byVisitDetector.values()) {
     const first = o.outcomeOf(e.group, e.detector);
-    if (!first || first.kind === 'processed') continue;
+    if (!first || first.kind === 'processed' || first.kind === 'skipped') continue;
+    if (first.code !== undefined && FINAL_VERDICTS.has(first.code)) continue;
     const request: ReprocessRequest = {
       instrument: o.instrument,
       group: e.group,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/package-root.js';
 import type { Outcome } from '../core/outcome.js';
 import type { NightSummary } from '../observe/night-summary.js';
+import { frameworkEnv } from '../testing/framework-night.js';
 
 const run = promisify(execFile);
 const bin = path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
@@ -34,7 +35,14 @@ describe('promptly up', () => {
             '--no-display',
           ],
           // Raws may land late on a loaded machine: the deadline must not decide this test.
-          { cwd: dir, env: { ...process.env, PROMPTLY_WORKER__IMAGE_TIMEOUT_MS: '600000' } },
+          {
+            cwd: dir,
+            env: {
+              ...process.env,
+              ...frameworkEnv(),
+              PROMPTLY_WORKER__IMAGE_TIMEOUT_MS: '600000',
+            },
+          },
         );
         const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary;
         expect(summary.visits).toHaveLength(2);
@@ -61,6 +69,43 @@ describe('promptly up', () => {
   );
 
   it.skipIf(!existsSync(bin))(
+    'runs Alert Production by default (npm start): DIA sources, alerts per visit and the truth score in the summary (needs `npm run build`)',
+    async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-ap-'));
+      try {
+        const summaryFile = path.join(dir, 's.json');
+        await run(
+          process.execPath,
+          [bin, 'up', '--visits', '2', '--summary', summaryFile, '--no-display'],
+          { cwd: dir, env: { ...process.env, PROMPTLY_WORKER__IMAGE_TIMEOUT_MS: '600000' } },
+        );
+        const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary;
+        expect(summary.instrument).toBe('LSSTComCam');
+        expect(summary.visits).toHaveLength(2);
+        let processed = 0;
+        for (const v of summary.visits) {
+          // every visit-detector ends in one outcome; a field too thin in catalog stars for
+          // a WCS fails with its reason, the rest run the whole pipeline and make alerts
+          expect(v.processed + v.failed).toBe(9);
+          expect(v.timedOut + v.skipped).toBe(0);
+          processed += v.processed;
+          expect(v.alerts).toBeGreaterThan(0);
+        }
+        expect(processed).toBeGreaterThanOrEqual(14);
+        // the score is made against the simulator's truth, with every figure the summary prints
+        expect(summary.score).toBeDefined();
+        expect(summary.score!.visitDetectors).toBe(processed);
+        expect(summary.score!.transients).toBeGreaterThan(0);
+        expect(summary.score!.completenessSnr10).toBeGreaterThan(0.8);
+        expect(summary.score!.photometry).toBe('psf');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    600_000,
+  );
+
+  it.skipIf(!existsSync(bin))(
     'processes again, after the night, each visit-detector a summit–base outage kept from prompt processing, once the catch-up archiver has its raws in the DBB (needs `npm run build`)',
     async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-catchup-'));
@@ -84,7 +129,11 @@ describe('promptly up', () => {
           {
             cwd: dir,
             // the link is down through the first visit: its raws reach the archive only later
-            env: { ...process.env, PROMPTLY_SIM__FAULTS: JSON.stringify(['link-outage@0:120']) },
+            env: {
+              ...process.env,
+              ...frameworkEnv(),
+              PROMPTLY_SIM__FAULTS: JSON.stringify(['link-outage@0:120']),
+            },
           },
         );
         const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary;

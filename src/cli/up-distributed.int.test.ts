@@ -9,6 +9,7 @@ import type { NightSummary } from '../observe/night-summary.js';
 import { startS3TestServer } from '../store/s3/testing/s3-test-server.js';
 import { privateNatsSkipReason, startPrivateNatsServer } from '../testing/nats-server.js';
 import { TEST_POSTGRES_URL, postgresSkipReason } from '../testing/servers.js';
+import { frameworkEnv } from '../testing/framework-night.js';
 
 /**
  * Runs a command to its end; when the test ends first (a timeout), interrupts it twice as a
@@ -71,6 +72,8 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
           cwd: dir,
           env: {
             ...process.env,
+            ...frameworkEnv(),
+            ...frameworkEnv(),
             PROMPTLY_BUS__KIND: 'nats',
             PROMPTLY_BUS__SERVERS: JSON.stringify([nats.url]),
             PROMPTLY_STORE__KIND: 's3',
@@ -138,6 +141,7 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
         cwd: dir,
         env: {
           ...process.env,
+          ...frameworkEnv(),
           PROMPTLY_BUS__KIND: 'nats',
           PROMPTLY_BUS__SERVERS: JSON.stringify([nats.url]),
           PROMPTLY_ARCHIVE__ENABLED: 'false',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/package-root.js';
 import type { NightSummary } from '../observe/night-summary.js';
+import { frameworkEnv } from '../testing/framework-night.js';
 
 const bin = path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 const built = existsSync(bin);
@@ -20,6 +21,7 @@ interface Running {
 function up(dir: string, args: string[]): Running {
   const child = spawn(process.execPath, [bin, 'up', '--instrument', 'LSSTComCam', ...args], {
     cwd: dir,
+    env: { ...process.env, ...frameworkEnv() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

@@ -253,9 +253,11 @@ export const simConfigSchema = z.strictObject({
   /**
    * Linear size of the simulated camera relative to the real one, (0, 1]: amplifiers are
    * 509×2000 px × scale (plus overscans), and the focal plane shrinks with them while the
-   * pixel scale stays 0.2″. `promptly up` defaults to a miniature camera.
+   * pixel scale stays 0.2″. `promptly up` defaults to a quarter-size camera (ComCam's
+   * detectors 1016 × 1000 px): the smallest whose detectors hold enough catalog stars to fit a
+   * WCS and match PSFs in most fields, which Alert Production needs.
    */
-  scale: z.number().positive().max(1).default(0.125),
+  scale: z.number().positive().max(1).default(0.25),
   /** Amplifier imaging area, pixels; default 509 × 2000 × scale. Overrides `scale`. */
   ampWidth: positiveInt.optional(),
   ampHeight: positiveInt.optional(),

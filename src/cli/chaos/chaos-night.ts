@@ -15,6 +15,7 @@ import type { AcceptedVisit } from '../../prompt/fanout/fanout-service.js';
 import { ensureTopology, topologyNames } from '../../prompt/topology.js';
 import { TEST_POSTGRES_URL } from '../../testing/servers.js';
 import { spawnChaosRole, type ChaosRole } from './chaos-role.js';
+import { FRAMEWORK_CONFIG } from '../../testing/framework-night.js';
 
 /** Real ms a role gets to drain on SIGTERM at the end of a test before it is killed. */
 const DRAIN_MS = 20_000;
@@ -69,10 +70,18 @@ export class ChaosNight {
         centralRepo: { registry: { kind: 'postgres', url: postgresUrl, schema } },
         // Raws may land late on a loaded machine: no deadline may decide a chaos test.
         worker: { imageTimeoutMs: 1_800_000, maxSnapWaitMs: 1_800_000 },
-        sim: { visits: 1, speed: 10, clockEpochMs: Date.now(), renderThreads: 1 },
+        sim: {
+          visits: 1,
+          speed: 10,
+          clockEpochMs: Date.now(),
+          renderThreads: 1,
+          scale: FRAMEWORK_CONFIG.sim.scale,
+        },
         // These nights start prompt processing's roles only (no `archive` role): the summit
         // writes raws itself. The archive path in distributed mode: up-distributed.int.test.ts.
         archive: { enabled: false },
+        // the framework's night: ISR and detection on the miniature camera
+        pipelines: FRAMEWORK_CONFIG.pipelines,
       },
       options.config ?? {},
     ) as Record<string, unknown>;

@@ -107,7 +107,8 @@ export async function processVisitDetector(
       raws: gathered.raws,
       startUtcMs,
     });
-    if ('missing' in computed) return await run.finish('failed', { error: computed.missing });
+    // no candidate has its inputs (no bias, no flat…): skipped, with what is missing
+    if ('missing' in computed) return await run.finish('skipped', { error: computed.missing });
     const failure =
       computed.failure ??
       (await produceAlerts({

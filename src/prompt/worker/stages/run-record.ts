@@ -49,7 +49,7 @@ export class RunRecord {
     kind: Outcome['kind'],
     extra: { pipeline?: string; error?: PromptlyError } = {},
   ): Promise<Outcome> {
-    if (kind !== 'skipped')
+    if (kind !== 'skipped' || this.snaps.length > 0)
       await this.deps.janitor.finished([
         this.rawRun,
         this.outputRun,
