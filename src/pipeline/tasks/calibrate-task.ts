@@ -4,6 +4,7 @@ import { taiSecondsToUtcMs } from '../../core/time.js';
 import { estimateBackground, detectSources, measureSources } from '../../science/index.js';
 import { fitTanSip, type TanSipFit } from '../../science/astrometry/fit-tan-sip.js';
 import { matchStars } from '../../science/astrometry/match-stars.js';
+import { fitPsfModel, type PsfModelFit } from '../../science/psf-model/index.js';
 import { percentile } from '../../observe/night-summary.js';
 import {
   julianEpochOfMs,
@@ -28,6 +29,12 @@ export interface PhotoCalib {
 
 /** Where calibrate leaves the photometric zero point (DIA fluxes in nJy follow from it). */
 export const PHOTO_CALIB = new HandOffKey<PhotoCalib>('photoCalib');
+
+/** Where calibrate leaves the science exposure's PSF model (measured on its stars). */
+export const SCIENCE_PSF = new HandOffKey<PsfModelFit>('sciencePsf');
+
+/** Half-size of the PSF model's kernel, pixels. */
+export const PSF_MODEL_RADIUS_PX = 10;
 
 const configSchema = z.strictObject({
   /** Detection threshold of the stars used, σ. */
@@ -215,6 +222,33 @@ export const calibrateTask: TaskDefinition<CalibrateTaskConfig> = {
         stars: zps.length,
       };
       context.handOffs.set(PHOTO_CALIB, photo);
+    }
+    // PSF model from the bright, isolated stars of the fit (a detector too thin in stars
+    // goes on without one: DIA photometry then uses a Gaussian of the measured width)
+    const bright = keep.filter((k) => {
+      if (!(stars.apFlux[k]! > 50 * stars.apFluxErr[k]!)) return false;
+      for (let o = 0; o < stars.length; o++)
+        if (
+          o !== k &&
+          Math.hypot(stars.x[o]! - stars.x[k]!, stars.y[o]! - stars.y[k]!) < 2 * PSF_MODEL_RADIUS_PX
+        )
+          return false;
+      return true;
+    });
+    try {
+      const model = fitPsfModel(
+        exposure,
+        bg.background,
+        { x: bright.map((k) => stars.x[k]!), y: bright.map((k) => stars.y[k]!) },
+        { radiusPx: PSF_MODEL_RADIUS_PX },
+      );
+      context.handOffs.set(SCIENCE_PSF, model);
+      context.log(
+        `calibrate: PSF model from ${model.stars} stars, order ${model.order}, FWHM ${model.fwhmPx.toFixed(2)} px at the centre, residual rms ${(100 * model.residualRms).toFixed(2)} % of the peak`,
+      );
+    } catch (err) {
+      if (!isPromptlyError(err, 'PROMPTLY_E_EXPOSURE_INVALID')) throw err;
+      context.log(`calibrate: no PSF model (${err.message})`);
     }
     const p = context.handOffs.get(PHOTO_CALIB);
     context.log(

@@ -21,7 +21,7 @@ import { measureDia } from './dia-measure.js';
 import { forcedPhotometry, type DiaForced } from './dia-forced.js';
 import { readDiaObjectTable } from './dia-object-table.js';
 import { DATASET_TYPES } from '../../registry/dataset-types.js';
-import { PHOTO_CALIB } from './calibrate-task.js';
+import { PHOTO_CALIB, SCIENCE_PSF } from './calibrate-task.js';
 import { EXPOSURE } from './isr-task.js';
 import { DIFFERENCE } from './subtract-task.js';
 
@@ -165,16 +165,20 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     const a = concat(positive.a, negative.a, f64);
     const b = concat(positive.b, negative.b, f64);
     const theta = concat(positive.theta, negative.theta, f64);
+    const sciencePsf = context.handOffs.get(SCIENCE_PSF)?.psf;
     const measured = measureDia(
       {
         difference: diff.image,
         negated,
         variance: diff.variance,
         psfSigmaPx: psfFwhmPx / FWHM_PER_SIGMA,
+        // the template was matched to the science: the difference has the science's PSF
+        ...(sciencePsf && diff.convolved === 'template' ? { psf: sciencePsf } : {}),
         science: {
           image: diff.science,
           variance: diff.scienceVariance,
           psfSigmaPx: diff.sciencePsfSigmaPx,
+          ...(sciencePsf ? { psf: sciencePsf } : {}),
         },
       },
       { x, y, isNegative, a, b, theta },

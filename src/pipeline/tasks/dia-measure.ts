@@ -1,4 +1,12 @@
-import { fitDipole, fitPsf, fitTrail, forcedPsfFluxes } from '../../science/dia/index.js';
+import {
+  fitDipole,
+  fitPsf,
+  fitTrail,
+  forcedModelFluxes,
+  forcedPsfFluxes,
+} from '../../science/dia/index.js';
+import type { Psf } from '../../science/exposure/psf.js';
+import { PSF_MODEL_RADIUS_PX } from './calibrate-task.js';
 import { FWHM_PER_SIGMA, type Image } from '../../science/index.js';
 
 /**
@@ -65,6 +73,14 @@ export function emptyMeasurements(n: number): DiaMeasurements {
   return out as unknown as DiaMeasurements;
 }
 
+/** Linear PSF-model flux at one position (undefined where no pixel could be used). */
+function modelFit(image: Image, variance: Image, x: number, y: number, psf: Psf) {
+  const r = forcedModelFluxes(image, variance, [x], [y], psf, PSF_MODEL_RADIUS_PX);
+  return Number.isFinite(r.flux[0])
+    ? { flux: r.flux[0]!, fluxErr: r.fluxErr[0]!, chi2: r.chi2[0]!, ndata: r.ndata[0]! }
+    : undefined;
+}
+
 /** Sources whose shape is this elongated (a/b) and this long (a in PSF σ) get a trail fit. */
 const TRAIL_MIN_AXIS_RATIO = 1.5;
 const TRAIL_MIN_MAJOR_SIGMAS = 1.3;
@@ -78,11 +94,17 @@ export interface DiaMeasureInput {
   readonly variance: Image;
   /** Gaussian σ of the difference's PSF, pixels. */
   readonly psfSigmaPx: number;
-  /** Background-subtracted science image and its variance and PSF σ, for forced photometry. */
+  /**
+   * The difference's PSF model, when it has one (the science PSF model when the template was
+   * the image convolved): PSF fluxes use it instead of a Gaussian of `psfSigmaPx`.
+   */
+  readonly psf?: Psf;
+  /** Background-subtracted science image, its variance, PSF σ and model, for forced photometry. */
   readonly science?: {
     readonly image: Image;
     readonly variance: Image;
     readonly psfSigmaPx: number;
+    readonly psf?: Psf;
   };
 }
 
@@ -116,10 +138,9 @@ export function measureDia(
         x[k] = fit.x;
         y[k] = fit.y;
       }
-      const forced = fitPsf(image, input.variance, x[k]!, y[k]!, {
-        sigmaPx: sigma,
-        fitPosition: false,
-      });
+      const forced = input.psf
+        ? modelFit(image, input.variance, x[k]!, y[k]!, input.psf)
+        : fitPsf(image, input.variance, x[k]!, y[k]!, { sigmaPx: sigma, fitPosition: false });
       if (forced) {
         m.psfFlux[k] = sign * forced.flux;
         m.psfFluxErr[k] = forced.fluxErr;
@@ -185,13 +206,9 @@ export function measureDia(
   }
   if (input.science) {
     const s = input.science;
-    const forced = forcedPsfFluxes(
-      s.image,
-      s.variance,
-      x,
-      y,
-      Math.min(50, Math.max(0.3, s.psfSigmaPx)),
-    );
+    const forced = s.psf
+      ? forcedModelFluxes(s.image, s.variance, x, y, s.psf, PSF_MODEL_RADIUS_PX)
+      : forcedPsfFluxes(s.image, s.variance, x, y, Math.min(50, Math.max(0.3, s.psfSigmaPx)));
     m.scienceFlux.set(forced.flux);
     m.scienceFluxErr.set(forced.fluxErr);
   }

@@ -40,6 +40,8 @@ export interface Difference {
   readonly scienceVariance: Image;
   /** Gaussian σ of the science image's PSF, pixels. */
   readonly sciencePsfSigmaPx: number;
+  /** Which image the kernel was applied to: with `template`, the difference has the science PSF. */
+  readonly convolved: 'template' | 'science';
   readonly wcs: CelestialWcs;
   readonly quality: KernelQuality;
   /** Template patches used, in stitching order. */
@@ -219,6 +221,7 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
       science: scienceImage,
       scienceVariance,
       sciencePsfSigmaPx: result.psfSigmaPx.science,
+      convolved: result.convolved,
       wcs,
       quality: result.quality,
       patches,
