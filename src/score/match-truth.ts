@@ -16,6 +16,8 @@ export interface ScoredSources {
   /** Flux on the difference, e⁻ (negative for a decrement), and its 1σ error. */
   readonly apFlux: ArrayLike<number>;
   readonly apFluxErr: ArrayLike<number>;
+  /** Real/bogus score in [0, 1], when the catalog has one. */
+  readonly reliability?: ArrayLike<number>;
 }
 
 /** A truth source of one visit-detector, as the simulator writes it per snap. */

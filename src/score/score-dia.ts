@@ -34,6 +34,19 @@ export interface ScoredTransient {
   readonly offsetMas?: number;
   /** Measured / true difference flux. */
   readonly fluxRatio?: number;
+  /** Reliability of the DIA source that found it, when the catalog has the column. */
+  readonly reliability?: number;
+}
+
+/** A source at or above this reliability is kept (Rubin's real/bogus cut). */
+export const RELIABILITY_THRESHOLD = 0.5;
+
+/** What a reliability cut keeps of a visit-detector's DIA sources. */
+export interface ReliabilityKept {
+  /** DIA sources at or above {@link RELIABILITY_THRESHOLD}. */
+  readonly kept: number;
+  /** Of them, false ones (no truth source within `falseRadiusPx`). */
+  readonly falseKept: number;
 }
 
 export interface VisitDetectorScore {
@@ -41,6 +54,8 @@ export interface VisitDetectorScore {
   readonly diaSources: number;
   /** DIA sources with no truth source within `falseRadiusPx`. */
   readonly falseSources: number;
+  /** The reliability cut, when the catalog has a reliability column. */
+  readonly reliable?: ReliabilityKept;
 }
 
 const MAS_PER_DEG = 3_600_000;
@@ -51,6 +66,11 @@ function angularMas(ra1: number, dec1: number, ra2: number, dec2: number): numbe
     Math.sin(((dec2 - dec1) * r) / 2) ** 2 +
     Math.cos(dec1 * r) * Math.cos(dec2 * r) * Math.sin(((ra2 - ra1) * r) / 2) ** 2;
   return ((2 * Math.asin(Math.min(1, Math.sqrt(s)))) / r) * MAS_PER_DEG;
+}
+
+/** Whether a reliability passes the cut (NaN does not). */
+export function isReliable(reliability: number): boolean {
+  return reliability >= RELIABILITY_THRESHOLD;
 }
 
 /** Scores one visit-detector's DIA sources against its truth tracks. */
@@ -85,16 +105,27 @@ export function scoreVisitDetector(
       offsetPx: m.distancePx,
       offsetMas: angularMas(sources.ra[k]!, sources.dec[k]!, ra, dec),
       fluxRatio: sources.apFlux[k]! / t.diffFluxE,
+      ...(sources.reliability ? { reliability: sources.reliability[k]! } : {}),
     };
   });
   let falseSources = 0;
+  let kept = 0;
+  let falseKept = 0;
   for (let k = 0; k < sources.length; k++) {
     const x = sources.x[k]!;
     const y = sources.y[k]!;
-    if (!tracks.some((t) => distanceToSegment(x, y, t.first, t.last) <= falseRadius))
-      falseSources++;
+    const isFalse = !tracks.some((t) => distanceToSegment(x, y, t.first, t.last) <= falseRadius);
+    const isKept = sources.reliability !== undefined && isReliable(sources.reliability[k]!);
+    if (isFalse) falseSources++;
+    if (isKept) kept++;
+    if (isKept && isFalse) falseKept++;
   }
-  return { transients, diaSources: sources.length, falseSources };
+  return {
+    transients,
+    diaSources: sources.length,
+    falseSources,
+    ...(sources.reliability ? { reliable: { kept, falseKept } } : {}),
+  };
 }
 
 /** Completeness in one bin: found / total, with the bin's lower edge. */
@@ -121,6 +152,49 @@ export interface NightScore {
   readonly medianOffsetMas: number;
   /** −2.5 log10 of the median measured/true flux ratio (aperture flux: no aperture correction). */
   readonly photometricBiasMag: number;
+  /**
+   * The same after the reliability cut (sources at or above {@link RELIABILITY_THRESHOLD}),
+   * over the visit-detectors whose catalogs have a reliability column; absent when none has.
+   */
+  readonly reliability?: ReliabilityScore;
+}
+
+/** The night's numbers after the reliability cut. */
+export interface ReliabilityScore {
+  readonly threshold: number;
+  /** Visit-detectors with a reliability column (the rest of this score is over them). */
+  readonly visitDetectors: number;
+  readonly diaSources: number;
+  /** DIA sources kept by the cut. */
+  readonly kept: number;
+  /** Kept sources that are not false (a truth source within `falseRadiusPx`) / kept. */
+  readonly purity: number;
+  /** Transients expected at S/N ≥ 10 found by a kept source / all expected at S/N ≥ 10. */
+  readonly completenessSnr10: number;
+  /** False sources kept, per visit-detector. */
+  readonly falsePerVisitDetector: number;
+  /** False sources before the cut, per visit-detector, over the same visit-detectors. */
+  readonly falsePerVisitDetectorBefore: number;
+}
+
+function reliabilityScore(scores: readonly VisitDetectorScore[]): ReliabilityScore | undefined {
+  const withColumn = scores.filter((s) => s.reliable !== undefined);
+  if (withColumn.length === 0) return undefined;
+  const n = withColumn.length;
+  const kept = withColumn.reduce((sum, s) => sum + s.reliable!.kept, 0);
+  const falseKept = withColumn.reduce((sum, s) => sum + s.reliable!.falseKept, 0);
+  const snr10 = withColumn.flatMap((s) => s.transients).filter((r) => r.expectedSnr >= 10);
+  const foundKept = snr10.filter((r) => r.found && isReliable(r.reliability ?? NaN)).length;
+  return {
+    threshold: RELIABILITY_THRESHOLD,
+    visitDetectors: n,
+    diaSources: withColumn.reduce((sum, s) => sum + s.diaSources, 0),
+    kept,
+    purity: kept > 0 ? (kept - falseKept) / kept : NaN,
+    completenessSnr10: snr10.length > 0 ? foundKept / snr10.length : NaN,
+    falsePerVisitDetector: falseKept / n,
+    falsePerVisitDetectorBefore: withColumn.reduce((sum, s) => sum + s.falseSources, 0) / n,
+  };
 }
 
 function bins(
@@ -151,6 +225,7 @@ export function scoreNight(scores: readonly VisitDetectorScore[]): NightScore {
   for (let m = lo; m <= hi + 0.5; m += 0.5) magEdges.push(m);
   const median = (values: number[]) => (values.length > 0 ? percentile(values, 50) : NaN);
   const ratio = median(found.map((r) => r.fluxRatio!).filter((v) => v > 0));
+  const reliability = reliabilityScore(scores);
   return {
     visitDetectors: scores.length,
     transients: rows.length,
@@ -163,6 +238,7 @@ export function scoreNight(scores: readonly VisitDetectorScore[]): NightScore {
     medianOffsetPx: median(found.map((r) => r.offsetPx!)),
     medianOffsetMas: median(found.map((r) => r.offsetMas!)),
     photometricBiasMag: -2.5 * Math.log10(ratio),
+    ...(reliability ? { reliability } : {}),
   };
 }
 
@@ -178,5 +254,12 @@ export function formatNightScore(score: NightScore): string {
     `  by S/N: ${score.bySnr.map((b) => `[${b.from}, ${b.to}) ${pct(b)}`).join('; ')}`,
     `  by mag: ${score.byMag.map((b) => `${b.from.toFixed(1)} ${pct(b)}`).join('; ')}`,
   ];
+  const r = score.reliability;
+  if (r)
+    lines.push(
+      `  reliability ≥ ${r.threshold}: ${r.kept}/${r.diaSources} DIA sources kept over ${r.visitDetectors} visit-detectors; ` +
+        `purity ${(100 * r.purity).toFixed(1)}%; completeness at S/N ≥ 10: ${(100 * r.completenessSnr10).toFixed(1)}%; ` +
+        `false per visit-detector: ${r.falsePerVisitDetector.toFixed(2)} (${r.falsePerVisitDetectorBefore.toFixed(2)} before the cut)`,
+    );
   return lines.join('\n');
 }

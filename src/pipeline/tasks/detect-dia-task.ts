@@ -17,6 +17,7 @@ import { HandOffKey } from '../hand-off.js';
 import type { TaskDefinition } from '../task.js';
 import { diaSrcFits, type DiaSources } from './dia-src-fits.js';
 import { diaStamps } from './dia-stamps.js';
+import { reliabilityColumn } from './dia-reliability.js';
 import { PHOTO_CALIB } from './calibrate-task.js';
 import { EXPOSURE } from './isr-task.js';
 import { DIFFERENCE } from './subtract-task.js';
@@ -35,6 +36,8 @@ const configSchema = z.strictObject({
   psfFwhmPx: z.number().positive().max(100).optional(),
   /** Aperture radius, pixels. */
   apertureRadiusPx: z.number().positive().max(100).default(5),
+  /** Reliability (real/bogus) model JSON applied to every source; default the shipped one. */
+  reliabilityModel: z.string().min(1).max(4096).optional(),
 });
 
 export type DetectDiaTaskConfig = z.output<typeof configSchema>;
@@ -184,10 +187,13 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     const stamps = science
       ? diaStamps(sources, { difference: diff.image, science, template: diff.template })
       : undefined;
+    const reliability = stamps
+      ? await reliabilityColumn(sources, stamps, diff.psfSigmaPx, config.reliabilityModel)
+      : undefined;
     await context.writeOutput(
       'diaSrc',
       await diaSrcFits({
-        sources,
+        sources: reliability ? { ...sources, reliability } : sources,
         wcs: diff.wcs,
         width,
         height,
@@ -197,6 +203,7 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
           ['INSTRUME', context.dataId.instrument],
           ['DETECTOR', context.dataId.detector ?? -1],
           ['GROUPID', context.dataId.group ?? ''],
+          ['PSFSIGMA', diff.psfSigmaPx, '[pixel] PSF sigma of the difference'],
         ],
       }),
     );

@@ -17,8 +17,8 @@ import { readWcs, toKeywords, type CelestialWcs } from '../../wcs/index.js';
  * The `diaSrc` dataset: one visit-detector's DIA sources as a FITS file that the worker's
  * alert stage reads back (association, APDB, alerts) and astropy opens:
  *
- * - primary header: INSTRUME, DETECTOR, GROUPID, NPOS/NNEG, and the science WCS the sources
- *   were placed on the sky with;
+ * - primary header: INSTRUME, DETECTOR, GROUPID, NPOS/NNEG, PSFSIGMA (the difference's PSF σ,
+ *   pixels, when the task knows it), and the science WCS the sources were placed on the sky with;
  * - `DIA_SOURCES` binary table: one row per source (see {@link DiaSources});
  * - `STAMP_DIFFERENCE`, `STAMP_SCIENCE`, `STAMP_TEMPLATE`: cubes of `size × size × n` float32
  *   postage stamps around each source (NaN beyond the detector), the alert cutouts' pixels,
@@ -46,6 +46,11 @@ export interface DiaSources {
   readonly b: Float64Array;
   readonly theta: Float64Array;
   readonly flags: Int32Array;
+  /**
+   * Real/bogus score in [0, 1] from the reliability model (src/science/reliability); absent
+   * when no model scored the sources.
+   */
+  readonly reliability?: Float64Array;
 }
 
 /** Postage stamps of every source, plane k for source k. */
@@ -74,6 +79,8 @@ export interface DiaCatalog {
    */
   readonly zeroPointMag: number | undefined;
   readonly stamps: DiaStamps | undefined;
+  /** Gaussian σ of the difference's PSF, pixels (PSFSIGMA), when the file records it. */
+  readonly psfSigmaPx: number | undefined;
 }
 
 const TABLE = 'DIA_SOURCES';
@@ -123,6 +130,7 @@ export async function diaSrcFits(options: {
     { name: 'b', values: s.b, unit: 'pixel' },
     { name: 'theta', values: s.theta, unit: 'rad' },
     { name: 'flags', values: s.flags },
+    ...(s.reliability ? [{ name: 'reliability', values: s.reliability }] : []),
     ...(stamps
       ? [
           { name: 'stamp_x0', values: stamps.x0, unit: 'pixel' },
@@ -185,6 +193,7 @@ export async function readDiaSrc(bytes: Uint8Array, signal?: AbortSignal): Promi
       b: f64(numbers(columns, 'b')),
       theta: f64(numbers(columns, 'theta')),
       flags: Int32Array.from(numbers(columns, 'flags')),
+      ...(columns.has('reliability') ? { reliability: f64(numbers(columns, 'reliability')) } : {}),
     };
     let stamps: DiaStamps | undefined;
     const cube = (kind: keyof typeof STAMP_EXT) =>
@@ -218,6 +227,8 @@ export async function readDiaSrc(bytes: Uint8Array, signal?: AbortSignal): Promi
     };
     const zp = primary.header.get('PHOTZP');
     const zeroPointMag = typeof zp === 'number' && zp > 0 && zp < 50 ? zp : undefined;
+    const psf = primary.header.get('PSFSIGMA');
+    const psfSigmaPx = typeof psf === 'number' && psf > 0 && psf < 100 ? psf : undefined;
     return {
       sources,
       wcs,
@@ -225,6 +236,7 @@ export async function readDiaSrc(bytes: Uint8Array, signal?: AbortSignal): Promi
       height: size('IMGHEIGH'),
       zeroPointMag,
       stamps,
+      psfSigmaPx,
     };
   } catch (err) {
     if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;

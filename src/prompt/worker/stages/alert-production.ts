@@ -148,6 +148,7 @@ function diaSourceInputs(
       apFlux_flag: scale === undefined,
       isNegative: s.isNegative[k] === 1,
       snr: Number.isFinite(s.snr[k]) ? s.snr[k]! : null,
+      ...(s.reliability ? { reliability: reliabilityOf(s.reliability[k]!) } : {}),
       psfNdata: 0,
       trailNdata: 0,
       dipoleNdata: 0,
@@ -158,6 +159,11 @@ function diaSourceInputs(
     });
   }
   return out;
+}
+
+/** A catalog's reliability as the diaSource field: [0, 1], or null when not a number. */
+function reliabilityOf(v: number): number | null {
+  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : null;
 }
 
 /** Records grouped by their object's id. */
