@@ -18,6 +18,8 @@ import { HandOffs } from '../hand-off.js';
 import type { TaskContext } from '../task.js';
 import { DIA_SOURCES, detectDiaTask, type DiaSources } from './detect-dia-task.js';
 import { readDiaSrc } from './dia-src-fits.js';
+import { loadReliabilityModel } from './reliability-model-file.js';
+import { scoreReliability } from '../../science/reliability/index.js';
 import { isrTask } from './isr-task.js';
 import { formatNightScore, scoreNight, scoreVisitDetector } from '../../score/score-dia.js';
 import { truthTracks } from '../../score/match-truth.js';
@@ -166,6 +168,14 @@ describe('difference imaging of a simulated visit-detector', () => {
     const reliability = catalog.sources.reliability!;
     expect(reliability).toHaveLength(dia.length);
     for (const r of reliability) expect(r >= 0 && r <= 1).toBe(true);
+    // what training computes from the file is what the task computed from the frames
+    const offline = scoreReliability(
+      await loadReliabilityModel(),
+      catalog.sources,
+      catalog.stamps!,
+      catalog.psfSigmaPx!,
+    );
+    expect(Array.from(offline)).toEqual(Array.from(reliability));
     const { score: s } = score();
     const cut = scoreVisitDetector(
       catalog.sources,
