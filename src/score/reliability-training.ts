@@ -100,7 +100,8 @@ export function trainReliability(
     {
       commands: [...(options.commands ?? [])],
       testFraction,
-      split: 'FNV-1a of group/detector: held out when below testFraction',
+      split:
+        'FNV-1a of each visit-detector key (the command makes it work-dir name/group/detector) over 2^32: held out when below testFraction',
       visitDetectors: { train: train.length, test: test.length },
       sources: {
         train: trainRows.y.length,
