@@ -24,6 +24,7 @@ const groups: Record<string, () => Promise<(p: Command) => void>> = {
   oods: async () => (await import('./oods-command.js')).registerOodsCommands,
   jobs: async () => (await import('./jobs/jobs-command.js')).registerJobsCommands,
   reprocess: async () => (await import('./reprocess-command.js')).registerReprocessCommand,
+  reliability: async () => (await import('./reliability-command.js')).registerReliabilityCommands,
   ...Object.fromEntries(
     [
       'fanout',

@@ -204,6 +204,11 @@ export const ERROR_CODES = {
     summary:
       'A truth file of the simulator is not the JSON the scorer reads: a field missing, not a number, or out of range.',
   },
+  PROMPTLY_E_RELIABILITY_MODEL_INVALID: {
+    httpStatus: 422,
+    summary:
+      'A reliability (real/bogus) model file is not the JSON detectDia applies: unreadable, another format or version, a number out of range, or trained on features this promptly does not compute.',
+  },
   PROMPTLY_E_REFCAT_INVALID: {
     httpStatus: 422,
     summary:

@@ -21,6 +21,8 @@ export interface ScoredSources {
     readonly psfFlux: ArrayLike<number>;
     readonly psfFluxErr: ArrayLike<number>;
   };
+  /** Real/bogus score in [0, 1], when the catalog has one. */
+  readonly reliability?: ArrayLike<number>;
 }
 
 /** A truth source of one visit-detector, as the simulator writes it per snap. */

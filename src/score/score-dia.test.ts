@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { truthTracks, type TruthTransient } from './match-truth.js';
-import { scoreNight, scoreVisitDetector } from './score-dia.js';
+import { formatNightScore, scoreNight, scoreVisitDetector } from './score-dia.js';
 
 const t = (id: string, x: number, y: number, fluxE: number, extra = {}): TruthTransient => ({
   kind: id.split('-')[0]!,
@@ -67,5 +67,37 @@ describe('scoring DIA sources against the truth', () => {
     expect(night.completenessSnr10).toBeCloseTo(6 / 8, 9);
     expect(night.falsePerVisitDetector).toBe(1);
     expect(night.bySnr.reduce((n, b) => n + b.total, 0)).toBe(8);
+  });
+
+  it('counts what the reliability cut keeps: purity, completeness at S/N ≥ 10, false sources', () => {
+    const sources = {
+      length: 5,
+      x: [10.1, 52, 105, 150, 200],
+      y: [10, 50, 100.2, 20, 200],
+      ra: [0, 0, 0, 0, 0],
+      dec: [0, 0, 0, 0, 0],
+      apFlux: [1000, 400, 600, 350, 50],
+      apFluxErr: [10, 10, 10, 10, 10],
+      // new-1 kept, var-2 cut (NaN is cut too), sso-3 kept; the false one kept
+      reliability: [0.9, 0.2, 0.5, NaN, 0.7],
+    };
+    const s = scoreVisitDetector(sources, tracks);
+    expect(s.reliable).toEqual({ kept: 3, falseKept: 1 });
+    const without = scoreVisitDetector({ ...sources, reliability: undefined }, tracks);
+    expect(without.reliable).toBeUndefined();
+    const night = scoreNight([s, without]);
+    // only the visit-detector with the column counts
+    expect(night.reliability).toEqual({
+      threshold: 0.5,
+      visitDetectors: 1,
+      diaSources: 5,
+      kept: 3,
+      purity: 2 / 3,
+      completenessSnr10: 2 / 4,
+      falsePerVisitDetector: 1,
+      falsePerVisitDetectorBefore: 1,
+    });
+    expect(formatNightScore(night)).toContain('reliability ≥ 0.5: 3/5 DIA sources kept');
+    expect(scoreNight([without]).reliability).toBeUndefined();
   });
 });

@@ -37,6 +37,19 @@ export interface ScoredTransient {
   readonly offsetMas?: number;
   /** Measured / true difference flux. */
   readonly fluxRatio?: number;
+  /** Reliability of the DIA source that found it, when the catalog has the column. */
+  readonly reliability?: number;
+}
+
+/** A source at or above this reliability is kept (Rubin's real/bogus cut). */
+export const RELIABILITY_THRESHOLD = 0.5;
+
+/** What a reliability cut keeps of a visit-detector's DIA sources. */
+export interface ReliabilityKept {
+  /** DIA sources at or above {@link RELIABILITY_THRESHOLD}. */
+  readonly kept: number;
+  /** Of them, false ones (no truth source within `falseRadiusPx`). */
+  readonly falseKept: number;
 }
 
 export interface VisitDetectorScore {
@@ -46,6 +59,8 @@ export interface VisitDetectorScore {
   readonly falseSources: number;
   /** Which flux the expected S/N and the photometry used. */
   readonly photometry: 'psf' | 'aperture';
+  /** The reliability cut, when the catalog has a reliability column. */
+  readonly reliable?: ReliabilityKept;
 }
 
 const MAS_PER_DEG = 3_600_000;
@@ -56,6 +71,11 @@ function angularMas(ra1: number, dec1: number, ra2: number, dec2: number): numbe
     Math.sin(((dec2 - dec1) * r) / 2) ** 2 +
     Math.cos(dec1 * r) * Math.cos(dec2 * r) * Math.sin(((ra2 - ra1) * r) / 2) ** 2;
   return ((2 * Math.asin(Math.min(1, Math.sqrt(s)))) / r) * MAS_PER_DEG;
+}
+
+/** Whether a reliability passes the cut (NaN does not). */
+export function isReliable(reliability: number): boolean {
+  return reliability >= RELIABILITY_THRESHOLD;
 }
 
 /** Scores one visit-detector's DIA sources against its truth tracks. */
@@ -94,20 +114,27 @@ export function scoreVisitDetector(
       offsetPx: m.distancePx,
       offsetMas: angularMas(sources.ra[k]!, sources.dec[k]!, ra, dec),
       fluxRatio: fluxOf(k) / t.diffFluxE,
+      ...(sources.reliability ? { reliability: sources.reliability[k]! } : {}),
     };
   });
   let falseSources = 0;
+  let kept = 0;
+  let falseKept = 0;
   for (let k = 0; k < sources.length; k++) {
     const x = sources.x[k]!;
     const y = sources.y[k]!;
-    if (!tracks.some((t) => distanceToSegment(x, y, t.first, t.last) <= falseRadius))
-      falseSources++;
+    const isFalse = !tracks.some((t) => distanceToSegment(x, y, t.first, t.last) <= falseRadius);
+    const isKept = sources.reliability !== undefined && isReliable(sources.reliability[k]!);
+    if (isFalse) falseSources++;
+    if (isKept) kept++;
+    if (isKept && isFalse) falseKept++;
   }
   return {
     transients,
     diaSources: sources.length,
     falseSources,
     photometry: psf ? 'psf' : 'aperture',
+    ...(sources.reliability ? { reliable: { kept, falseKept } } : {}),
   };
 }
 
@@ -139,6 +166,49 @@ export interface NightScore {
    */
   readonly photometricBiasMag: number;
   readonly photometry: 'psf' | 'aperture' | 'mixed';
+  /**
+   * The same after the reliability cut (sources at or above {@link RELIABILITY_THRESHOLD}),
+   * over the visit-detectors whose catalogs have a reliability column; absent when none has.
+   */
+  readonly reliability?: ReliabilityScore;
+}
+
+/** The night's numbers after the reliability cut. */
+export interface ReliabilityScore {
+  readonly threshold: number;
+  /** Visit-detectors with a reliability column (the rest of this score is over them). */
+  readonly visitDetectors: number;
+  readonly diaSources: number;
+  /** DIA sources kept by the cut. */
+  readonly kept: number;
+  /** Kept sources that are not false (a truth source within `falseRadiusPx`) / kept. */
+  readonly purity: number;
+  /** Transients expected at S/N ≥ 10 found by a kept source / all expected at S/N ≥ 10. */
+  readonly completenessSnr10: number;
+  /** False sources kept, per visit-detector. */
+  readonly falsePerVisitDetector: number;
+  /** False sources before the cut, per visit-detector, over the same visit-detectors. */
+  readonly falsePerVisitDetectorBefore: number;
+}
+
+function reliabilityScore(scores: readonly VisitDetectorScore[]): ReliabilityScore | undefined {
+  const withColumn = scores.filter((s) => s.reliable !== undefined);
+  if (withColumn.length === 0) return undefined;
+  const n = withColumn.length;
+  const kept = withColumn.reduce((sum, s) => sum + s.reliable!.kept, 0);
+  const falseKept = withColumn.reduce((sum, s) => sum + s.reliable!.falseKept, 0);
+  const snr10 = withColumn.flatMap((s) => s.transients).filter((r) => r.expectedSnr >= 10);
+  const foundKept = snr10.filter((r) => r.found && isReliable(r.reliability ?? NaN)).length;
+  return {
+    threshold: RELIABILITY_THRESHOLD,
+    visitDetectors: n,
+    diaSources: withColumn.reduce((sum, s) => sum + s.diaSources, 0),
+    kept,
+    purity: kept > 0 ? (kept - falseKept) / kept : NaN,
+    completenessSnr10: snr10.length > 0 ? foundKept / snr10.length : NaN,
+    falsePerVisitDetector: falseKept / n,
+    falsePerVisitDetectorBefore: withColumn.reduce((sum, s) => sum + s.falseSources, 0) / n,
+  };
 }
 
 function bins(
@@ -169,6 +239,7 @@ export function scoreNight(scores: readonly VisitDetectorScore[]): NightScore {
   for (let m = lo; m <= hi + 0.5; m += 0.5) magEdges.push(m);
   const median = (values: number[]) => (values.length > 0 ? percentile(values, 50) : NaN);
   const ratio = median(found.map((r) => r.fluxRatio!).filter((v) => v > 0));
+  const reliability = reliabilityScore(scores);
   return {
     visitDetectors: scores.length,
     transients: rows.length,
@@ -186,6 +257,7 @@ export function scoreNight(scores: readonly VisitDetectorScore[]): NightScore {
       : scores.every((s) => s.photometry === 'aperture')
         ? 'aperture'
         : 'mixed',
+    ...(reliability ? { reliability } : {}),
   };
 }
 
@@ -201,5 +273,12 @@ export function formatNightScore(score: NightScore): string {
     `  by S/N: ${score.bySnr.map((b) => `[${b.from}, ${b.to}) ${pct(b)}`).join('; ')}`,
     `  by mag: ${score.byMag.map((b) => `${b.from.toFixed(1)} ${pct(b)}`).join('; ')}`,
   ];
+  const r = score.reliability;
+  if (r)
+    lines.push(
+      `  reliability ≥ ${r.threshold}: ${r.kept}/${r.diaSources} DIA sources kept over ${r.visitDetectors} visit-detectors; ` +
+        `purity ${(100 * r.purity).toFixed(1)}%; completeness at S/N ≥ 10: ${(100 * r.completenessSnr10).toFixed(1)}%; ` +
+        `false per visit-detector: ${r.falsePerVisitDetector.toFixed(2)} (${r.falsePerVisitDetectorBefore.toFixed(2)} before the cut)`,
+    );
   return lines.join('\n');
 }

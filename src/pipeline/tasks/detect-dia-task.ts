@@ -22,6 +22,7 @@ import { forcedPhotometry, type DiaForced } from './dia-forced.js';
 import { readDiaObjectTable } from './dia-object-table.js';
 import { DATASET_TYPES } from '../../registry/dataset-types.js';
 import { PHOTO_CALIB, SCIENCE_PSF } from './calibrate-task.js';
+import { reliabilityColumn } from './dia-reliability.js';
 import { EXPOSURE } from './isr-task.js';
 import { DIFFERENCE } from './subtract-task.js';
 
@@ -39,6 +40,8 @@ const configSchema = z.strictObject({
   psfFwhmPx: z.number().positive().max(100).optional(),
   /** Aperture radius, pixels. */
   apertureRadiusPx: z.number().positive().max(100).default(5),
+  /** Reliability (real/bogus) model JSON applied to every source; default the shipped one. */
+  reliabilityModel: z.string().min(1).max(4096).optional(),
 });
 
 export type DetectDiaTaskConfig = z.output<typeof configSchema>;
@@ -223,10 +226,13 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     const stamps = science
       ? diaStamps(sources, { difference: diff.image, science, template: diff.template })
       : undefined;
+    const reliability = stamps
+      ? await reliabilityColumn(sources, stamps, diff.psfSigmaPx, config.reliabilityModel)
+      : undefined;
     await context.writeOutput(
       'diaSrc',
       await diaSrcFits({
-        sources,
+        sources: reliability ? { ...sources, reliability } : sources,
         wcs: diff.wcs,
         width,
         height,
@@ -237,6 +243,7 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
           ['INSTRUME', context.dataId.instrument],
           ['DETECTOR', context.dataId.detector ?? -1],
           ['GROUPID', context.dataId.group ?? ''],
+          ['PSFSIGMA', diff.psfSigmaPx, '[pixel] PSF sigma of the difference'],
         ],
       }),
     );

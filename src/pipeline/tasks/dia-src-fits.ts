@@ -22,8 +22,8 @@ const columnName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLower
  * The `diaSrc` dataset: one visit-detector's DIA sources as a FITS file that the worker's
  * alert stage reads back (association, APDB, alerts) and astropy opens:
  *
- * - primary header: INSTRUME, DETECTOR, GROUPID, NPOS/NNEG, and the science WCS the sources
- *   were placed on the sky with;
+ * - primary header: INSTRUME, DETECTOR, GROUPID, NPOS/NNEG, PSFSIGMA (the difference's PSF σ,
+ *   pixels, when the task knows it), and the science WCS the sources were placed on the sky with;
  * - `DIA_SOURCES` binary table: one row per source (see {@link DiaSources});
  * - `STAMP_DIFFERENCE`, `STAMP_SCIENCE`, `STAMP_TEMPLATE`: cubes of `size × size × n` float32
  *   postage stamps around each source (NaN beyond the detector), the alert cutouts' pixels,
@@ -55,6 +55,11 @@ export interface DiaSources {
   readonly flags: Int32Array;
   /** Model fits (PSF, trail, dipole, forced science flux); absent in files that predate them. */
   readonly measurements?: DiaMeasurements;
+  /**
+   * Real/bogus score in [0, 1] from the reliability model (src/science/reliability); absent
+   * when no model scored the sources.
+   */
+  readonly reliability?: Float64Array;
 }
 
 /** Postage stamps of every source, plane k for source k. */
@@ -85,6 +90,8 @@ export interface DiaCatalog {
   readonly stamps: DiaStamps | undefined;
   /** Forced photometry of the preloaded APDB objects on the detector, when there were any. */
   readonly forced: DiaForced | undefined;
+  /** Gaussian σ of the difference's PSF, pixels (PSFSIGMA), when the file records it. */
+  readonly psfSigmaPx: number | undefined;
 }
 
 const TABLE = 'DIA_SOURCES';
@@ -142,6 +149,7 @@ export async function diaSrcFits(options: {
           values: s.measurements![name],
         }))
       : []),
+    ...(s.reliability ? [{ name: 'reliability', values: s.reliability }] : []),
     ...(stamps
       ? [
           { name: 'stamp_x0', values: stamps.x0, unit: 'pixel' },
@@ -229,6 +237,7 @@ export async function readDiaSrc(bytes: Uint8Array, signal?: AbortSignal): Promi
       theta: f64(numbers(columns, 'theta')),
       flags: Int32Array.from(numbers(columns, 'flags')),
       ...(columns.has('psf_flux') ? { measurements: readMeasurements(columns, n) } : {}),
+      ...(columns.has('reliability') ? { reliability: f64(numbers(columns, 'reliability')) } : {}),
     };
     let stamps: DiaStamps | undefined;
     const cube = (kind: keyof typeof STAMP_EXT) =>
@@ -273,6 +282,8 @@ export async function readDiaSrc(bytes: Uint8Array, signal?: AbortSignal): Promi
     }
     const zp = primary.header.get('PHOTZP');
     const zeroPointMag = typeof zp === 'number' && zp > 0 && zp < 50 ? zp : undefined;
+    const psf = primary.header.get('PSFSIGMA');
+    const psfSigmaPx = typeof psf === 'number' && psf > 0 && psf < 100 ? psf : undefined;
     return {
       sources,
       wcs,
@@ -281,6 +292,7 @@ export async function readDiaSrc(bytes: Uint8Array, signal?: AbortSignal): Promi
       zeroPointMag,
       stamps,
       forced,
+      psfSigmaPx,
     };
   } catch (err) {
     if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;

@@ -17,6 +17,9 @@ import type { TruthSource } from '../../sim/transients.js';
 import { HandOffs } from '../hand-off.js';
 import type { TaskContext } from '../task.js';
 import { DIA_SOURCES, detectDiaTask, type DiaSources } from './detect-dia-task.js';
+import { readDiaSrc } from './dia-src-fits.js';
+import { loadReliabilityModel } from './reliability-model-file.js';
+import { scoreReliability } from '../../science/reliability/index.js';
 import { isrTask } from './isr-task.js';
 import { formatNightScore, scoreNight, scoreVisitDetector } from '../../score/score-dia.js';
 import { truthTracks } from '../../score/match-truth.js';
@@ -157,6 +160,36 @@ describe('difference imaging of a simulated visit-detector', () => {
     const { score: s } = score();
     console.info(`DIA sources with no change under them: ${s.falseSources} of ${dia.length}`);
     expect(s.falseSources).toBeLessThan(Math.max(10, 0.2 * dia.length));
+  });
+
+  it('scores every source with the shipped reliability model, and the cut keeps the found transients', async () => {
+    const catalog = await readDiaSrc(outputs.get('diaSrc')!);
+    expect(catalog.psfSigmaPx).toBeGreaterThan(0.5);
+    const reliability = catalog.sources.reliability!;
+    expect(reliability).toHaveLength(dia.length);
+    for (const r of reliability) expect(r >= 0 && r <= 1).toBe(true);
+    // what training computes from the file is what the task computed from the frames
+    const offline = scoreReliability(
+      await loadReliabilityModel(),
+      catalog.sources,
+      catalog.stamps!,
+      catalog.psfSigmaPx!,
+    );
+    expect(Array.from(offline)).toEqual(Array.from(reliability));
+    const { score: s } = score();
+    const cut = scoreVisitDetector(
+      catalog.sources,
+      truthTracks([truth.sources, [...secondSnap.values()]]),
+    );
+    const found = s.transients.filter((t) => t.found && t.expectedSnr >= 10);
+    const kept = cut.transients.filter(
+      (t) => t.found && t.expectedSnr >= 10 && t.reliability! >= 0.5,
+    );
+    console.info(
+      `reliability ≥ 0.5 keeps ${kept.length}/${found.length} found transients at S/N ≥ 10 and ${cut.reliable!.falseKept}/${s.falseSources} false sources`,
+    );
+    expect(kept.length).toBeGreaterThanOrEqual(0.9 * found.length);
+    expect(cut.reliable!.falseKept).toBeLessThanOrEqual(Math.max(2, 0.5 * s.falseSources));
   });
 
   it('writes the difference exposure and the DIA source table', () => {

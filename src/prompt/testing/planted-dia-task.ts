@@ -54,6 +54,8 @@ export const plantedDiaTask: TaskDefinition<{ count: number; zeroPointMag: numbe
       b: new Float64Array(n).fill(1.4),
       theta: new Float64Array(n),
       flags: new Int32Array(n),
+      // as a reliability model would give: 0.25, 0.5, 0.75 for three sources
+      reliability: Float64Array.from({ length: n }, (_, k) => (k + 1) / (n + 1)),
     };
     const image = imageFrom(SIZE, SIZE, new Float32Array(SIZE * SIZE));
     for (let k = 0; k < n; k++) image.data[Math.round(y[k]!) * SIZE + Math.round(x[k]!)] = flux[k]!;

@@ -74,6 +74,8 @@ describe('Alert Production in the worker', () => {
       expect(a.diaObject?.diaObjectId).toBe(a.diaSource.diaObjectId);
       expect(a.prvDiaSources ?? []).toHaveLength(0);
       expect(a.diaSource.apFlux).toBeCloseTo(1000 * (unpackDiaId(a.diaSourceId).index + 1), 1);
+      // the diaSrc's reliability column travels into the alert (a float: 0.25 is exact)
+      expect(a.diaSource.reliability).toBe((unpackDiaId(a.diaSourceId).index + 1) / 4);
     }
     // the difference cutout is a 30×30 FITS image with the planted star at its centre pixel
     const cut = alerts1[0]!.cutoutDifference!;
@@ -110,7 +112,10 @@ describe('Alert Production in the worker', () => {
       expect(a.prvDiaSources?.map((p) => p.diaSourceId)).toEqual([before.diaSourceId]);
       expect(a.diaObject?.nDiaSources).toBe(2);
     }
-    expect(await f.backends.apdb.visitDetectorSources(visit1, 0)).toHaveLength(3);
+    const rows = await f.backends.apdb.visitDetectorSources(visit1, 0);
+    expect(rows).toHaveLength(3);
+    // and into the APDB's diaSource rows
+    expect(rows.map((r) => r.reliability).sort()).toEqual([0.25, 0.5, 0.75]);
     await expect.poll(() => published.length).toBe(6);
     await sub.close();
   });

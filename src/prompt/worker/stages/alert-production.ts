@@ -170,6 +170,7 @@ function diaSourceInputs(
       isDipole: m ? m.isDipole[k] === 1 : null,
       scienceFlux: flux(m?.scienceFlux[k] ?? NaN),
       scienceFluxErr: flux(m?.scienceFluxErr[k] ?? NaN),
+      ...(s.reliability ? { reliability: reliabilityOf(s.reliability[k]!) } : {}),
       band: where.band,
       timeProcessedMjdTai: now,
       bboxSize: catalog.stamps?.size ?? 0,
@@ -204,6 +205,11 @@ function diaForcedSourceInputs(
     band: where.band,
     timeProcessedMjdTai: now,
   }));
+}
+
+/** A catalog's reliability as the diaSource field: [0, 1], or null when not a number. */
+function reliabilityOf(v: number): number | null {
+  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : null;
 }
 
 /** Records grouped by their object's id. */
