@@ -19,8 +19,11 @@ import type { DatasetManifest } from '../src/sim/simulate-dataset.js';
 
 /** What the child prints. */
 export interface ApChildResult {
-  /** Per stage: wall time and CPU time (user + system) of this process, ms. */
-  readonly stages: { name: string; wallMs: number; cpuMs: number }[];
+  /**
+   * Per stage: wall time and CPU time (user + system) of this process, ms, and the peak
+   * resident set so far once it ended, bytes.
+   */
+  readonly stages: { name: string; wallMs: number; cpuMs: number; maxRssAfterBytes: number }[];
   /** Peak resident set of this process over its life, bytes. */
   readonly maxRssBytes: number;
   /** Resident set once the modules were loaded, before the first stage, bytes. */
@@ -97,7 +100,12 @@ async function main(dir: string): Promise<void> {
       await task.run(context, task.configSchema.parse({}));
       const wallMs = performance.now() - t0;
       const c = process.cpuUsage(c0);
-      stages.push({ name, wallMs, cpuMs: (c.user + c.system) / 1000 });
+      stages.push({
+        name,
+        wallMs,
+        cpuMs: (c.user + c.system) / 1000,
+        maxRssAfterBytes: process.resourceUsage().maxRSS * 1024,
+      });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

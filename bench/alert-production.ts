@@ -85,7 +85,7 @@ export async function runAlertProductionBench(): Promise<BenchRow[]> {
         ...(st.name === 'subtract'
           ? { anchorName: 'HOTPANTS (published)', anchorValue: HOTPANTS_S }
           : {}),
-        note: `CPU ${(st.cpuMs / 1000).toFixed(2)} s`,
+        note: `CPU ${(st.cpuMs / 1000).toFixed(2)} s; peak RSS so far ${(st.maxRssAfterBytes / 1e6).toFixed(0)} MB`,
       });
       if (st.name === 'subtract') {
         rows.push({

@@ -12,8 +12,16 @@ const SNAP_PX = 1e-6;
 export interface WarpSource {
   /** Pixel values (any unit; surface brightness per source pixel). NaN = no data. */
   readonly image: Image;
-  /** Variance per pixel, image units squared. Absent: the output variance is NaN. */
+  /**
+   * Variance per pixel, image units squared. Absent: `varianceLevel` for every pixel, or
+   * without it the output variance is NaN.
+   */
   readonly variance?: Image | undefined;
+  /**
+   * One variance for every pixel (image units squared), when `variance` is absent: a deep
+   * coadd's uniform noise without a full-size plane of one repeated value.
+   */
+  readonly varianceLevel?: number | undefined;
   /** Mask bits per pixel (same size as `image`); {@link MASK_NO_DATA} taps are skipped. */
   readonly mask?: Uint32Array | undefined;
   /** Source pixel → sky. */
@@ -121,6 +129,7 @@ function warpRow(
   const sh = src.image.height;
   const data = src.image.data;
   const vdata = src.variance?.data;
+  const vlevel = vdata === undefined ? (src.varianceLevel ?? NaN) : NaN;
   const smask = src.mask;
   let filled = 0;
   for (let k = 0; k < box.width; k++) {
@@ -156,13 +165,13 @@ function warpRow(
         const w = wxa * wyb;
         acc += w * v;
         wsum += w;
-        if (vdata !== undefined) vacc += w * w * vdata[si]!;
+        vacc += vdata !== undefined ? w * w * vdata[si]! : w * w;
         m |= bits;
       }
     }
     if (wsum === 0) continue;
     outImage[di] = acc / wsum;
-    outVar[di] = vdata === undefined ? NaN : vacc / (wsum * wsum);
+    outVar[di] = vdata === undefined ? (vlevel * vacc) / (wsum * wsum) : vacc / (wsum * wsum);
     outMask[di] = m;
     filled++;
   }
@@ -219,6 +228,13 @@ function destinationBox(
 
 function checkSource(src: WarpSource): void {
   const { width, height } = src.image;
+  const level = src.varianceLevel;
+  if (level !== undefined && !(level >= 0 && level < Infinity)) {
+    throw new PromptlyError(
+      'PROMPTLY_E_SCIENCE_OPTION_INVALID',
+      `varianceLevel must be finite and ≥ 0, got ${level}`,
+    );
+  }
   const n = width * height;
   if (src.variance !== undefined && src.variance.data.length !== n) {
     throw geometry(`source variance has ${src.variance.data.length} values, expected ${n}`);
