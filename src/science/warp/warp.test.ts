@@ -186,7 +186,7 @@ describe('warpImages', () => {
     expect(flagged.every((i) => Math.floor(i / size) === 30)).toBe(true);
   });
 
-  it('propagates a single variance level exactly as a plane holding that value everywhere', () => {
+  it('propagates a single variance level, and resamples the pixels, exactly as with a plane holding that value everywhere', () => {
     const size = 64;
     const { dest, src } = wcsPair(size);
     const image = {
@@ -204,6 +204,9 @@ describe('warpImages', () => {
       if (a !== a) continue;
       covered++;
       expect(withLevel.variance.data[i]).toBeCloseTo(a, 4);
+      // the branch-free interior path and the per-tap path give the same pixel
+      const p = withPlane.image.data[i]!;
+      expect(Math.abs(withLevel.image.data[i]! - p)).toBeLessThanOrEqual(1e-6 * (Math.abs(p) + 1));
     }
     expect(covered).toBeGreaterThan(size * size * 0.8);
     expect(() => warpImages([{ image, varianceLevel: -1, wcs: src }], dst)).toThrow(
