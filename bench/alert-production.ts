@@ -8,6 +8,11 @@
  * subtraction alone HOTPANTS 43 s and ZOGY 37 s per full-size detector. Peak RSS is compared
  * with 4× the raw's pixel bytes (one snap: every amplifier's int32 pixels, overscans
  * included).
+ *
+ * Times are the child's CPU time (user + system) per stage: the pipeline runs on one thread, so
+ * that is its one-core time, and unlike wall time it does not grow when other processes share
+ * the machine (wall times are given in the notes; V8's helper threads for garbage collection
+ * count in CPU time, so it errs on the high side).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -71,7 +76,6 @@ export async function runAlertProductionBench(): Promise<BenchRow[]> {
   try {
     const { rawPixelBytes, band } = await simulate(dir);
     const r = runChild(dir);
-    const s = (name: string) => r.stages.find((x) => x.name === name);
     const totalS = r.stages.reduce((t, x) => t + x.wallMs, 0) / 1000;
     const cpuS = r.stages.reduce((t, x) => t + x.cpuMs, 0) / 1000;
     const what = `${INSTRUMENT} full-size detector, 2 snaps, band ${band}`;
@@ -79,19 +83,19 @@ export async function runAlertProductionBench(): Promise<BenchRow[]> {
     for (const st of r.stages) {
       rows.push({
         group: GROUP,
-        name: `${st.name}`,
-        value: st.wallMs / 1000,
+        name: `${st.name} (CPU)`,
+        value: st.cpuMs / 1000,
         unit: 's',
         ...(st.name === 'subtract'
           ? { anchorName: 'HOTPANTS (published)', anchorValue: HOTPANTS_S }
           : {}),
-        note: `CPU ${(st.cpuMs / 1000).toFixed(2)} s; peak RSS so far ${(st.maxRssAfterBytes / 1e6).toFixed(0)} MB`,
+        note: `wall ${(st.wallMs / 1000).toFixed(2)} s; peak RSS so far ${(st.maxRssAfterBytes / 1e6).toFixed(0)} MB`,
       });
       if (st.name === 'subtract') {
         rows.push({
           group: GROUP,
-          name: 'subtract',
-          value: st.wallMs / 1000,
+          name: 'subtract (CPU)',
+          value: st.cpuMs / 1000,
           unit: 's',
           anchorName: 'ZOGY (published)',
           anchorValue: ZOGY_S,
@@ -101,14 +105,14 @@ export async function runAlertProductionBench(): Promise<BenchRow[]> {
     rows.push(
       {
         group: GROUP,
-        name: `ApPipe total (${what})`,
-        value: totalS,
+        name: `ApPipe total, CPU (${what})`,
+        value: cpuS,
         unit: 's',
         anchorName: 'Rubin AP (published, core-s)',
         anchorValue: RUBIN_AP_CORE_S,
         target: `≤ ${GOAL_TOTAL_S} s`,
-        met: totalS <= GOAL_TOTAL_S,
-        note: `CPU ${cpuS.toFixed(2)} s; ${r.diaSources} DIA sources, ${r.stampsUsed} kernel stamps, residual rms ${r.residualRms.toFixed(2)}σ; stage subtract ${((s('subtract')?.wallMs ?? NaN) / 1000).toFixed(2)} s`,
+        met: cpuS <= GOAL_TOTAL_S,
+        note: `wall ${totalS.toFixed(2)} s; ${r.diaSources} DIA sources, ${r.stampsUsed} kernel stamps, residual rms ${r.residualRms.toFixed(2)}σ`,
       },
       {
         group: GROUP,
