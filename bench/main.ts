@@ -25,6 +25,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
     (await import('./alert-serialization.js')).runAlertSerializationBench(),
   'archive-path': async () => (await import('./archive-path.js')).runArchivePathBench(),
   'job-manager': async () => (await import('./job-manager.js')).runJobManagerBench(),
+  'alert-production': async () => (await import('./alert-production.js')).runAlertProductionBench(),
 };
 const OPT_IN = new Set(['up-lag']);
 

@@ -53,6 +53,38 @@ export function estimateBackground(
   options: BackgroundOptions = {},
   workspace?: DetectionWorkspace,
 ): BackgroundResult {
+  const { width, height } = image;
+  const { mesh, globalLevel, globalRms } = estimateBackgroundMesh(image, options);
+  const { nx, ny, meshSize } = mesh;
+  const size = width * height;
+  const bgOut = workspace?.plane('background', size);
+  const rmsOut = workspace?.plane('rms', size);
+  return {
+    background: {
+      width,
+      height,
+      data: interpolateMesh(mesh.level, nx, ny, meshSize, width, height, bgOut),
+    },
+    rms: {
+      width,
+      height,
+      data: interpolateMesh(mesh.rms, nx, ny, meshSize, width, height, rmsOut),
+    },
+    mesh,
+    globalLevel,
+    globalRms,
+  };
+}
+
+/**
+ * The coarse part of {@link estimateBackground}: the filtered mesh and the global level and
+ * RMS, without the full-resolution maps (for a caller that needs only the global noise, it
+ * saves two full-frame interpolations and their arrays).
+ */
+export function estimateBackgroundMesh(
+  image: Image,
+  options: BackgroundOptions = {},
+): Pick<BackgroundResult, 'mesh' | 'globalLevel' | 'globalRms'> {
   const meshSize = options.meshSize ?? 64;
   const filterSize = options.filterSize ?? 3;
   if (!Number.isInteger(meshSize) || meshSize < 2) {
@@ -106,20 +138,7 @@ export function estimateBackground(
   const fRms = filterSize > 1 ? medianFilter(rms, nx, ny, filterSize) : rms;
   const globalLevel = medianInPlace(Float64Array.from(fLevel), fLevel.length);
   const globalRms = medianInPlace(Float64Array.from(fRms), fRms.length);
-  const size = width * height;
-  const bgOut = workspace?.plane('background', size);
-  const rmsOut = workspace?.plane('rms', size);
-  return {
-    background: {
-      width,
-      height,
-      data: interpolateMesh(fLevel, nx, ny, meshSize, width, height, bgOut),
-    },
-    rms: { width, height, data: interpolateMesh(fRms, nx, ny, meshSize, width, height, rmsOut) },
-    mesh: { nx, ny, meshSize, level: fLevel, rms: fRms },
-    globalLevel,
-    globalRms,
-  };
+  return { mesh: { nx, ny, meshSize, level: fLevel, rms: fRms }, globalLevel, globalRms };
 }
 
 /** Histogram bins per cell at most (SExtractor's QUANTIF_NMAXLEVELS). */

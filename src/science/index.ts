@@ -6,6 +6,7 @@ export { apertureSum, circleRectOverlap, type ApertureSum } from './aperture.js'
 export { assembleAmps, detectorExtent, type AmpPlacement } from './assemble.js';
 export {
   estimateBackground,
+  estimateBackgroundMesh,
   type BackgroundMesh,
   type BackgroundOptions,
   type BackgroundResult,

@@ -25,15 +25,39 @@ const configSchema = z.strictObject({
 
 export type IsrTaskConfig = z.output<typeof configSchema>;
 
-/** bias + dark × darkTimeS, electrons (bias may be absent). */
-function biasPlusDark(bias: Image | undefined, dark: Image, darkTimeS: number): Image {
-  if (bias && (bias.width !== dark.width || bias.height !== dark.height)) {
-    throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'bias and dark differ in size');
+/**
+ * bias + dark × darkTimeS, electrons, for snap after snap: one full-frame plane, made for the
+ * first snap (in the bias's own array, which nothing else holds) and moved by dark × Δt only
+ * when a later snap's dark time differs, instead of a fresh frame per snap.
+ */
+class BiasPlusDark {
+  #plane: Image | undefined;
+  #darkTimeS = 0;
+
+  constructor(
+    private readonly bias: Image | undefined,
+    private readonly dark: Image,
+  ) {
+    if (bias && (bias.width !== dark.width || bias.height !== dark.height)) {
+      throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'bias and dark differ in size');
+    }
   }
-  const out = new Float32Array(dark.data.length);
-  const b = bias?.data;
-  for (let i = 0; i < out.length; i++) out[i] = (b ? b[i]! : 0) + dark.data[i]! * darkTimeS;
-  return { width: dark.width, height: dark.height, data: out };
+
+  at(darkTimeS: number): Image {
+    const d = this.dark.data;
+    if (this.#plane === undefined) {
+      const out = this.bias?.data ?? new Float32Array(d.length);
+      for (let i = 0; i < out.length; i++) out[i] = out[i]! + d[i]! * darkTimeS;
+      this.#plane = { width: this.dark.width, height: this.dark.height, data: out };
+      this.#darkTimeS = darkTimeS;
+    } else if (darkTimeS !== this.#darkTimeS) {
+      const out = this.#plane.data;
+      const dt = darkTimeS - this.#darkTimeS;
+      for (let i = 0; i < out.length; i++) out[i] = out[i]! + d[i]! * dt;
+      this.#darkTimeS = darkTimeS;
+    }
+    return this.#plane;
+  }
 }
 
 /**
@@ -63,12 +87,13 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
     const bias = config.doBias ? await load('bias') : undefined;
     const dark = config.doDark ? await load('dark') : undefined;
     const flat = config.doFlat ? await load('flat') : undefined;
+    const offsets = dark ? new BiasPlusDark(bias, dark) : undefined;
     const snaps: Image[] = [];
     let readVarianceE = 0;
     for (const snap of context.snaps) {
       const { amps, darkTimeS } = await readRawAmps(await snap.read(), context.signal);
       // Bias and dark are both subtracted before the flat: one combined frame does both.
-      const offset = dark ? biasPlusDark(bias, dark, darkTimeS) : bias;
+      const offset = offsets ? offsets.at(darkTimeS) : bias;
       const result = runIsr({
         amps,
         ...(offset ? { bias: offset } : {}),
@@ -90,14 +115,13 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
     if (!sum)
       throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'no raw snaps to process');
     if (snaps.length > 1 && config.doSnapCosmicRays) {
-      const n = sum.data.length;
       const found = markSnapCosmicRays(
         snaps.map((s) => s.data),
         sum.width,
         sum.height,
-        new Uint32Array(n),
+        undefined,
         0,
-        { base: new Float32Array(n).fill(readVarianceE), ...(flat ? { flat: flat.data } : {}) },
+        { base: readVarianceE, ...(flat ? { flat: flat.data } : {}) },
       );
       context.log(`isr: ${found} cosmic-ray pixel values found by comparing ${snaps.length} snaps`);
     }

@@ -1,23 +1,11 @@
 import { z } from 'zod';
-import { PromptlyError, isPromptlyError } from '../../core/errors.js';
-import {
-  FitsFile,
-  readAnyImage,
-  writeFits,
-  primaryHdu,
-  makeImageHdu,
-  headerOf,
-} from '../../fits/index.js';
+import { PromptlyError } from '../../core/errors.js';
+import { writeFits, primaryHdu, makeImageHdu, headerOf } from '../../fits/index.js';
 import { estimateBackground, imageFrom, type Image } from '../../science/index.js';
 import { subtractImages, type KernelQuality } from '../../science/subtract/index.js';
 import { warpImages, type WarpSource } from '../../science/warp/index.js';
-import {
-  checkSkyMapSpec,
-  readWcs,
-  SkyMap,
-  toKeywords,
-  type CelestialWcs,
-} from '../../wcs/index.js';
+import { templateSource } from './template-source.js';
+import { checkSkyMapSpec, SkyMap, toKeywords, type CelestialWcs } from '../../wcs/index.js';
 import { HandOffKey } from '../hand-off.js';
 import type { TaskContext, TaskDefinition } from '../task.js';
 import { EXPOSURE } from './isr-task.js';
@@ -76,41 +64,6 @@ function missing(message: string, cause?: unknown): PromptlyError {
   );
 }
 
-/** A template patch as a warp source: pixels, a variance plane from its noise, its WCS. */
-async function templateSource(
-  bytes: Uint8Array,
-  patch: number,
-  signal: AbortSignal,
-): Promise<WarpSource> {
-  try {
-    const file = FitsFile.fromBytes(bytes);
-    for (const hdu of await file.hdus(signal)) {
-      const twoD =
-        hdu.kind === 'compressed-image'
-          ? hdu.header.get('ZNAXIS') === 2
-          : hdu.kind === 'image' && hdu.axes.length === 2;
-      if (!twoD) continue;
-      const pixels = await readAnyImage(file.source, hdu, { signal });
-      const width = pixels.shape[0] ?? 0;
-      const height = pixels.shape[1] ?? 0;
-      const data = Float32Array.from(pixels.pixels as ArrayLike<number>);
-      const image = imageFrom(width, height, data);
-      // a deep coadd carries no variance plane here: its background noise, from the MAD
-      const bg = estimateBackground(image, { meshSize: 64 });
-      const variance = imageFrom(
-        width,
-        height,
-        new Float32Array(width * height).fill(bg.globalRms ** 2),
-      );
-      return { image, variance, wcs: readWcs(hdu.header) };
-    }
-  } catch (err) {
-    if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
-    throw missing(`template of patch ${patch} is not a readable FITS image with a WCS`, err);
-  }
-  throw missing(`template of patch ${patch} has no 2-d image`);
-}
-
 /** The templates overlapping the detector, in patch order (each exists in the repo). */
 async function templates(
   context: TaskContext,
@@ -132,7 +85,9 @@ async function templates(
   for (const patch of touched) {
     const bytes = await context.readInput('template', { patch: patch.id });
     if (!bytes) continue;
-    sources.push(await templateSource(bytes, patch.id, context.signal));
+    const source = await templateSource(bytes, patch.id, { wcs, width, height }, context.signal);
+    if (!source) continue;
+    sources.push(source);
     patches.push(patch.id);
   }
   if (sources.length === 0) {

@@ -19,11 +19,17 @@ export interface SnapNoise {
   readonly flat?: Float32Array | undefined;
 }
 
+/** {@link SnapNoise} whose `base` may also be one variance for every pixel (image units²). */
+export interface SnapCrNoise extends Omit<SnapNoise, 'base'> {
+  readonly base: Float32Array | number;
+}
+
 /**
  * Finds cosmic rays by comparing the snaps of one visit, in place: a value far above the
  * lowest snap's at that pixel (given both snaps' noise, var = 2·var(lowest)) is a cosmic ray
  * in that snap and is set to NaN there, then its neighbours (8-connected) join above `growSigma`,
- * breadth first, until no more do. Pixels with any of `skipBits` in `mask` (saturated, bad) are left alone, as are
+ * breadth first, until no more do. Pixels with any of `skipBits` in `mask` (saturated, bad; no mask:
+ * none) are left alone, as are
  * pixels that are NaN in every snap. Stars appear in every snap and so are never flagged;
  * cosmic rays that hit the same pixel in every snap are not found. Returns the number of
  * (snap, pixel) values set to NaN. Allocates only a queue of the pixels found.
@@ -32,9 +38,9 @@ export function markSnapCosmicRays(
   snaps: readonly Float32Array[],
   width: number,
   height: number,
-  mask: Uint32Array,
+  mask: Uint32Array | undefined,
   skipBits: number,
-  noise: SnapNoise,
+  noise: SnapCrNoise,
   options: SnapCrOptions = {},
 ): number {
   const t = options.thresholdSigma ?? 5.5;
@@ -54,11 +60,13 @@ export function markSnapCosmicRays(
     return m;
   };
   const sigmaDiff = (i: number, m: number): number =>
-    Math.sqrt(2 * (Math.max(m, 0) / (flat ? flat[i]! : 1) + base[i]!));
+    Math.sqrt(
+      2 * (Math.max(m, 0) / (flat ? flat[i]! : 1) + (typeof base === 'number' ? base : base[i]!)),
+    );
   // seeds, then a breadth-first growth from them; the queue holds s·n + i
   const queue: number[] = [];
   for (let i = 0; i < n; i++) {
-    if ((mask[i]! & skipBits) !== 0) continue;
+    if (mask !== undefined && (mask[i]! & skipBits) !== 0) continue;
     const m = lowest(i, -1);
     if (m === Infinity) continue;
     const limit = t * sigmaDiff(i, m) + rel * Math.max(m, 0);
@@ -81,7 +89,7 @@ export function markSnapCosmicRays(
       for (let x = Math.max(0, cx - 1); x <= Math.min(width - 1, cx + 1); x++) {
         const i = y * width + x;
         const v = snap[i]!;
-        if (v !== v || (mask[i]! & skipBits) !== 0) continue;
+        if (v !== v || (mask !== undefined && (mask[i]! & skipBits) !== 0)) continue;
         const m = lowest(i, s);
         if (m === Infinity) continue;
         if (v - m > g * sigmaDiff(i, m) + rel * Math.max(m, 0)) {

@@ -186,6 +186,34 @@ describe('warpImages', () => {
     expect(flagged.every((i) => Math.floor(i / size) === 30)).toBe(true);
   });
 
+  it('propagates a single variance level, and resamples the pixels, exactly as with a plane holding that value everywhere', () => {
+    const size = 64;
+    const { dest, src } = wcsPair(size);
+    const image = {
+      width: size,
+      height: size,
+      data: gaussianBlob(size, size, [[30, 30, 4e3]], 2),
+    };
+    const plane = { width: size, height: size, data: new Float32Array(size * size).fill(9) };
+    const dst = { wcs: dest, width: size, height: size };
+    const withPlane = warpImages([{ image, variance: plane, wcs: src }], dst);
+    const withLevel = warpImages([{ image, varianceLevel: 9, wcs: src }], dst);
+    let covered = 0;
+    for (let i = 0; i < size * size; i++) {
+      const a = withPlane.variance.data[i]!;
+      if (a !== a) continue;
+      covered++;
+      expect(withLevel.variance.data[i]).toBeCloseTo(a, 4);
+      // the branch-free interior path and the per-tap path give the same pixel
+      const p = withPlane.image.data[i]!;
+      expect(Math.abs(withLevel.image.data[i]! - p)).toBeLessThanOrEqual(1e-6 * (Math.abs(p) + 1));
+    }
+    expect(covered).toBeGreaterThan(size * size * 0.8);
+    expect(() => warpImages([{ image, varianceLevel: -1, wcs: src }], dst)).toThrow(
+      /varianceLevel/,
+    );
+  });
+
   it('stitches two overlapping patches into the same pixels as one whole source', () => {
     const size = 200;
     const { dest, src } = wcsPair(size);
