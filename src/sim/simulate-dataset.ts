@@ -13,7 +13,12 @@ import { plannedVisit, plannedVisitCount, type PlannedVisit } from './night-plan
 import { damageRaw, visitActions, type SummitAction } from './night-script.js';
 import { SimCamera } from './sim-camera.js';
 import { TruthCollector } from './truth-files.js';
-import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
+import {
+  simCameraOptions,
+  simMasterOptions,
+  simPlanOptions,
+  type SimConfig,
+} from './sim-options.js';
 import { WRITE_DELAY_MS } from './summit.js';
 import { cameraTemplateGrid, templatePatches, writeTemplates } from './template-ingest.js';
 import { shardsForVisits, writeRefcatShards } from './refcat/index.js';
@@ -122,6 +127,7 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
       geometry: camera.focalPlane.placement(detector).geometry,
       model: camera.model(detector),
       validity,
+      masters: simMasterOptions(sim),
     });
     for (const p of products) {
       const file = path.join('calib', p.file);

@@ -20,7 +20,7 @@ import {
 } from '../../wcs/index.js';
 import { HandOffKey } from '../hand-off.js';
 import type { TaskContext, TaskDefinition } from '../task.js';
-import { EXPOSURE } from './isr-task.js';
+import { EXPOSURE, ISR_EXPOSURE } from './isr-task.js';
 import { scienceWcs } from './science-wcs.js';
 
 /** A difference image and what it was made with, for DIA detection and measurement. */
@@ -194,7 +194,12 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
       variance[i] = bg.rms.data[i]! ** 2 + Math.max(v, 0);
     }
     const result = subtractImages(
-      { image: imageFrom(width, height, image), variance: imageFrom(width, height, variance) },
+      {
+        image: imageFrom(width, height, image),
+        variance: imageFrom(width, height, variance),
+        // ISR's mask (BAD, SAT, CR, INTRP) keeps such pixels out of the kernel's star stamps
+        mask: context.handOffs.get(ISR_EXPOSURE)?.mask,
+      },
       { image: warped.image, variance: warped.variance, mask: warped.mask },
       {
         method: config.method,
