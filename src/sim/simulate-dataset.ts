@@ -94,7 +94,7 @@ function eventLine(a: SummitAction, file?: string): string {
 /**
  * Simulates a night offline into a self-contained directory, with no clock: `raws/` (one
  * Rice-compressed FITS per detector per snap, at the raw-store key), `calib/` (bias, dark,
- * flat per band, with validity), `templates/<band>/` (deep templates of every sky patch
+ * flat per band, defects, crosstalk, linearizer, with validity), `templates/<band>/` (deep templates of every sky patch
  * the visits touch), `refcat/` (the reference-catalog shards under
  * the fields, `src/sim/refcat`), `truth/<group>/<detector>.json` (injected transients per snap),
  * `events.jsonl` (next_visit, OCS events and file writes with their summit times, faults
