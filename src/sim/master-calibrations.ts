@@ -192,8 +192,17 @@ export function combine(frames: readonly Float32Array[], npx: number): Float32Ar
   }
   const v = new Float64Array(n);
   const median = (i: number): number => {
-    for (let k = 0; k < n; k++) v[k] = frames[k]![i]!;
-    return medianInPlace(v, n);
+    // insertion sort of n ≤ 32 values: cheaper than a selection for so few
+    for (let k = 0; k < n; k++) {
+      const x = frames[k]![i]!;
+      let j = k;
+      while (j > 0 && v[j - 1]! > x) {
+        v[j] = v[j - 1]!;
+        j--;
+      }
+      v[j] = x;
+    }
+    return n % 2 === 1 ? v[n >> 1]! : (v[(n >> 1) - 1]! + v[n >> 1]!) / 2;
   };
   // σ₀ from a sample of pixels: the spread of the difference of two frames (the scene cancels)
   const stride = Math.max(1, Math.floor(npx / 20_000));
