@@ -14,7 +14,7 @@ import { ensureCalibrations } from '../sim/calibrations.js';
 import { SimCamera } from '../sim/sim-camera.js';
 import { ensureRefcat } from '../sim/refcat/index.js';
 import { ensureTemplates } from '../sim/template-ingest.js';
-import { simCameraOptions, simPlanOptions } from '../sim/sim-options.js';
+import { simCameraOptions, simPlanOptions, simMasterOptions } from '../sim/sim-options.js';
 import { Summit } from '../sim/summit.js';
 import { TruthCollector } from '../sim/truth-files.js';
 import { scoreRun } from '../score/score-run.js';
@@ -74,6 +74,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       geometry: (d) => camera.focalPlane.placement(d).geometry,
       model: (d) => camera.model(d),
       timeMs: clock.now(),
+      masters: simMasterOptions(config.sim),
     });
     log(`calibrations: ${written} written to the central repo`);
     const refcat = await ensureRefcat({

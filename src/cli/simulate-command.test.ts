@@ -26,7 +26,8 @@ describe('promptly simulate', () => {
       expect(m.raws).toHaveLength(snaps * 9 - 1); // the dropped snap
       expect(m.truth).toHaveLength(2 * 9);
       const bands = new Set(m.visits.map((v) => v.band)).size;
-      expect(m.calibrations).toHaveLength(9 * (2 + bands));
+      // bias, dark, defects, crosstalk, linearizer and a flat per band, per detector
+      expect(m.calibrations).toHaveLength(9 * (5 + bands));
       expect(m.templates.length).toBeGreaterThan(0);
       for (const f of [...m.raws, ...m.truth, ...m.calibrations, ...m.templates])
         expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
@@ -44,7 +45,13 @@ describe('promptly simulate', () => {
       try {
         const t = Date.parse(`${m.visits[0]!.groupId}Z`);
         const calib = [collections.calib('LSSTComCam')];
-        for (const type of [DATASET_TYPES.bias.name, DATASET_TYPES.dark.name]) {
+        for (const type of [
+          DATASET_TYPES.bias.name,
+          DATASET_TYPES.dark.name,
+          DATASET_TYPES.defects.name,
+          DATASET_TYPES.crosstalk.name,
+          DATASET_TYPES.linearizer.name,
+        ]) {
           expect(
             await repo.findCalibration(type, { instrument: 'LSSTComCam', detector: 4 }, calib, t),
           ).toBeDefined();

@@ -293,6 +293,33 @@ export const simConfigSchema = z.strictObject({
   transientsPerDetector: z.number().int().nonnegative().default(2),
   /** Cosmic-ray rate, hits per cm² per second of dark time. */
   cosmicRatePerCm2S: z.number().nonnegative().default(0.03),
+  /**
+   * Instrument effects in the raws, each switchable (`src/sim/instrument-effects.ts`); all on
+   * by default, as the ISR task corrects each: crosstalk and non-linearity from the
+   * `crosstalk` and `linearizer` calibrations, defects masked from `defects`, saturation and
+   * bleed masked SAT, cosmic rays found and repaired.
+   */
+  effects: z
+    .strictObject({
+      /** Amp-to-amp crosstalk, 1e-4 … 5e-4 between neighbouring amps (default true). */
+      crosstalk: z.boolean().default(true),
+      /** Quadratic non-linearity per amp, 0.3 … 0.7 % low at 100 ke⁻ (default true). */
+      nonlinearity: z.boolean().default(true),
+      /** Dead columns, hot pixels, partially bad columns, dead clusters (default true). */
+      defects: z.boolean().default(true),
+      /** Full well 150 ke⁻ with bleed along columns; SATURATE in the raws (default true). */
+      saturation: z.boolean().default(true),
+      /** Cosmic rays at `cosmicRatePerCm2S` (default true). */
+      cosmicRays: z.boolean().default(true),
+    })
+    .prefault({}),
+  /**
+   * Simulated exposures combined into each master calibration (bias, dark, and flat per band),
+   * [0, 32]: each is read out through the camera model with its noise and cosmic rays, given
+   * overscan, crosstalk, linearity and gain, and the N are combined by a σ-clipped mean.
+   * 0 writes the detector model's exact frames instead (no noise).
+   */
+  masterExposures: z.number().int().min(0).max(32).default(3),
   /** Rice-compress raws (as the camera writes them); false writes plain int32 HDUs. */
   compress: z.boolean().default(true),
   /**

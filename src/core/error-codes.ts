@@ -299,6 +299,11 @@ export const ERROR_CODES = {
     summary:
       'An exposure is inconsistent (planes of different sizes, a bad mask-plane dictionary or PSF model), or an exposure FITS file lacks its IMAGE, MASK or VARIANCE extension or their cards.',
   },
+  PROMPTLY_E_CALIBRATION_INVALID: {
+    httpStatus: 422,
+    summary:
+      'A defects, crosstalk or linearizer calibration file is not in its format: an extension, column or card missing, or a value out of range.',
+  },
   PROMPTLY_E_LEASE_FENCED: {
     httpStatus: 409,
     summary:

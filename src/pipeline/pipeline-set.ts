@@ -22,6 +22,8 @@ export interface CompiledPipeline {
   readonly steps: readonly CompiledStep[];
   /** Input dataset types any step needs (beyond raws). */
   readonly requires: readonly string[];
+  /** Input dataset types steps read when present (`TaskDefinition.uses`), not in `requires`. */
+  readonly uses?: readonly string[];
   /** Output dataset types the steps write. */
   readonly produces: readonly string[];
 }
@@ -95,7 +97,10 @@ export function compilePipelineSet(source: YamlSource, tasks: TaskRegistry): Pip
     });
     const requires = [...new Set(steps.flatMap((s) => s.task.requires(s.config)))];
     const produces = [...new Set(steps.flatMap((s) => s.task.produces(s.config)))];
-    pipelines.set(name, { name, description: def.description, steps, requires, produces });
+    const uses = [...new Set(steps.flatMap((s) => s.task.uses?.(s.config) ?? []))].filter(
+      (t) => !requires.includes(t),
+    );
+    pipelines.set(name, { name, description: def.description, steps, requires, produces, uses });
   }
   parsed.data.selection.forEach((rule, i) => {
     rule.pipelines.forEach((name, j) => {

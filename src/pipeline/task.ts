@@ -49,6 +49,11 @@ export interface TaskDefinition<C = unknown> {
   readonly configSchema: z.ZodType<C>;
   /** Input dataset types the task needs before it can run (drives fallback selection). */
   requires(config: C): readonly string[];
+  /**
+   * Input dataset types the task reads when they exist and does without otherwise (e.g.
+   * ISR's `defects`): preloaded with the required ones, never a reason to fall back.
+   */
+  uses?(config: C): readonly string[];
   /** Output dataset types it writes (their registry types must exist). */
   produces(config: C): readonly string[];
   run(context: TaskContext, config: C): Promise<void>;

@@ -30,6 +30,31 @@ export const DATASET_TYPES = {
     storageClass: 'Exposure',
     isCalibration: true,
   },
+  /**
+   * Defects of a detector: a FITS binary table DEFECTS of boxes x0, y0, width, height
+   * (0-based detector pixels; `src/science/isr-calibs/defects-fits.ts`). ISR masks them BAD
+   * and interpolates over them.
+   */
+  defects: {
+    name: 'defects',
+    dimensions: ['instrument', 'detector'],
+    storageClass: 'Defects',
+    isCalibration: true,
+  },
+  /** Crosstalk coefficients between a detector's amps, a FITS n × n image (`crosstalk-fits.ts`). */
+  crosstalk: {
+    name: 'crosstalk',
+    dimensions: ['instrument', 'detector'],
+    storageClass: 'CrosstalkCalib',
+    isCalibration: true,
+  },
+  /** Linearity correction per amp, a FITS table of polynomials (`linearizer-fits.ts`). */
+  linearizer: {
+    name: 'linearizer',
+    dimensions: ['instrument', 'detector'],
+    storageClass: 'Linearizer',
+    isCalibration: true,
+  },
   /** Deep template (coadd) of one sky-map patch in a band (run `collections.templates`). */
   template: {
     name: 'template',

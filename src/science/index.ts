@@ -33,6 +33,23 @@ export {
   type IsrOptions,
   type IsrResult,
 } from './isr.js';
+export { correctCrosstalk } from './crosstalk.js';
+export { correctLinearity } from './linearity.js';
+export {
+  CROSSTALK_EXTNAME,
+  crosstalkFits,
+  DEFECTS_EXTNAME,
+  defectsFits,
+  LINEARIZER_EXTNAME,
+  LINEARIZER_ORDER,
+  linearizerFits,
+  MAX_CROSSTALK,
+  readCrosstalkFits,
+  readDefectsFits,
+  readLinearizerFits,
+  type AmpLinearity,
+  type CrosstalkCalib,
+} from './isr-calibs/index.js';
 export { labelComponents, type FootprintSet } from './label.js';
 export {
   measureSources,

@@ -1,5 +1,7 @@
 import { PromptlyError, throwIfAborted } from '../core/errors.js';
 import { assembleAmps, detectorExtent, type AmpPlacement } from './assemble.js';
+import { correctCrosstalk } from './crosstalk.js';
+import { correctLinearity } from './linearity.js';
 import type { Image } from './image.js';
 import { subtractOverscan, type OverscanOptions } from './overscan.js';
 import { parseSection, type Section } from './section.js';
@@ -18,6 +20,11 @@ export interface IsrAmp {
   readonly detSec: string | Section;
   /** Gain, e⁻/ADU. When given, the amp is converted to electrons after overscan subtraction. */
   readonly gain?: number;
+  /**
+   * Linearity correction, polynomial coefficients [c₀, c₁, …] in ADU above the overscan
+   * (`corrected = Σ cᵢ xⁱ`), applied after crosstalk and before the gain.
+   */
+  readonly linearity?: readonly number[];
 }
 
 /** Options for {@link runIsr}. */
@@ -35,6 +42,11 @@ export interface IsrInput {
   readonly bias?: Image;
   /** Master flat, detector-sized, normalised (≈1). Non-finite or ≤ 0 entries mask the pixel. */
   readonly flat?: Image;
+  /**
+   * Crosstalk coefficients between the amps, `[target × n + source]` (n = amps, in input
+   * order), removed after overscan subtraction (`correctCrosstalk`); amps must share a size.
+   */
+  readonly crosstalk?: ArrayLike<number>;
   readonly options?: IsrOptions;
 }
 
@@ -57,7 +69,8 @@ export interface IsrResult {
 }
 
 /**
- * Instrument-signature removal for one detector: per amp, overscan subtraction and trim, then
+ * Instrument-signature removal for one detector: per amp, overscan subtraction and trim; then
+ * crosstalk between the amps (when given), each amp's linearity correction (when given) and
  * gain (ADU → e⁻ when `gain` is given); assembly by DETSEC (flips honoured); bias subtraction;
  * flat division. The detector size is the extent of the DETSEC boxes; bias and flat must match
  * it. Throws PROMPTLY_E_SECTION_INVALID / PROMPTLY_E_IMAGE_GEOMETRY / PROMPTLY_E_ABORTED.
@@ -74,6 +87,12 @@ export function runIsr(input: IsrInput): IsrResult {
     const dataSec = toSection(amp.dataSec);
     const biasSec = toSection(amp.biasSec);
     const detSec = toSection(amp.detSec);
+    if (amp.gain !== undefined && (!(amp.gain > 0) || !Number.isFinite(amp.gain))) {
+      throw new PromptlyError(
+        'PROMPTLY_E_SCIENCE_OPTION_INVALID',
+        `gain must be > 0, got ${amp.gain}`,
+      );
+    }
     const os = subtractOverscan(
       amp.pixels,
       amp.width,
@@ -82,20 +101,24 @@ export function runIsr(input: IsrInput): IsrResult {
       biasSec.box,
       options.overscan,
     );
-    if (amp.gain !== undefined) {
-      if (!(amp.gain > 0) || !Number.isFinite(amp.gain)) {
-        throw new PromptlyError(
-          'PROMPTLY_E_SCIENCE_OPTION_INVALID',
-          `gain must be > 0, got ${amp.gain}`,
-        );
-      }
-      const g = amp.gain;
-      const d = os.data;
-      for (let i = 0; i < d.length; i++) d[i] = d[i]! * g;
-    }
     placements.push({ data: os.data, width: os.width, height: os.height, detSec });
     stats.push({ overscanLevel: os.level, overscanNoise: os.noise });
   }
+  // crosstalk on every amp's ADU, then linearity and gain amp by amp
+  if (input.crosstalk) {
+    correctCrosstalk(
+      placements.map((p) => p.data),
+      input.crosstalk,
+    );
+  }
+  input.amps.forEach((amp, k) => {
+    const d = placements[k]!.data;
+    if (amp.linearity) correctLinearity(d, amp.linearity);
+    if (amp.gain !== undefined) {
+      const g = amp.gain;
+      for (let i = 0; i < d.length; i++) d[i] = d[i]! * g;
+    }
+  });
   throwIfAborted(options.signal);
   const { width, height } = detectorExtent(placements.map((p) => p.detSec));
   const image = assembleAmps(width, height, placements);

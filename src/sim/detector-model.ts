@@ -1,6 +1,14 @@
 import { ampIndexAt, type DetectorGeometry } from './amp-layout.js';
 import { ampElectronics, type AmpElectronics } from './camera.js';
 import { fillGaussian } from './fast-gaussian.js';
+import {
+  crosstalkMatrix,
+  extraBadRegions,
+  LEGACY_EFFECTS,
+  nonlinearityBetas,
+  type BadRegion,
+  type SimEffects,
+} from './instrument-effects.js';
 import { Prng } from './prng.js';
 
 /** A pixel with a high dark current. */
@@ -28,6 +36,22 @@ export interface DetectorModel {
   readonly hotPixels: readonly HotPixel[];
   /** Columns (0-based detector x) that collect almost no charge (5 % response). */
   readonly badColumns: readonly number[];
+  /** Partially bad columns and dead clusters (`extraBadRegions`); empty without defects. */
+  readonly badRegions: readonly BadRegion[];
+  /** The effects this detector shows. */
+  readonly effects: SimEffects;
+  /**
+   * Crosstalk, `[target × 16 + source]` in readout order: the target amp gains coefficient ×
+   * the source amp's signal, ADU. All zero when crosstalk is off.
+   */
+  readonly crosstalk: Float64Array;
+  /** Non-linearity β per amp, 1/e⁻ (a charge s reads as s (1 + β s)); zero when off. */
+  readonly nonlinearity: Float64Array;
+  /**
+   * Every defect as a box (0-based detector pixels): dead columns, hot pixels, partially bad
+   * columns and dead clusters — what the `defects` calibration lists.
+   */
+  defects(): { x0: number; y0: number; width: number; height: number }[];
   /** Relative response (mean ≈ 1) in a band: vignetting-like radial fall-off, tree rings, grain. */
   flat(band: string): Float32Array;
   /** Master dark, e⁻/s, detector-sized. */
@@ -41,13 +65,25 @@ export function hashString(s: string): number {
   return h;
 }
 
+/**
+ * The model of one detector. `effects` (default {@link LEGACY_EFFECTS}) switches crosstalk,
+ * non-linearity and defects; their parameters are drawn from a stream of their own, so
+ * switching them leaves everything else (bias, flats, dark) byte for byte the same.
+ */
 export function detectorModel(
   seed: number,
   instrument: string,
   detector: number,
   g: DetectorGeometry,
+  effects: SimEffects = LEGACY_EFFECTS,
 ): DetectorModel {
   const root = new Prng(seed).fork(hashString(instrument), detector);
+  const erng = new Prng(seed).fork(hashString(instrument), detector, 0xeffec7);
+  const crosstalk = crosstalkMatrix(erng.fork(1));
+  const nonlinearity = nonlinearityBetas(erng.fork(2));
+  const extra = extraBadRegions(erng.fork(3), g);
+  if (!effects.crosstalk) crosstalk.fill(0);
+  if (!effects.nonlinearity) nonlinearity.fill(0);
   const electronics = ampElectronics(root.fork(1));
   const n = g.width * g.height;
   const biasPatternAdu = new Float32Array(n);
@@ -77,13 +113,30 @@ export function detectorModel(
   for (let i = 0; i < nBad; i++) badColumns.push(Math.floor(drng.uniform(0.05, 0.95) * g.width));
   const flats = new Map<string, Float32Array>();
   let dark: Float32Array | undefined;
+  const hotPixels = effects.defects ? hot : [];
+  const deadColumns = effects.defects ? badColumns : [];
+  const badRegions = effects.defects ? extra : [];
   return {
     electronics,
     biasPatternAdu,
     masterBiasE,
     darkCurrentE,
-    hotPixels: hot,
-    badColumns,
+    hotPixels,
+    badColumns: deadColumns,
+    badRegions,
+    effects,
+    crosstalk,
+    nonlinearity,
+    defects() {
+      const boxes = deadColumns.map((x) => ({ x0: x, y0: 0, width: 1, height: g.height }));
+      for (const r of badRegions)
+        boxes.push({ x0: r.x0, y0: r.y0, width: r.width, height: r.height });
+      for (const h of hotPixels) {
+        const x = h.index % g.width;
+        boxes.push({ x0: x, y0: (h.index - x) / g.width, width: 1, height: 1 });
+      }
+      return boxes;
+    },
     flat(band) {
       let f = flats.get(band);
       if (!f) {
@@ -117,7 +170,7 @@ export function detectorModel(
     masterDark() {
       if (!dark) {
         dark = new Float32Array(n).fill(darkCurrentE);
-        for (const h of hot) dark[h.index] = dark[h.index]! + h.rateE;
+        for (const h of hotPixels) dark[h.index] = dark[h.index]! + h.rateE;
       }
       return dark;
     },

@@ -134,8 +134,9 @@ function onImage(x: number, y: number, w: number, h: number, margin: number): bo
 /**
  * Renders the electrons a detector collects in one snap: sky, catalog stars (variables at
  * their current brightness) and the visit's new and moving sources through a Moffat PSF of
- * the visit's seeing, times the flat; dead columns; dark current and hot pixels over the
- * dark time; cosmic rays; then charge above full well bleeds up and down its column. Noise is
+ * the visit's seeing, times the flat; dead columns and the other bad regions; dark current
+ * and hot pixels over the dark time; cosmic rays; then charge above full well bleeds up and
+ * down its column (each as the detector model's effects say). Noise is
  * added at readout. Returns the image (width × height, e⁻) and the snap's truth. `into`, when
  * given and width × height long, is overwritten and returned instead of a fresh array (a render
  * thread reuses one: first touches of fresh pages cost more than the rendering of a small one).
@@ -340,10 +341,18 @@ export function renderScene(
   for (const c of model.badColumns) {
     for (let yy = 0; yy < h; yy++) image[yy * w + c] = (image[yy * w + c]! - dark) * 0.05 + dark;
   }
+  for (const r of model.badRegions) {
+    for (let yy = r.y0; yy < r.y0 + r.height; yy++) {
+      for (let xx = r.x0; xx < r.x0 + r.width; xx++) {
+        const p = yy * w + xx;
+        image[p] = (image[p]! - dark) * r.response + dark;
+      }
+    }
+  }
   for (const hp of model.hotPixels) image[hp.index] = image[hp.index]! + hp.rateE * input.darkTimeS;
 
-  const cosmicRays = addCosmicRays(image, w, h, input);
-  const saturatedPixels = bleed(image, w, h, FULL_WELL_E);
+  const cosmicRays = model.effects.cosmicRays ? addCosmicRays(image, w, h, input) : [];
+  const saturatedPixels = model.effects.saturation ? bleed(image, w, h, FULL_WELL_E) : 0;
   return {
     electrons: image,
     truth: {
@@ -363,8 +372,23 @@ export function renderScene(
 
 function addCosmicRays(image: Float32Array, w: number, h: number, input: SceneInput): CosmicRay[] {
   const rng = new Prng(input.seed).fork(0xc05, input.visitIndex, input.detector, input.snap);
+  return addCosmicRayHits(image, w, h, rng, input.cosmicRatePerCm2S, input.darkTimeS);
+}
+
+/**
+ * Adds a Poisson number of cosmic-ray tracks (mean: rate × detector area × dark time) to an
+ * image in electrons: straight tracks 1–25 px long, 800–6000 e⁻ per pixel. Returns them.
+ */
+export function addCosmicRayHits(
+  image: Float32Array,
+  w: number,
+  h: number,
+  rng: Prng,
+  ratePerCm2S: number,
+  darkTimeS: number,
+): CosmicRay[] {
   const areaCm2 = w * h * (PIXEL_SIZE_MM / 10) ** 2;
-  const mean = input.cosmicRatePerCm2S * areaCm2 * input.darkTimeS;
+  const mean = ratePerCm2S * areaCm2 * darkTimeS;
   let n = 0;
   for (let p = rng.next(), l = Math.exp(-Math.min(mean, 500)); p > l; p *= rng.next()) n++;
   const rays: CosmicRay[] = [];

@@ -33,17 +33,29 @@ export interface RawFitsOptions {
   readonly headerService?: boolean;
   /** More primary cards (appended after the merged header). */
   readonly extraCards?: Cards;
+  /** SATURATE per amp, ADU above the overscan (written when given). */
+  readonly saturationAdu?: readonly number[];
 }
 
 /**
  * The amplifier HDU header cards, as the camera writes them (CHANNEL, CCDSUM, DATASEC, DETSEC,
  * DETSIZE, DTV1/2, DTM1_1…DTM2_2) plus what promptly's ISR reads from them: BIASSEC and PARSEC
  * (overscans), GAIN (e⁻/ADU), RDNOISE (e⁻) and BIASLVL (ADU) — the simulated electronics'
- * nominal values, which the real camera leaves to calibration products.
+ * nominal values, which the real camera leaves to calibration products — and SATURATE (ADU
+ * above the overscan) when the camera simulates saturation.
  */
-function ampCards(geometry: DetectorGeometry, i: number, e: AmpElectronics | undefined): Cards {
+function ampCards(
+  geometry: DetectorGeometry,
+  i: number,
+  e: AmpElectronics | undefined,
+  saturationAdu: number | undefined,
+): Cards {
   const amp = geometry.amps[i]!;
   const t = ampTransform(geometry, amp);
+  const sat: Cards =
+    saturationAdu === undefined
+      ? []
+      : [['SATURATE', saturationAdu, 'saturation, ADU above overscan (simulated full well)']];
   return [
     ['CHANNEL', amp.channel, 'readout channel'],
     ['CCDSUM', '1 1', 'on-chip binning'],
@@ -61,6 +73,7 @@ function ampCards(geometry: DetectorGeometry, i: number, e: AmpElectronics | und
     ['GAIN', e?.gain ?? 1, 'e-/ADU (simulated electronics)'],
     ['RDNOISE', e?.readNoiseE ?? 0, 'read noise, e- (simulated electronics)'],
     ['BIASLVL', e?.biasLevelAdu ?? 0, 'nominal bias level, ADU (simulated electronics)'],
+    ...sat,
   ];
 }
 
@@ -87,7 +100,7 @@ export async function rawFits(
   const compress = options.compress ?? true;
   const ampHdus: WritableHdu[] = geometry.amps.map((amp, i) => {
     const pixels = amps[i] as Int32Array;
-    const header = headerOf(ampCards(geometry, i, electronics[i]));
+    const header = headerOf(ampCards(geometry, i, electronics[i], options.saturationAdu?.[i]));
     if (!compress) {
       return makeImageHdu(pixels, [amp.rawWidth, amp.rawHeight], { extname: amp.name, header });
     }

@@ -2,6 +2,8 @@ import { toKeywords, type CelestialWcs } from '../wcs/index.js';
 import type { GeometryOptions } from './amp-layout.js';
 import { readOut } from './camera.js';
 import { detectorModel, type DetectorModel } from './detector-model.js';
+import type { SimEffects } from './instrument-effects.js';
+import { FULL_WELL_E } from './photometry.js';
 import { renderScene, type SnapTruth } from './detector-scene.js';
 import { detectorWcs, focalPlane, type FocalPlane, type Pointing } from './focal-plane.js';
 import { darkTimeOf } from './camera-header.js';
@@ -38,6 +40,17 @@ export interface SimCameraOptions extends GeometryOptions {
   readonly headerService?: boolean;
   /** Readout after each snap, s (written to the header as READTIME/READEND); default 2. */
   readonly readoutS?: number;
+  /** Instrument effects; default `LEGACY_EFFECTS` (defects, saturation, cosmic rays). */
+  readonly effects?: SimEffects;
+}
+
+/**
+ * The SATURATE level written to each amp's header, ADU above the overscan: 97 % of full well
+ * over the gain, so a saturated pixel (full well ± its shot noise, read through the
+ * non-linearity) is always above it and an unsaturated one almost never is.
+ */
+export function saturationAdu(gain: number): number {
+  return Math.floor((0.97 * FULL_WELL_E) / gain);
 }
 
 /** One detector's raw of one snap, with its truth. */
@@ -82,7 +95,13 @@ export class SimCamera {
     let m = this.#models.get(detector);
     if (!m) {
       const g = this.focalPlane.placement(detector).geometry;
-      m = detectorModel(this.options.seed, this.options.instrument, detector, g);
+      m = detectorModel(
+        this.options.seed,
+        this.options.instrument,
+        detector,
+        g,
+        this.options.effects,
+      );
       this.#models.set(detector, m);
     }
     return m;
@@ -179,6 +198,8 @@ export class SimCamera {
       electrons,
       biasPatternAdu: model.biasPatternAdu,
       rng: new Prng(o.seed).fork(0x4ead, visit.index, detector, snap),
+      ...(model.effects.crosstalk ? { crosstalk: model.crosstalk } : {}),
+      ...(model.effects.nonlinearity ? { nonlinearity: model.nonlinearity } : {}),
       ...(buffers ? { into: buffers.amps(g) } : {}),
     });
     const bytes = await rawFits(
@@ -194,9 +215,15 @@ export class SimCamera {
       g,
       model.electronics,
       amps,
-      o.headerService === false
-        ? { compress: o.compress ?? true, headerService: false }
-        : { compress: o.compress ?? true, wcs: this.headerWcs(visit, detector) },
+      {
+        compress: o.compress ?? true,
+        ...(o.headerService === false
+          ? { headerService: false }
+          : { wcs: this.headerWcs(visit, detector) }),
+        ...(o.effects?.saturation
+          ? { saturationAdu: model.electronics.map((e) => saturationAdu(e.gain)) }
+          : {}),
+      },
     );
     const truth: SnapTruth = {
       ...sceneTruth,

@@ -1,4 +1,5 @@
 import type { Config } from '../core/config.js';
+import type { MasterOptions } from './master-calibrations.js';
 import type { NightPlanOptions } from './night-plan.js';
 import type { SimCameraOptions } from './sim-camera.js';
 
@@ -24,6 +25,7 @@ export function simCameraOptions(instrument: string, sim: SimConfig): SimCameraO
     cosmicRatePerCm2S: sim.cosmicRatePerCm2S,
     compress: sim.compress,
     readoutS: sim.readoutS,
+    effects: sim.effects,
   };
 }
 
@@ -53,5 +55,15 @@ export function simPlanOptions(
     nightDate: sim.nightDate,
     airmassLimit: sim.airmassLimit,
     twilightDeg: sim.twilightDeg,
+  };
+}
+
+/** How the `sim` config section wants master calibrations made (undefined: model frames). */
+export function simMasterOptions(sim: SimConfig): MasterOptions | undefined {
+  if (sim.masterExposures < 1) return undefined;
+  return {
+    exposures: sim.masterExposures,
+    seed: sim.seed,
+    cosmicRatePerCm2S: sim.cosmicRatePerCm2S,
   };
 }

@@ -13,7 +13,12 @@ import { plannedVisit, plannedVisitCount, type PlannedVisit } from './night-plan
 import { damageRaw, visitActions, type SummitAction } from './night-script.js';
 import { SimCamera } from './sim-camera.js';
 import { TruthCollector } from './truth-files.js';
-import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
+import {
+  simCameraOptions,
+  simMasterOptions,
+  simPlanOptions,
+  type SimConfig,
+} from './sim-options.js';
 import { WRITE_DELAY_MS } from './summit.js';
 import { cameraTemplateGrid, templatePatches, writeTemplates } from './template-ingest.js';
 import { shardsForVisits, writeRefcatShards } from './refcat/index.js';
@@ -89,7 +94,7 @@ function eventLine(a: SummitAction, file?: string): string {
 /**
  * Simulates a night offline into a self-contained directory, with no clock: `raws/` (one
  * Rice-compressed FITS per detector per snap, at the raw-store key), `calib/` (bias, dark,
- * flat per band, with validity), `templates/<band>/` (deep templates of every sky patch
+ * flat per band, defects, crosstalk, linearizer, with validity), `templates/<band>/` (deep templates of every sky patch
  * the visits touch), `refcat/` (the reference-catalog shards under
  * the fields, `src/sim/refcat`), `truth/<group>/<detector>.json` (injected transients per snap),
  * `events.jsonl` (next_visit, OCS events and file writes with their summit times, faults
@@ -122,6 +127,7 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
       geometry: camera.focalPlane.placement(detector).geometry,
       model: camera.model(detector),
       validity,
+      masters: simMasterOptions(sim),
     });
     for (const p of products) {
       const file = path.join('calib', p.file);

@@ -12,7 +12,7 @@ import { defaultPipelinesFile } from '../../pipeline/default-pipelines.js';
 import { loadPipelineSet } from '../../pipeline/pipeline-set.js';
 import { needsTemplates } from '../../pipeline/selection.js';
 import { builtinTaskRegistry } from '../../pipeline/tasks/builtin-tasks.js';
-import { simCameraOptions, simPlanOptions } from '../../sim/sim-options.js';
+import { simCameraOptions, simPlanOptions, simMasterOptions } from '../../sim/sim-options.js';
 import { Summit } from '../../sim/summit.js';
 import { openBus, openDbbStore, openRawStore, rawBucketOf } from '../backends.js';
 import { waitArchiveDrained } from '../../archive/archive-drain.js';
@@ -53,6 +53,7 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
     geometry: (d) => camera.focalPlane.placement(d).geometry,
     model: (d) => camera.model(d),
     timeMs: clock.now(),
+    masters: simMasterOptions(config.sim),
   });
   await ensureRefcat({
     central,

@@ -1,6 +1,6 @@
 import { PromptlyError, isPromptlyError } from '../../core/errors.js';
 import { FitsFile, readAnyImage, type HduInfo, type PixelArray } from '../../fits/index.js';
-import type { Image, IsrAmp } from '../../science/index.js';
+import type { Image, IsrExposureAmp } from '../../science/index.js';
 import { imageFrom } from '../../science/index.js';
 
 function toFloat32(pixels: PixelArray): Float32Array {
@@ -21,17 +21,23 @@ function isImage2d(hdu: HduInfo): boolean {
   return hdu.kind === 'image' && hdu.axes.length === 2;
 }
 
+/** An amplifier of a raw: what ISR reads, with its EXTNAME (e.g. `Segment10`). */
+export type RawAmp = IsrExposureAmp & { readonly name: string };
+
 /** A raw's amplifiers, and its dark time (DARKTIME, else EXPTIME, else 0), seconds. */
 export interface RawAmps {
-  readonly amps: IsrAmp[];
+  readonly amps: RawAmp[];
   readonly darkTimeS: number;
 }
 
-/** Reads the amplifier HDUs of a raw (every image extension with DATASEC/BIASSEC/DETSEC). */
+/**
+ * Reads the amplifier HDUs of a raw (every image extension with DATASEC/BIASSEC/DETSEC), with
+ * GAIN (e⁻/ADU) and SATURATE (ADU above the overscan) when the header has them.
+ */
 export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Promise<RawAmps> {
   try {
     const file = FitsFile.fromBytes(bytes);
-    const amps: IsrAmp[] = [];
+    const amps: RawAmp[] = [];
     const hdus = await file.hdus(signal);
     const primary = hdus[0]?.header;
     const dark = primary?.get('DARKTIME') ?? primary?.get('EXPTIME');
@@ -41,7 +47,10 @@ export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Prom
       const image = await readAnyImage(file.source, hdu, signal ? { signal } : {});
       const pixels = image.pixels instanceof Int32Array ? image.pixels : toFloat32(image.pixels);
       const gain = h.get('GAIN');
+      const saturate = h.get('SATURATE');
+      const extname = h.get('EXTNAME');
       amps.push({
+        name: (typeof extname === 'string' ? extname : `HDU${hdu.index}`).trim(),
         pixels,
         width: image.shape[0] ?? 0,
         height: image.shape[1] ?? 0,
@@ -49,6 +58,7 @@ export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Prom
         biasSec: h.getString('BIASSEC'),
         detSec: h.getString('DETSEC'),
         ...(typeof gain === 'number' && gain > 0 ? { gain } : {}),
+        ...(typeof saturate === 'number' && saturate > 0 ? { saturationAdu: saturate } : {}),
       });
     }
     return { amps, darkTimeS: typeof dark === 'number' && dark > 0 ? dark : 0 };

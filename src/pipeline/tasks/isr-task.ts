@@ -1,14 +1,31 @@
 import { z } from 'zod';
 import { PromptlyError } from '../../core/errors.js';
-import { runIsr, type Image } from '../../science/index.js';
-import { markSnapCosmicRays } from '../../science/exposure/snap-cosmic-rays.js';
-import { imageFits } from '../../fits/index.js';
+import {
+  readCrosstalkFits,
+  readDefectsFits,
+  readLinearizerFits,
+  runIsrExposure,
+  writeExposureFits,
+  type Box,
+  type Exposure,
+  type Image,
+  type IsrSnap,
+} from '../../science/index.js';
 import { HandOffKey } from '../hand-off.js';
-import type { TaskDefinition } from '../task.js';
-import { readImageFile, readRawAmps } from './exposure-io.js';
+import type { TaskContext, TaskDefinition } from '../task.js';
+import { readImageFile, readRawAmps, type RawAmp } from './exposure-io.js';
 
-/** Where the ISR task leaves the corrected exposure for later steps. */
+/**
+ * Where the ISR task leaves the corrected exposure's image for later steps: e⁻ summed over the
+ * snaps, sky kept; defects (and pixels a flat cannot correct) interpolated over.
+ */
 export const EXPOSURE = new HandOffKey<Image>('exposure');
+
+/**
+ * The same exposure with its mask (BAD, SAT, INTRP, CR planes, `MASK_PLANES`) and variance
+ * (e⁻²); its `image` is the {@link EXPOSURE} image.
+ */
+export const ISR_EXPOSURE = new HandOffKey<Exposure>('isrExposure');
 
 const configSchema = z.strictObject({
   /** Overscan model per amplifier. */
@@ -17,61 +34,107 @@ const configSchema = z.strictObject({
   /** Subtract the master dark (e⁻/s) scaled by each snap's DARKTIME. */
   doDark: z.boolean().default(true),
   doFlat: z.boolean().default(true),
+  /** Remove crosstalk with the `crosstalk` calibration, when there is one. */
+  doCrosstalk: z.boolean().default(true),
+  /** Correct non-linearity with the `linearizer` calibration, when there is one. */
+  doLinearize: z.boolean().default(true),
+  /** Mask (BAD) and interpolate over the `defects` calibration's boxes, when there is one. */
+  doDefect: z.boolean().default(true),
+  /** Mask SAT at each amp's SATURATE level, with bleed trails grown along columns. */
+  doSaturation: z.boolean().default(true),
+  /** Interpolate over SAT pixels too (they keep their values otherwise, masked SAT). */
+  interpolateSaturated: z.boolean().default(false),
   /** Find cosmic rays by comparing the snaps (2 or more) and replace them from the others. */
   doSnapCosmicRays: z.boolean().default(true),
-  /** Write the corrected exposure as the `postISRCCD` dataset (float32 FITS). */
+  /** Furthest good pixel interpolation looks for, pixels, [1, 1024]. */
+  interpolationMaxPx: z.number().int().min(1).max(1024).default(64),
+  /** Write the corrected exposure as the `postISRCCD` dataset (IMAGE, MASK, VARIANCE FITS). */
   writeExposure: z.boolean().default(false),
 });
 
 export type IsrTaskConfig = z.output<typeof configSchema>;
 
-/**
- * bias + dark × darkTimeS, electrons, for snap after snap: one full-frame plane, made for the
- * first snap (in the bias's own array, which nothing else holds) and moved by dark × Δt only
- * when a later snap's dark time differs, instead of a fresh frame per snap.
- */
-class BiasPlusDark {
-  #plane: Image | undefined;
-  #darkTimeS = 0;
+/** The optional calibrations of one run, each undefined when absent or not asked for. */
+interface OptionalCalibs {
+  readonly crosstalk?: Float64Array;
+  readonly linearity?: ReadonlyMap<string, readonly number[]>;
+  readonly defects?: readonly Box[];
+}
 
-  constructor(
-    private readonly bias: Image | undefined,
-    private readonly dark: Image,
-  ) {
-    if (bias && (bias.width !== dark.width || bias.height !== dark.height)) {
-      throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'bias and dark differ in size');
-    }
-  }
+async function optionalCalibs(
+  context: TaskContext,
+  config: IsrTaskConfig,
+): Promise<OptionalCalibs> {
+  const read = async (type: string, on: boolean): Promise<Uint8Array | undefined> => {
+    if (!on) return undefined;
+    const bytes = await context.readInput(type);
+    if (!bytes) context.log(`isr: no ${type} calibration for this detector, step skipped`);
+    return bytes;
+  };
+  const [xt, lin, def] = await Promise.all([
+    read('crosstalk', config.doCrosstalk),
+    read('linearizer', config.doLinearize),
+    read('defects', config.doDefect),
+  ]);
+  const out: {
+    crosstalk?: Float64Array;
+    linearity?: Map<string, readonly number[]>;
+    defects?: Box[];
+  } = {};
+  if (xt) out.crosstalk = (await readCrosstalkFits(xt, context.signal)).coefficients;
+  if (lin)
+    out.linearity = new Map(
+      (await readLinearizerFits(lin, context.signal)).map((a) => [a.amp, a.coefficients]),
+    );
+  if (def) out.defects = await readDefectsFits(def, context.signal);
+  return out;
+}
 
-  at(darkTimeS: number): Image {
-    const d = this.dark.data;
-    if (this.#plane === undefined) {
-      const out = this.bias?.data ?? new Float32Array(d.length);
-      for (let i = 0; i < out.length; i++) out[i] = out[i]! + d[i]! * darkTimeS;
-      this.#plane = { width: this.dark.width, height: this.dark.height, data: out };
-      this.#darkTimeS = darkTimeS;
-    } else if (darkTimeS !== this.#darkTimeS) {
-      const out = this.#plane.data;
-      const dt = darkTimeS - this.#darkTimeS;
-      for (let i = 0; i < out.length; i++) out[i] = out[i]! + d[i]! * dt;
-      this.#darkTimeS = darkTimeS;
-    }
-    return this.#plane;
-  }
+/** A snap's amps with the linearizer's polynomial attached (every amp must have one). */
+function withLinearity(
+  amps: readonly RawAmp[],
+  linearity: ReadonlyMap<string, readonly number[]> | undefined,
+  saturation: boolean,
+): RawAmp[] {
+  return amps.map((a) => {
+    const poly = linearity?.get(a.name);
+    if (linearity && !poly)
+      throw new PromptlyError(
+        'PROMPTLY_E_CALIBRATION_INVALID',
+        `linearizer: no polynomial for amp ${a.name}`,
+      );
+    const { saturationAdu, ...rest } = a;
+    return {
+      ...rest,
+      ...(poly ? { linearity: poly } : {}),
+      ...(saturation && saturationAdu !== undefined ? { saturationAdu } : {}),
+    };
+  });
 }
 
 /**
- * Instrument signature removal of every snap (overscan per amplifier, gain, assembly, bias,
- * dark, flat), then the snaps summed into one exposure, in electrons.
+ * Instrument signature removal of every snap with `runIsrExposure`: overscan per amplifier,
+ * crosstalk (from `crosstalk`), linearity (from `linearizer`), gain, assembly; SAT from each
+ * amp's SATURATE with bleed trails; bias, dark × DARKTIME and flat; cosmic rays found by
+ * comparing the snaps and repaired; the snaps summed; defects (from `defects`) masked BAD and,
+ * with pixels a flat cannot correct, interpolated. Hands on the image (e⁻, sky kept) as
+ * {@link EXPOSURE} and the whole exposure (mask, variance) as {@link ISR_EXPOSURE}. A missing
+ * crosstalk, linearizer or defects calibration skips its step with a log line.
  */
 export const isrTask: TaskDefinition<IsrTaskConfig> = {
   kind: 'isr',
-  summary: 'Overscan per amp, gain, assembly, bias subtraction, flat division; snaps summed.',
+  summary:
+    'Overscan, crosstalk, linearity, gain, assembly, saturation, bias, dark, flat, cosmic rays, defects; snaps summed.',
   configSchema,
   requires: (c) => [
     ...(c.doBias ? ['bias'] : []),
     ...(c.doDark ? ['dark'] : []),
     ...(c.doFlat ? ['flat'] : []),
+  ],
+  uses: (c) => [
+    ...(c.doCrosstalk ? ['crosstalk'] : []),
+    ...(c.doLinearize ? ['linearizer'] : []),
+    ...(c.doDefect ? ['defects'] : []),
   ],
   produces: (c) => (c.writeExposure ? ['postISRCCD'] : []),
   async run(context, config) {
@@ -87,67 +150,59 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
     const bias = config.doBias ? await load('bias') : undefined;
     const dark = config.doDark ? await load('dark') : undefined;
     const flat = config.doFlat ? await load('flat') : undefined;
-    const offsets = dark ? new BiasPlusDark(bias, dark) : undefined;
-    const snaps: Image[] = [];
-    let readVarianceE = 0;
+    const calibs = await optionalCalibs(context, config);
+    const snaps: IsrSnap[] = [];
     for (const snap of context.snaps) {
       const { amps, darkTimeS } = await readRawAmps(await snap.read(), context.signal);
-      // Bias and dark are both subtracted before the flat: one combined frame does both.
-      const offset = offsets ? offsets.at(darkTimeS) : bias;
-      const result = runIsr({
-        amps,
-        ...(offset ? { bias: offset } : {}),
-        ...(flat ? { flat } : {}),
-        options: { overscan: { fit: config.overscan }, signal: context.signal },
-      });
-      const noise = result.amps.map((a) => a.overscanNoise.toFixed(2)).join(' ');
-      context.log(
-        `isr snap ${snap.snap}: ${result.image.width}x${result.image.height}, masked ${result.maskedByFlat}, overscan noise ${noise} ADU`,
-      );
-      // read noise in e⁻², the largest of the amplifiers' (overscan noise × gain)
-      result.amps.forEach((a, k) => {
-        const e = a.overscanNoise * (amps[k]?.gain ?? 1);
-        readVarianceE = Math.max(readVarianceE, e * e);
-      });
-      snaps.push(result.image);
+      if (calibs.crosstalk && calibs.crosstalk.length !== amps.length * amps.length)
+        throw new PromptlyError(
+          'PROMPTLY_E_CALIBRATION_INVALID',
+          `crosstalk: ${calibs.crosstalk.length} coefficients for ${amps.length} amplifiers`,
+        );
+      snaps.push({ amps: withLinearity(amps, calibs.linearity, config.doSaturation), darkTimeS });
     }
-    const sum = snaps[0];
-    if (!sum)
+    if (snaps.length === 0)
       throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'no raw snaps to process');
-    if (snaps.length > 1 && config.doSnapCosmicRays) {
-      const found = markSnapCosmicRays(
-        snaps.map((s) => s.data),
-        sum.width,
-        sum.height,
-        undefined,
-        0,
-        { base: readVarianceE, ...(flat ? { flat: flat.data } : {}) },
-      );
-      context.log(`isr: ${found} cosmic-ray pixel values found by comparing ${snaps.length} snaps`);
-    }
-    // the snaps summed; a value a cosmic ray took is replaced by the other snaps' scaled up
-    const a = sum.data;
-    for (let i = 0; i < a.length; i++) {
-      let total = 0;
-      let good = 0;
-      for (const s of snaps) {
-        const v = s.data[i]!;
-        if (v === v) {
-          total += v;
-          good++;
-        }
-      }
-      a[i] = good > 0 ? (total * snaps.length) / good : NaN;
-    }
-    context.handOffs.set(EXPOSURE, sum);
+    const result = runIsrExposure({
+      snaps,
+      ...(bias ? { bias } : {}),
+      ...(dark ? { dark } : {}),
+      ...(flat ? { flat } : {}),
+      ...(calibs.defects ? { defects: calibs.defects } : {}),
+      ...(calibs.crosstalk ? { crosstalk: calibs.crosstalk } : {}),
+      metadata: {
+        INSTRUME: context.dataId.instrument,
+        DETECTOR: context.dataId.detector ?? -1,
+        GROUPID: context.dataId.group ?? '',
+      },
+      options: {
+        overscan: { fit: config.overscan },
+        cosmicRays: {
+          method: config.doSnapCosmicRays && snaps.length > 1 ? 'snaps' : 'none',
+        },
+        interpolateSaturated: config.interpolateSaturated,
+        interpolationMaxPx: config.interpolationMaxPx,
+        background: false,
+        signal: context.signal,
+      },
+    });
+    const { exposure, stats } = result;
+    snaps.forEach((_, k) => {
+      const noise = result.snapAmps[k]!.map((a) => a.overscanNoise.toFixed(2)).join(' ');
+      context.log(`isr snap ${k}: overscan noise ${noise} ADU`);
+    });
+    const applied = [
+      calibs.crosstalk ? 'crosstalk' : undefined,
+      calibs.linearity ? 'linearity' : undefined,
+      calibs.defects ? `${calibs.defects.length} defects` : undefined,
+    ].filter((s) => s !== undefined);
+    context.log(
+      `isr: ${exposure.width}x${exposure.height}, ${snaps.length} snap(s); corrected ${applied.join(', ') || 'no crosstalk, linearity or defects'}; BAD ${stats.badPixels}, SAT ${stats.saturatedPixels}, CR ${stats.crPixels} (${stats.crMethod}), interpolated ${stats.interpolatedPixels} px`,
+    );
+    context.handOffs.set(EXPOSURE, exposure.image);
+    context.handOffs.set(ISR_EXPOSURE, exposure);
     if (config.writeExposure) {
-      const bytes = await imageFits(sum.data, sum.width, sum.height, [
-        ['INSTRUME', context.dataId.instrument],
-        ['DETECTOR', context.dataId.detector ?? -1],
-        ['GROUPID', context.dataId.group ?? ''],
-        ['BUNIT', 'electron'],
-      ]);
-      await context.writeOutput('postISRCCD', bytes);
+      await context.writeOutput('postISRCCD', await writeExposureFits(exposure, context.signal));
     }
   },
 };

@@ -8,7 +8,7 @@ import { templateSource } from './template-source.js';
 import { checkSkyMapSpec, SkyMap, toKeywords, type CelestialWcs } from '../../wcs/index.js';
 import { HandOffKey } from '../hand-off.js';
 import type { TaskContext, TaskDefinition } from '../task.js';
-import { EXPOSURE } from './isr-task.js';
+import { EXPOSURE, ISR_EXPOSURE } from './isr-task.js';
 import { scienceWcs } from './science-wcs.js';
 
 /** A difference image and what it was made with, for DIA detection and measurement. */
@@ -158,7 +158,12 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
     const scienceImage = imageFrom(width, height, image);
     const scienceVariance = imageFrom(width, height, variance);
     const result = subtractImages(
-      { image: scienceImage, variance: scienceVariance },
+      {
+        image: scienceImage,
+        variance: scienceVariance,
+        // ISR's mask (BAD, SAT, CR, INTRP) keeps such pixels out of the kernel's star stamps
+        mask: context.handOffs.get(ISR_EXPOSURE)?.mask,
+      },
       { image: warped.image, variance: warped.variance, mask: warped.mask },
       {
         method: config.method,

@@ -7,6 +7,9 @@ const CALIBRATION_DATA_ID: Readonly<Record<string, (base: DataId) => DataId>> = 
   [DATASET_TYPES.bias.name]: ({ instrument, detector }) => ({ instrument, detector }),
   [DATASET_TYPES.dark.name]: ({ instrument, detector }) => ({ instrument, detector }),
   [DATASET_TYPES.flat.name]: ({ instrument, detector, band }) => ({ instrument, detector, band }),
+  [DATASET_TYPES.defects.name]: ({ instrument, detector }) => ({ instrument, detector }),
+  [DATASET_TYPES.crosstalk.name]: ({ instrument, detector }) => ({ instrument, detector }),
+  [DATASET_TYPES.linearizer.name]: ({ instrument, detector }) => ({ instrument, detector }),
 };
 
 /**

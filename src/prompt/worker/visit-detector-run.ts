@@ -68,7 +68,7 @@ export async function processVisitDetector(
       central: deps.central,
       local: deps.local,
       dataId,
-      types: [...new Set(candidates.flatMap((p) => p.requires))],
+      types: [...new Set(candidates.flatMap((p) => [...p.requires, ...(p.uses ?? [])]))],
       timeMs: startUtcMs,
       signal,
       runInput: (type, id) => {

@@ -66,6 +66,8 @@ export interface IsrExposureInput {
   readonly flat?: Image;
   /** Defect boxes, 0-based detector pixels: marked BAD and interpolated over (INTRP). */
   readonly defects?: readonly Box[];
+  /** Crosstalk coefficients, `[target × n + source]` over the snap's amps (see `runIsr`). */
+  readonly crosstalk?: ArrayLike<number>;
   readonly wcs?: CelestialWcs;
   readonly psf?: Psf;
   readonly metadata?: Readonly<Record<string, MetadataValue>>;
@@ -109,7 +111,8 @@ function option(message: string): PromptlyError {
 }
 
 /**
- * ISR to an {@link Exposure}: each snap through `runIsr` (overscan, gain, assembly), SAT from
+ * ISR to an {@link Exposure}: each snap through `runIsr` (overscan, crosstalk, linearity, gain,
+ * assembly), SAT from
  * each amp's saturation level with bleed trails grown along columns, bias, dark × dark time and
  * flat removed in one pass (a bad flat marks BAD), cosmic rays found by comparing the snaps and
  * repaired from the clean snaps (CR), or with one snap by Laplacian edges and interpolated
@@ -147,6 +150,7 @@ export function runIsrExposure(input: IsrExposureInput): IsrExposureResult {
     throwIfAborted(o.signal);
     const r = runIsr({
       amps: snap.amps,
+      ...(input.crosstalk ? { crosstalk: input.crosstalk } : {}),
       options: {
         ...(o.overscan ? { overscan: o.overscan } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
