@@ -11,11 +11,11 @@ import { cross, DEG, dot, norm, scale, sub, wrap360, type Vec3 } from './vector.
 export function solveKepler(m: number, e: number): number {
   const mm = Math.atan2(Math.sin(m), Math.cos(m));
   let E = e < 0.8 ? mm : Math.PI * Math.sign(mm || 1);
-  for (let k = 0; k < 60; k++) {
+  for (let k = 0; k < 30; k++) {
     const f = E - e * Math.sin(E) - mm;
     const dE = f / (1 - e * Math.cos(E));
     E -= dE;
-    if (Math.abs(dE) < 1e-15) break;
+    if (Math.abs(dE) < 1e-14) break;
   }
   return E;
 }

@@ -34,6 +34,8 @@ export interface OrbitThroughOptions {
   readonly extraInclinationDeg: number;
   /** Which of the two prograde planes of that inclination through the point (its node side). */
   readonly ascending: boolean;
+  /** The Earth's heliocentric position at `mjdTt` when already known (AU, J2000 ecliptic). */
+  readonly earth?: Vec3;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface OrbitThroughOptions {
  * its epoch; the velocity follows from a, e, E and the orbit plane.
  */
 export function orbitThrough(o: OrbitThroughOptions): OrbitalElements | undefined {
-  const earth = earthHeliocentric(o.mjdTt);
+  const earth = o.earth ?? earthHeliocentric(o.mjdTt);
   const u = equatorialToEcliptic(unitOf(o.raDeg, o.decDeg));
   const { aAu: a, e } = o;
   const cE = Math.cos(o.eccentricAnomalyRad);
