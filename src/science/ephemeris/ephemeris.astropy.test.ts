@@ -7,6 +7,7 @@ import { earthHeliocentric } from './earth-position.js';
 import { ephemerisAt } from './ephemeris.js';
 import type { OrbitalElements } from './orbital-elements.js';
 import { eclipticToEquatorial, DEG, norm, sub } from './vector.js';
+import { eclipticOfIcrs, galacticOfIcrs } from './sky-frames.js';
 
 const HAVE = pythonHas('numpy', 'astropy');
 const SKIP = 'skipped: needs python3-astropy and python3-numpy (Debian packages) for the reference';
@@ -160,4 +161,38 @@ describe('ephemerides against numpy (Kepler) and astropy (the Earth)', () => {
       }
     },
   );
+});
+
+describe('sky frames against astropy', () => {
+  it.skipIf(!HAVE)('gives galactic and J2000 ecliptic coordinates within 0.05″ of astropy', () => {
+    const pts = [
+      [0, 0],
+      [83.6, 22.0],
+      [266.4, -28.9],
+      [150, -30],
+      [310, 60],
+    ] as const;
+    const script = `
+import json, sys
+from astropy.coordinates import SkyCoord, BarycentricMeanEcliptic
+import astropy.units as u
+pts = json.load(sys.stdin)
+c = SkyCoord([p[0] for p in pts]*u.deg, [p[1] for p in pts]*u.deg, frame='icrs')
+g = c.galactic
+# the J2000 mean ecliptic as a rotation of directions (barycentric: no aberration)
+e = c.transform_to(BarycentricMeanEcliptic(equinox='J2000'))
+json.dump([[float(a), float(b), float(x), float(y)] for a, b, x, y in zip(g.l.deg, g.b.deg, e.lon.deg, e.lat.deg)], sys.stdout)
+`;
+    const out = JSON.parse(
+      execFileSync(REFERENCE_PYTHON, ['-c', script], { input: JSON.stringify(pts) }).toString(),
+    ) as [number, number, number, number][];
+    pts.forEach(([ra, dec], k) => {
+      const [l, b, lon, lat] = out[k]!;
+      const gal = galacticOfIcrs(ra, dec);
+      const ecl = eclipticOfIcrs(ra, dec);
+      expect(sepArcsec(gal.lonDeg, gal.latDeg, l, b)).toBeLessThan(0.05);
+      // astropy's ecliptic includes the frame bias and IAU 2006 obliquity: ≲ 0.1″ apart
+      expect(sepArcsec(ecl.lonDeg, ecl.latDeg, lon, lat)).toBeLessThan(0.2);
+    });
+  });
 });

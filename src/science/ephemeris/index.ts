@@ -21,3 +21,13 @@ export {
 } from './ephemeris.js';
 export { orbitThrough, type OrbitThroughOptions } from './orbit-through.js';
 export type { Vec3 } from './vector.js';
+export {
+  MAX_CATALOG_MOVERS,
+  MOVER_CATALOG_FORMAT,
+  moverCatalogBytes,
+  predictMovers,
+  readMoverCatalog,
+  type KnownMover,
+  type MoverPrediction,
+} from './mover-catalog.js';
+export { eclipticOfIcrs, galacticOfIcrs, separationDeg } from './sky-frames.js';

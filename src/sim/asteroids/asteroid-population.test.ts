@@ -22,7 +22,9 @@ describe('the asteroids of the simulated sky', () => {
     const expected = SKY.densityPerDeg2 * capAreaDeg2(radius);
     console.info(`${seen.length} asteroids in a ${radius}° cap, ${expected.toFixed(0)} expected`);
     // a few fast NEOs have left their place; the rest is Poisson
-    expect(Math.abs(seen.length - expected)).toBeLessThan(5 * Math.sqrt(expected) + 0.05 * expected);
+    expect(Math.abs(seen.length - expected)).toBeLessThan(
+      5 * Math.sqrt(expected) + 0.05 * expected,
+    );
     let known = 0;
     for (const { asteroid: a, ephemeris } of seen) {
       const el = a.elements;
@@ -55,7 +57,10 @@ describe('the asteroids of the simulated sky', () => {
 
   it('is the same for the same seed and different for another', () => {
     const a = asteroidsNear(SKY, 200, 10, 0.2, T0).map((s) => [s.asteroid.id, s.ephemeris.raDeg]);
-    const b = asteroidsNear({ ...SKY }, 200, 10, 0.2, T0).map((s) => [s.asteroid.id, s.ephemeris.raDeg]);
+    const b = asteroidsNear({ ...SKY }, 200, 10, 0.2, T0).map((s) => [
+      s.asteroid.id,
+      s.ephemeris.raDeg,
+    ]);
     const c = asteroidsNear({ ...SKY, seed: 8 }, 200, 10, 0.2, T0).map((s) => s.asteroid.id);
     expect(a).toEqual(b);
     expect(c).not.toEqual(a.map((x) => x[0]));

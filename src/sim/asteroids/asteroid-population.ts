@@ -115,7 +115,12 @@ const cellCache = new Map<string, readonly SimAsteroid[]>();
 const CELL_CACHE_LIMIT = 400;
 
 /** The asteroids of one cell and bin (memoised: drawing is the costly part, the result is pure). */
-export function cellAsteroids(sky: AsteroidSky, bin: number, j: number, i: number): readonly SimAsteroid[] {
+export function cellAsteroids(
+  sky: AsteroidSky,
+  bin: number,
+  j: number,
+  i: number,
+): readonly SimAsteroid[] {
   const key = `${sky.seed}/${sky.densityPerDeg2}/${sky.knownFraction}/${bin}/${j}/${i}`;
   const hit = cellCache.get(key);
   if (hit) return hit;

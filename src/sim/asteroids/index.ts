@@ -13,3 +13,10 @@ export {
   type SimAsteroid,
 } from './asteroid-population.js';
 export { asteroidsOnImage, type AsteroidOnImage } from './asteroids-on-image.js';
+export {
+  FIELD_MARGIN_DEG,
+  SAMPLE_HOURS,
+  ensureKnownMovers,
+  knownMoversByNight,
+  writeKnownMovers,
+} from './known-movers.js';
