@@ -23,7 +23,7 @@ import { asteroidsNear, type AsteroidSky } from './asteroid-population.js';
  */
 
 /** Hours between the times at which a night's fields are searched. */
-export const SAMPLE_HOURS = 2;
+export const SAMPLE_HOURS = 3;
 /** Added to a field's radius, degrees: what a main-belt object moves in a sample step, and more. */
 export const FIELD_MARGIN_DEG = 0.1;
 
