@@ -14,6 +14,7 @@ import { ensureCalibrations } from '../sim/calibrations.js';
 import { SimCamera } from '../sim/sim-camera.js';
 import { ensureRefcat } from '../sim/refcat/index.js';
 import { ensureTemplates } from '../sim/template-ingest.js';
+import { ensureKnownMovers } from '../sim/asteroids/index.js';
 import { simCameraOptions, simPlanOptions, simMasterOptions } from '../sim/sim-options.js';
 import { Summit } from '../sim/summit.js';
 import { TruthCollector } from '../sim/truth-files.js';
@@ -101,6 +102,22 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
       });
       log(
         `templates: ${templates.rendered} of ${templates.templates} (fields of ${templates.visits} visits) rendered into the central repo`,
+      );
+    }
+
+    if (camera.options.asteroids) {
+      const movers = await ensureKnownMovers({
+        central: backends.central,
+        instrument: instrument.name,
+        sky: camera.options.asteroids,
+        camera,
+        // on the summit's clock: the night it is about to observe
+        plan: simPlanOptions(instrument.name, config.sim, clock.now() + config.sim.leadTimeMs),
+        detectors,
+        ...(options.hardSignal ? { signal: options.hardSignal } : {}),
+      });
+      log(
+        `ssObjects: ${movers.movers} known movers of ${movers.nights} nights written to the central repo`,
       );
     }
 

@@ -289,8 +289,19 @@ export const simConfigSchema = z.strictObject({
    * its PSF is that × airmass^0.6 × (λ / 500 nm)^−0.2.
    */
   seeingArcsec: z.number().positive().default(0.7),
-  /** New point sources and moving objects injected per visit and detector (each kind). */
+  /**
+   * New point sources injected per visit and detector. (Moving objects are the sky's asteroids:
+   * `asteroidsPerDeg2`.)
+   */
   transientsPerDetector: z.number().int().nonnegative().default(2),
+  /**
+   * Asteroids with orbits (main belt and a few near-Earth objects, `src/sim/asteroids`) per deg²,
+   * [0, 100 000]; 0 = none. The default is uniform over the sky and ~10× the real main belt at
+   * opposition, so a miniature LSSTComCam field sees a few per visit.
+   */
+  asteroidsPerDeg2: z.number().min(0).max(100_000).default(1000),
+  /** Share of the asteroids in the known-movers catalog (`ssObjects`) the worker associates with, [0, 1]. */
+  knownAsteroidFraction: z.number().min(0).max(1).default(0.8),
   /** Cosmic-ray rate, hits per cm² per second of dark time. */
   cosmicRatePerCm2S: z.number().nonnegative().default(0.03),
   /**

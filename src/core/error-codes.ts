@@ -342,6 +342,11 @@ export const ERROR_CODES = {
     summary:
       'A value given to the APDB or to association (sky position, radius, id, count, band, time) is missing, not finite or out of range.',
   },
+  PROMPTLY_E_EPHEMERIS_INVALID: {
+    httpStatus: 422,
+    summary:
+      'Orbital elements, a known-movers catalog or an ephemeris time is malformed: a field missing, not finite or out of range (only elliptic orbits are propagated).',
+  },
   PROMPTLY_E_APDB_ALREADY_WRITTEN: {
     httpStatus: 409,
     summary:

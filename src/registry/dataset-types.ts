@@ -80,6 +80,17 @@ export const DATASET_TYPES = {
     storageClass: 'SourceCatalog',
     isCalibration: false,
   },
+  /**
+   * The known-movers catalog of one observing night: MPCORB-like orbits of the solar-system
+   * objects the worker predicts and associates (JSON, src/science/ephemeris/mover-catalog.ts),
+   * in run `collections.ssObjects`.
+   */
+  ssObjects: {
+    name: 'ssObjects',
+    dimensions: ['instrument', 'day_obs'],
+    storageClass: 'Json',
+    isCalibration: false,
+  },
   postISRCCD: {
     name: 'postISRCCD',
     dimensions: ['instrument', 'detector', 'group'],
@@ -152,6 +163,8 @@ export const collections = {
   templates: (instrument: string) => `${instrument}/templates/deep`,
   /** Run that holds the reference catalog shards an instrument's pipelines read. */
   refcats: (instrument: string) => `${instrument}/refcats`,
+  /** Run that holds the known-movers catalogs (`ssObjects`, one per observing night) of an instrument. */
+  ssObjects: (instrument: string) => `${instrument}/ssObjects`,
   /** Raws of one visit-detector in a handler-local repo (one run each, so pruning is per item). */
   localRaw: (instrument: string, group: string, detector: number) =>
     `${instrument}/raw/${group}/${detector}`,

@@ -20,13 +20,12 @@ import {
 import { boundingBox, starsInBox, type SkyModel, type StarCatalog } from './sky-catalog.js';
 import {
   midExposureMjd,
-  movingPosition,
-  movingTrail,
   variability,
   variableMag,
   visitTransients,
   type TruthSource,
 } from './transients.js';
+import { asteroidsOnImage, type AsteroidSky } from './asteroids/index.js';
 
 /** A cosmic-ray track, 0-based detector pixels, and the charge it left per pixel (e⁻). */
 export interface CosmicRay {
@@ -103,7 +102,10 @@ export interface SceneInput {
   readonly skyMagPerArcsec2?: number;
   /** Share of every source's light that reaches the detector (extinction × clouds); default 1. */
   readonly fluxScale?: number;
+  /** New point sources injected per visit-detector (moving objects are the sky's asteroids). */
   readonly transientsPerDetector: number;
+  /** The sky's asteroids (`asteroids/`), drawn where their orbits take them; absent: none. */
+  readonly asteroids?: AsteroidSky;
   readonly cosmicRatePerCm2S: number;
 }
 
@@ -262,7 +264,7 @@ export function renderScene(
     });
   }
 
-  // Transients are fixed per visit: every snap sees the same ones (moving ones moved on).
+  // New sources are fixed per visit: every snap sees the same ones.
   const t = visitTransients({
     seed: input.seed,
     visit: input.visitIndex,
@@ -270,8 +272,6 @@ export function renderScene(
     count: input.transientsPerDetector,
     width: w,
     height: h,
-    wcs,
-    startMs: input.visitStartMs,
   });
   if (t.newSources.length > 0) {
     const sky = pixToSky(
@@ -295,44 +295,51 @@ export function renderScene(
       });
     });
   }
-  const closeMs = input.openMs + input.exposureTimeS * 1000;
-  for (const m of t.moving) {
-    const fluxE = electronsOf(m.mag, band, input.exposureTimeS) * fluxScale;
-    // Trail length in pixels decides the sampling: ≥ 2 samples per pixel of motion.
-    const lengthPx =
-      (m.rateDegPerDay * (input.exposureTimeS / 86_400) * 3600) / input.pixelScaleArcsec;
-    const n = Math.max(2, Math.ceil(2 * lengthPx) + 1);
-    const trail = movingTrail(m, wcs, input.openMs, closeMs, n);
-    // One PSF per trail, at its middle (the detector's centre when that is off the sky).
-    const midX = trail.x[n >> 1] ?? NaN;
-    const midY = trail.y[n >> 1] ?? NaN;
-    const finite = Number.isFinite(midX) && Number.isFinite(midY);
-    const psf = finite ? psfAt(midX, midY) : psfAt((w - 1) / 2, (h - 1) / 2);
-    for (let i = 0; i < n; i++) {
-      const tx = trail.x[i]!;
-      const ty = trail.y[i]!;
-      if (Number.isFinite(tx) && Number.isFinite(ty))
-        addPointSource(image, w, h, psf, tx, ty, fluxE / n);
-    }
-    const midMs = (input.openMs + closeMs) / 2;
-    const [ra, dec] = movingPosition(m, midMs);
-    const mid = skyToPix(wcs, Float64Array.of(ra), Float64Array.of(dec), { onDivergence: 'nan' });
-    const mx = mid.x[0]!;
-    const my = mid.y[0]!;
-    if (!onImage(mx, my, w, h, 0)) continue;
-    sources.push({
-      kind: 'moving',
-      id: m.id,
-      ra,
-      dec,
-      x: mx,
-      y: my,
-      mag: m.mag,
-      fluxE,
-      mjd,
-      rateDegPerDay: m.rateDegPerDay,
-      paDeg: m.paDeg,
+
+  // Asteroids, trailed through the exposure, where their orbits put them at the time the raw's
+  // header states (the summit's clock: the worker predicts known movers from that time).
+  if (input.asteroids) {
+    const movers = asteroidsOnImage({
+      sky: input.asteroids,
+      wcs,
+      width: w,
+      height: h,
+      pixelScaleArcsec: input.pixelScaleArcsec,
+      band,
+      openMs: input.openMs,
+      exposureTimeS: input.exposureTimeS,
     });
+    for (const m of movers) {
+      const fluxE = electronsOf(m.mag, band, input.exposureTimeS) * fluxScale;
+      const n = m.trail.x.length;
+      // one PSF per trail, at its middle (the detector's centre when that is off the sky)
+      const midX = m.trail.x[n >> 1] ?? NaN;
+      const midY = m.trail.y[n >> 1] ?? NaN;
+      const finite = Number.isFinite(midX) && Number.isFinite(midY);
+      const psf = finite ? psfAt(midX, midY) : psfAt((w - 1) / 2, (h - 1) / 2);
+      for (let i = 0; i < n; i++) {
+        const tx = m.trail.x[i]!;
+        const ty = m.trail.y[i]!;
+        if (Number.isFinite(tx) && Number.isFinite(ty))
+          addPointSource(image, w, h, psf, tx, ty, fluxE / n);
+      }
+      if (!onImage(m.x, m.y, w, h, 0)) continue;
+      sources.push({
+        kind: 'moving',
+        id: m.asteroid.id,
+        ra: m.ra,
+        dec: m.dec,
+        x: m.x,
+        y: m.y,
+        mag: m.mag,
+        fluxE,
+        mjd,
+        rateDegPerDay: m.rateDegPerDay,
+        paDeg: m.paDeg,
+        ssObjectId: m.asteroid.ssObjectId,
+        known: m.asteroid.known,
+      });
+    }
   }
 
   const flat = model.flat(band);

@@ -1,5 +1,6 @@
 import { toKeywords, type CelestialWcs } from '../wcs/index.js';
 import type { GeometryOptions } from './amp-layout.js';
+import type { AsteroidSky } from './asteroids/index.js';
 import { readOut } from './camera.js';
 import { detectorModel, type DetectorModel } from './detector-model.js';
 import type { SimEffects } from './instrument-effects.js';
@@ -28,7 +29,10 @@ export interface SimCameraOptions extends GeometryOptions {
   readonly galaxyMagLimit?: number;
   /** Supernovae per deg² per year (`supernovae.ts`); absent: none. */
   readonly supernovaRatePerDeg2Yr?: number;
+  /** New point sources per visit-detector. */
   readonly transientsPerDetector: number;
+  /** The sky's asteroids (`asteroids/`); absent: none. */
+  readonly asteroids?: AsteroidSky;
   readonly cosmicRatePerCm2S: number;
   /** Rice-compress the amplifier HDUs; default true. */
   readonly compress?: boolean;
@@ -188,6 +192,7 @@ export class SimCamera {
             }
           : {}),
         transientsPerDetector: o.transientsPerDetector,
+        ...(o.asteroids ? { asteroids: o.asteroids } : {}),
         cosmicRatePerCm2S: o.cosmicRatePerCm2S,
       },
       buffers?.electrons(g.width * g.height),

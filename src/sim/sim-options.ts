@@ -22,6 +22,15 @@ export function simCameraOptions(instrument: string, sim: SimConfig): SimCameraO
     ...(sim.galaxies ? { galaxyMagLimit: sim.galaxyMagLimit } : {}),
     supernovaRatePerDeg2Yr: sim.supernovaRatePerDeg2Yr,
     transientsPerDetector: sim.transientsPerDetector,
+    ...(sim.asteroidsPerDeg2 > 0
+      ? {
+          asteroids: {
+            seed: sim.seed,
+            densityPerDeg2: sim.asteroidsPerDeg2,
+            knownFraction: sim.knownAsteroidFraction,
+          },
+        }
+      : {}),
     cosmicRatePerCm2S: sim.cosmicRatePerCm2S,
     compress: sim.compress,
     readoutS: sim.readoutS,

@@ -22,6 +22,7 @@ import {
 import { WRITE_DELAY_MS } from './summit.js';
 import { cameraTemplateGrid, templatePatches, writeTemplates } from './template-ingest.js';
 import { shardsForVisits, writeRefcatShards } from './refcat/index.js';
+import { knownMoversByNight, writeKnownMovers } from './asteroids/index.js';
 
 /** Options of {@link simulateDataset}. */
 export interface SimulateDatasetOptions {
@@ -71,6 +72,8 @@ export interface DatasetManifest {
   readonly templates: readonly string[];
   /** Reference-catalog shards under the visits' fields, `refcat/refcat-<htm7>.fits`. */
   readonly refcats: readonly string[];
+  /** Known-movers catalogs, one per observing night, `ssObjects/ssObjects-<day_obs>.json`. */
+  readonly ssObjects: readonly string[];
   readonly truth: readonly string[];
   /** Event log, one JSON object per line. */
   readonly events: string;
@@ -96,7 +99,8 @@ function eventLine(a: SummitAction, file?: string): string {
  * Rice-compressed FITS per detector per snap, at the raw-store key), `calib/` (bias, dark,
  * flat per band, defects, crosstalk, linearizer, with validity), `templates/<band>/` (deep templates of every sky patch
  * the visits touch), `refcat/` (the reference-catalog shards under
- * the fields, `src/sim/refcat`), `truth/<group>/<detector>.json` (injected transients per snap),
+ * the fields, `src/sim/refcat`), `ssObjects/` (the known-movers catalog of each night,
+ * `src/sim/asteroids`), `truth/<group>/<detector>.json` (injected transients per snap),
  * `events.jsonl` (next_visit, OCS events and file writes with their summit times, faults
  * applied) and `manifest.json`. The same options give byte-identical files.
  */
@@ -187,6 +191,32 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
   });
   log(`refcat: ${refcatFiles.length} shards`);
 
+  // Known movers: the orbits of the known asteroids near each night's fields (dataset ssObjects).
+  const ssObjectFiles: string[] = [];
+  if (sim.asteroidsPerDeg2 > 0) {
+    await writeKnownMovers(options.repo, {
+      instrument: instrument.name,
+      byNight: knownMoversByNight({
+        sky: {
+          seed: sim.seed,
+          densityPerDeg2: sim.asteroidsPerDeg2,
+          knownFraction: sim.knownAsteroidFraction,
+        },
+        camera,
+        visits,
+        detectors,
+        ...(signal ? { signal } : {}),
+      }),
+      onNight: async (dayObs, bytes) => {
+        const file = path.join('ssObjects', `ssObjects-${dayObs}.json`);
+        await writeAt(outDir, file, bytes);
+        ssObjectFiles.push(file);
+      },
+      ...(signal ? { signal } : {}),
+    });
+  }
+  log(`ssObjects: ${ssObjectFiles.length} nights`);
+
   // The night: every action in summit-time order, raws rendered as they are written.
   const actions: SummitAction[] = [];
   let seq = 0;
@@ -260,6 +290,7 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
     calibrations: calibFiles,
     templates: templateFiles,
     refcats: refcatFiles,
+    ssObjects: ssObjectFiles,
     truth: truthFiles,
     events: 'events.jsonl',
   };

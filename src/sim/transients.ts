@@ -1,5 +1,4 @@
 import { mjdOf } from '../core/time.js';
-import { pixToSkyPoint, skyToPix, type CelestialWcs } from '../wcs/index.js';
 import { Prng } from './prng.js';
 
 /** Kinds of truth the simulator records. */
@@ -9,7 +8,8 @@ export type TruthKind = 'variable' | 'new' | 'moving' | 'supernova' | 'flare';
 export interface TruthSource {
   readonly kind: TruthKind;
   /**
-   * Stable id: `var-<star id>`, `new-<visit>-<detector>-<k>`, `sso-<visit>-<detector>-<k>`,
+   * Stable id: `var-<star id>`, `new-<visit>-<detector>-<k>`, `sso-<ssObjectId>` (an asteroid,
+   * the same in every visit and night of its population bin, `asteroids/`),
    * `sn-<cell>-<bin>-<k>` (the same supernova in every visit and night, `supernovae.ts`),
    * `flare-<star id>-<day>` (`flares.ts`).
    */
@@ -33,6 +33,9 @@ export interface TruthSource {
   /** Moving objects: rate of motion, degrees per day, and position angle (N through E). */
   readonly rateDegPerDay?: number;
   readonly paDeg?: number;
+  /** Moving objects: the asteroid's id (the APDB's ssObjectId) and whether the known-movers catalog has it. */
+  readonly ssObjectId?: number;
+  readonly known?: boolean;
 }
 
 /** Fraction of catalog stars that vary. */
@@ -69,19 +72,10 @@ export interface NewSource {
   readonly mag: number;
 }
 
-/** A moving object crossing one visit-detector: position at the visit's start and its motion. */
-export interface MovingObject {
-  readonly id: string;
-  readonly ra0: number;
-  readonly dec0: number;
-  /** Reference time of ra0/dec0, ms UTC. */
-  readonly t0Ms: number;
-  readonly rateDegPerDay: number;
-  readonly paDeg: number;
-  readonly mag: number;
-}
-
-/** Transients of one visit-detector: `count` new sources and `count` moving objects. */
+/**
+ * New sources of one visit-detector: `count` point sources that are not in the template.
+ * (Moving objects are the sky's asteroids, `asteroids/`, no longer drawn per visit-detector.)
+ */
 export function visitTransients(options: {
   seed: number;
   visit: number;
@@ -89,9 +83,7 @@ export function visitTransients(options: {
   count: number;
   width: number;
   height: number;
-  wcs: CelestialWcs;
-  startMs: number;
-}): { newSources: NewSource[]; moving: MovingObject[] } {
+}): { newSources: NewSource[] } {
   const { seed, visit, detector, count, width, height } = options;
   const nrng = new Prng(seed).fork(0x7e3, visit, detector);
   const margin = Math.min(10, width / 4, height / 4);
@@ -104,55 +96,7 @@ export function visitTransients(options: {
       mag: nrng.uniform(18.5, 22),
     });
   }
-  const mrng = new Prng(seed).fork(0x50b, visit, detector);
-  const moving: MovingObject[] = [];
-  for (let k = 0; k < count; k++) {
-    const { ra: ra0, dec: dec0 } = pixToSkyPoint(
-      options.wcs,
-      mrng.uniform(margin, width - margin),
-      mrng.uniform(margin, height - margin),
-    );
-    moving.push({
-      id: `sso-${visit}-${detector}-${k}`,
-      ra0,
-      dec0,
-      t0Ms: options.startMs,
-      rateDegPerDay: mrng.uniform(0.2, 1.0),
-      paDeg: mrng.uniform(0, 360),
-      mag: mrng.uniform(18.5, 21.5),
-    });
-  }
-  return { newSources, moving };
-}
-
-/** Sky position of a moving object at `tMs`, degrees (small-angle linear motion). */
-export function movingPosition(m: MovingObject, tMs: number): [number, number] {
-  const days = (tMs - m.t0Ms) / 86_400_000;
-  const pa = (m.paDeg * Math.PI) / 180;
-  const dDec = m.rateDegPerDay * days * Math.cos(pa);
-  const dRa = (m.rateDegPerDay * days * Math.sin(pa)) / Math.cos((m.dec0 * Math.PI) / 180);
-  return [(m.ra0 + dRa + 360) % 360, m.dec0 + dDec];
-}
-
-/**
- * Pixel positions of a moving object sampled through an exposure (`n` equal steps between
- * shutter open and close), for drawing its trail.
- */
-export function movingTrail(
-  m: MovingObject,
-  wcs: CelestialWcs,
-  openMs: number,
-  closeMs: number,
-  n: number,
-): { x: Float64Array; y: Float64Array } {
-  const ra = new Float64Array(n);
-  const dec = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const [a, d] = movingPosition(m, openMs + ((i + 0.5) / n) * (closeMs - openMs));
-    ra[i] = a;
-    dec[i] = d;
-  }
-  return skyToPix(wcs, ra, dec, { onDivergence: 'nan' });
+  return { newSources };
 }
 
 /** MJD (UTC) of mid-exposure. */

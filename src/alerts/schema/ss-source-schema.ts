@@ -3,8 +3,10 @@ import { field, recordSchema, type RecordInput, type RecordOf } from './field-sp
 /**
  * A DIA source associated with a known solar-system object: ecliptic and galactic coordinates,
  * geometry of the observation and the ephemeris offset. Field names and types follow Rubin
- * lsst.v11_0.ssSource, whose schema states no units for these fields; promptly writes null
- * here until solar-system association exists.
+ * lsst.v11_0.ssSource, whose schema states no units for these fields; the worker fills them
+ * for a source associated with a known mover (units in
+ * `src/prompt/worker/stages/solar-system.ts`: degrees, degrees per day, arcseconds, AU, AU per
+ * day, J2000 ecliptic vectors); other alerts carry null.
  */
 export const SS_SOURCE_FIELDS = [
   field('diaSourceId', 'long'),

@@ -8,6 +8,7 @@ import { ensureCalibrations } from '../../sim/calibrations.js';
 import { SimCamera } from '../../sim/sim-camera.js';
 import { ensureRefcat } from '../../sim/refcat/index.js';
 import { ensureTemplates } from '../../sim/template-ingest.js';
+import { ensureKnownMovers } from '../../sim/asteroids/index.js';
 import { defaultPipelinesFile } from '../../pipeline/default-pipelines.js';
 import { loadPipelineSet } from '../../pipeline/pipeline-set.js';
 import { needsTemplates } from '../../pipeline/selection.js';
@@ -74,6 +75,17 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
       sky: camera.sky,
       camera,
       plan: simPlanOptions(instrument.name, config.sim),
+      detectors,
+    });
+  }
+  if (camera.options.asteroids) {
+    await ensureKnownMovers({
+      central,
+      instrument: instrument.name,
+      sky: camera.options.asteroids,
+      camera,
+      // on the summit's clock: the night it is about to observe
+      plan: simPlanOptions(instrument.name, config.sim, clock.now() + config.sim.leadTimeMs),
       detectors,
     });
   }

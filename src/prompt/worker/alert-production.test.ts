@@ -10,6 +10,15 @@ import { unpackDiaId } from '../../apdb/dia-ids.js';
 import { dayObsOf, taiSecondsToUtcMs } from '../../core/time.js';
 import { collections } from '../../registry/dataset-types.js';
 import { plantedDiaTask } from '../testing/planted-dia-task.js';
+import {
+  ephemerisAt,
+  mjdTtOfUtcMs,
+  moverCatalogBytes,
+  orbitThrough,
+  type KnownMover,
+  type OrbitalElements,
+} from '../../science/ephemeris/index.js';
+import { makeTanWcs, pixToSky } from '../../wcs/index.js';
 import { startPromptFixture, type PromptFixture } from '../testing/prompt-fixture.js';
 
 const PLANTED = `
@@ -32,6 +41,32 @@ async function exportedAlerts(f: PromptFixture, visit: NextVisit): Promise<Alert
   const ref = refs.find((r) => r.dataId.group === visit.groupId);
   if (!ref) throw new Error(`no alerts dataset for ${visit.groupId}`);
   return readAlertContainer(await f.backends.central.get(ref));
+}
+
+/**
+ * A main-belt orbit whose astrometric place (light time applied) at `mjdTt` is (ra, dec):
+ * `orbitThrough` sets the geometric place, so the light-time shift is taken out in two passes.
+ */
+function orbitSeenAt(ra: number, dec: number, mjdTt: number): OrbitalElements {
+  let aimRa = ra;
+  let aimDec = dec;
+  let el: OrbitalElements | undefined;
+  for (let pass = 0; pass < 3; pass++) {
+    el = orbitThrough({
+      raDeg: aimRa,
+      decDeg: aimDec,
+      mjdTt,
+      aAu: 2.7,
+      e: 0.1,
+      eccentricAnomalyRad: 0.4,
+      extraInclinationDeg: 4,
+      ascending: true,
+    })!;
+    const seen = ephemerisAt(el, mjdTt);
+    aimRa += ra - seen.raDeg;
+    aimDec += dec - seen.decDeg;
+  }
+  return el!;
 }
 
 /** Processes one visit of detector 0 (one snap) and returns its outcome. */
@@ -118,6 +153,73 @@ describe('Alert Production in the worker', () => {
     expect(rows.map((r) => r.reliability).sort()).toEqual([0.25, 0.5, 0.75]);
     await expect.poll(() => published.length).toBe(6);
     await sub.close();
+  });
+
+  it("associates a known mover's DIA source with its ssObject: no new DIA object, an alert with ssSource", async () => {
+    f = await startPromptFixture({ pipelinesYaml: PLANTED, tasks: [plantedDiaTask] });
+    const visit = f.nextVisit();
+    // the planted task's second source (pixel 90, 90 of a 0.2″ TAN image on the boresight)
+    const wcs = makeTanWcs({
+      crval: visit.position,
+      crpix: [99.5, 99.5],
+      scaleArcsecPerPx: 0.2,
+      rotationDeg: 0,
+    });
+    const target = pixToSky(wcs, Float64Array.of(90), Float64Array.of(90));
+    const mjdTt = mjdTtOfUtcMs(taiSecondsToUtcMs(visit.startTime));
+    const known: KnownMover = {
+      ssObjectId: 4_242,
+      designation: '2026 PR7',
+      elements: orbitSeenAt(target.ra[0]!, target.dec[0]!, mjdTt),
+      hMag: 17,
+      g: 0.15,
+    };
+    // a second known mover a degree away: predicted, but not on this detector
+    const elsewhere: KnownMover = {
+      ...known,
+      ssObjectId: 4_243,
+      designation: '2026 PR8',
+      elements: orbitSeenAt(target.ra[0]! + 1, target.dec[0]!, mjdTt),
+    };
+    const dayObs = dayObsOf(taiSecondsToUtcMs(visit.startTime));
+    await f.backends.central.put(
+      'ssObjects',
+      { instrument: 'LATISS', day_obs: dayObs },
+      collections.ssObjects('LATISS'),
+      moverCatalogBytes([known, elsewhere]),
+    );
+
+    const outcome = await runVisit(f, visit);
+    expect(outcome.kind).toBe('processed');
+    const alerts = await exportedAlerts(f, visit);
+    expect(alerts).toHaveLength(3);
+    const mover = alerts.find((a) => a.diaSource.ssObjectId !== null);
+    expect(mover?.diaSource.x).toBe(90);
+    expect(mover?.diaSource.ssObjectId).toBe(4_242);
+    expect(mover?.diaSource.diaObjectId).toBeNull();
+    expect(mover?.diaObject).toBeNull();
+    const ss = mover?.ssSource;
+    expect(ss?.ssObjectId).toBe(4_242);
+    expect(ss?.designation).toBe('2026 PR7');
+    expect(ss?.diaSourceId).toBe(mover?.diaSourceId);
+    // the raw's clock runs on from the visit's start by seconds: 0.01″/s of main-belt motion
+    expect(ss?.ephOffset).toBeLessThan(1);
+    expect(ss?.topoRange).toBeGreaterThan(1);
+    expect(ss?.helioRange).toBeGreaterThan(2.4);
+    expect(ss?.ephRate).toBeGreaterThan(0.01);
+    expect(ss?.ephRate).toBeLessThan(1);
+    for (const a of alerts.filter((x) => x !== mover)) {
+      expect(a.ssSource).toBeNull();
+      expect(a.diaSource.diaObjectId).toBe(a.diaSource.diaSourceId);
+    }
+    const stored = await f.backends.apdb.visitDetectorSources(
+      unpackDiaId(mover!.diaSourceId).visit,
+      0,
+    );
+    expect(stored.filter((s) => s.ssObjectId === 4_242)).toHaveLength(1);
+    expect(await f.backends.apdb.ssObjects([4_242, 4_243])).toEqual([
+      expect.objectContaining({ ssObjectId: 4_242, designation: '2026 PR7' }),
+    ]);
   });
 
   it('records failed, never a second write, when the slot dies between the APDB write and its outcome', async () => {

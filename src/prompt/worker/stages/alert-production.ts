@@ -3,6 +3,7 @@ import {
   associate,
   associationWrite,
   DEFAULT_ASSOCIATION_RADIUS_ARCSEC,
+  DEFAULT_SS_RADIUS_ARCSEC,
 } from '../../../apdb/associate.js';
 import { packDiaId } from '../../../apdb/dia-ids.js';
 import type { SkyCircle } from '../../../apdb/sky-region.js';
@@ -14,7 +15,7 @@ import { visitAlertsContainer } from '../../../alerts/visit-alert-files.js';
 import { realNowMs } from '../../../core/clock.js';
 import { PromptlyError, isPromptlyError } from '../../../core/errors.js';
 import { bandOf } from '../../../core/next-visit.js';
-import { mjdOf, TAI_MINUS_UTC_S } from '../../../core/time.js';
+import { dayObsOf, mjdOf, TAI_MINUS_UTC_S, taiSecondsToUtcMs } from '../../../core/time.js';
 import { readDiaSrc, type DiaCatalog } from '../../../pipeline/tasks/dia-src-fits.js';
 import { DATASET_TYPES } from '../../../registry/dataset-types.js';
 import { pixToSky } from '../../../wcs/index.js';
@@ -22,11 +23,15 @@ import { ALERT_HISTORY_DAYS, type ApdbRegionPreload } from './apdb-preload.js';
 import type { IngestedRaws } from './gather-snaps.js';
 import type { RunRecord } from './run-record.js';
 import type { VisitDetectorCall, VisitDetectorDeps } from './run-types.js';
+import { knownMoverPredictions, ssObjectsOf, ssPredictionsOf, ssSourceOf } from './solar-system.js';
 
 /**
  * Stage 7, Alert Production's database half, when the pipeline wrote `diaSrc`: the
- * visit-detector's DIA sources are associated with the APDB's objects around the detector
- * (and its history read, 12 months), stored in the APDB once, and one alert per source is
+ * visit-detector's DIA sources are associated first with the known movers predicted on the
+ * detector at the visit's midpoint (the night's known-movers catalog, `solar-system.ts`: a
+ * matched source gets the mover's ssObjectId and an `ssSource`, and starts no DIA object),
+ * then with the APDB's objects around the detector (and its history read, 12 months), stored
+ * in the APDB once (with the matched movers' ssObject rows), and one alert per source is
  * built (object, history, three cutouts from the stamps the pipeline cut), published on
  * `alerts.<instrument>` and written as an Avro container file (`alerts` dataset) for export.
  *
@@ -41,6 +46,8 @@ export interface AlertProduction {
   readonly visit: number;
   readonly diaSources: number;
   readonly newDiaObjects: number;
+  /** Sources associated with a known solar-system object. */
+  readonly solarSystemSources: number;
   readonly alerts: number;
 }
 
@@ -251,6 +258,7 @@ const STAGE_FAILURES = new Set([
   'PROMPTLY_E_APDB_CONFLICT',
   'PROMPTLY_E_ALERT_INVALID',
   'PROMPTLY_E_PIPELINE_INPUT_MISSING',
+  'PROMPTLY_E_EPHEMERIS_INVALID',
 ]);
 
 /** Whether an error of the stage is the visit-detector's result, not the system's. */
@@ -305,6 +313,15 @@ export async function runAlertStage(options: {
       { signal },
     ));
   const band = bandOf(call.visit.filters);
+  const movers = await knownMoverPredictions({
+    local: deps.local,
+    central: deps.central,
+    instrument,
+    dayObs: dayObsOf(taiSecondsToUtcMs(call.visit.startTime)),
+    midpointMjdTai,
+    region: regionOf(catalog, DEFAULT_SS_RADIUS_ARCSEC),
+    signal,
+  });
   const result = associate({
     visit,
     detector,
@@ -312,7 +329,9 @@ export async function runAlertStage(options: {
     diaSources: diaSourceInputs(catalog, { visit, detector, midpointMjdTai, band }),
     preload,
     radiusArcsec,
+    ssPredictions: ssPredictionsOf(movers),
   });
+  const moverById = new Map(movers.map((m) => [m.mover.ssObjectId, m]));
   const objects = new Map(
     [...result.newDiaObjects, ...result.updatedDiaObjects].map((o) => [o.diaObjectId, o]),
   );
@@ -322,9 +341,11 @@ export async function runAlertStage(options: {
   for (let k = 0; k < result.diaSources.length; k++) {
     const source = result.diaSources[k]!;
     const id = source.diaObjectId;
+    const mover = source.ssObjectId === null ? undefined : moverById.get(source.ssObjectId);
     alerts.push(
       buildAlert({
         diaSource: source,
+        ssSource: mover ? ssSourceOf(source, mover) : null,
         diaObject: id === null ? null : (objects.get(id) ?? null),
         prvDiaSources: id === null ? [] : (history.get(id) ?? []),
         prvDiaForcedSources: id === null ? [] : (forced.get(id) ?? []),
@@ -346,6 +367,7 @@ export async function runAlertStage(options: {
           midpointMjdTai,
           band,
         }),
+        ssObjects: ssObjectsOf(result.diaSources, movers),
       }),
       { signal },
     );
@@ -360,6 +382,7 @@ export async function runAlertStage(options: {
     diaForcedSources: catalog.forced?.length ?? 0,
     newDiaObjects: result.newDiaObjects.length,
     updatedDiaObjects: result.updatedDiaObjects.length,
+    solarSystemSources: result.solarSystemSources,
   });
 
   const published = await deps.alerts.publishAll(alerts, { signal });
@@ -379,6 +402,7 @@ export async function runAlertStage(options: {
     visit,
     diaSources: result.diaSources.length,
     newDiaObjects: result.newDiaObjects.length,
+    solarSystemSources: result.solarSystemSources,
     alerts: published,
   };
 }
