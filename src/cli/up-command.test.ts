@@ -98,6 +98,10 @@ describe('promptly up', () => {
         expect(summary.score!.transients).toBeGreaterThan(0);
         expect(summary.score!.completenessSnr10).toBeGreaterThan(0.8);
         expect(summary.score!.photometry).toBe('psf');
+        // each stage of the pipeline timed, in the outcomes and the summary
+        expect(Object.keys(summary.stagePercentilesMs)).toEqual(
+          expect.arrayContaining(['isr', 'calibrate', 'subtract', 'detectDia']),
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -55,6 +55,11 @@ export interface Outcome {
   readonly deliveries: number;
   readonly marks: LatencyMarks;
   /**
+   * Real ms each task of the pipeline took, by its label (`isr`, `calibrate`, `subtract`…),
+   * in the order they ran; absent when no pipeline ran.
+   */
+  readonly stageMs?: Readonly<Record<string, number>>;
+  /**
    * Set on an outcome of catch-up processing: the night's outcome it follows (which stays
    * recorded as it was, in its own collection) and where that one is.
    */

@@ -81,6 +81,10 @@ export interface NightSummary {
   readonly latencyPercentilesMs: Readonly<
     Record<string, { p50: number; p95: number; max: number; n: number }>
   >;
+  /** Percentiles of each pipeline task's real ms, over the visit-detectors that ran it. */
+  readonly stagePercentilesMs: Readonly<
+    Record<string, { p50: number; p95: number; max: number; n: number }>
+  >;
   /** DIA sources scored against the simulator's truth, when the night made any. */
   score?: NightScore;
   /** The archive path, when it ran. */
@@ -174,12 +178,26 @@ export function summarizeNight(options: {
       n: values.length,
     };
   }
+  const stageValues = new Map<string, number[]>();
+  for (const o of options.outcomes)
+    for (const [stage, ms] of Object.entries(o.stageMs ?? {}))
+      stageValues.set(stage, [...(stageValues.get(stage) ?? []), ms]);
+  const stagePercentilesMs: Record<string, { p50: number; p95: number; max: number; n: number }> =
+    {};
+  for (const [stage, values] of stageValues)
+    stagePercentilesMs[stage] = {
+      p50: percentile(values, 50),
+      p95: percentile(values, 95),
+      max: Math.max(...values),
+      n: values.length,
+    };
   return {
     instrument: options.instrument,
     clockSpeed: options.clockSpeed,
     visits,
     orphans: options.orphans ?? [],
     latencyPercentilesMs,
+    stagePercentilesMs,
   };
 }
 
@@ -203,10 +221,13 @@ export function formatNightSummary(summary: NightSummary): string {
   if (summary.orphans.length > 0)
     lines.push('', `orphan raws (no next_visit): ${summary.orphans.length}`);
   lines.push('', 'latency (real ms)                p50        p95        max      n');
-  for (const [name, p] of Object.entries(summary.latencyPercentilesMs)) {
-    lines.push(
-      `${name.padEnd(30)} ${p.p50.toFixed(1).padStart(8)}   ${p.p95.toFixed(1).padStart(8)}   ${p.max.toFixed(1).padStart(8)}  ${String(p.n).padStart(5)}`,
-    );
+  const row = (name: string, p: { p50: number; p95: number; max: number; n: number }) =>
+    `${name.padEnd(30)} ${p.p50.toFixed(1).padStart(8)}   ${p.p95.toFixed(1).padStart(8)}   ${p.max.toFixed(1).padStart(8)}  ${String(p.n).padStart(5)}`;
+  for (const [name, p] of Object.entries(summary.latencyPercentilesMs)) lines.push(row(name, p));
+  const stages = Object.entries(summary.stagePercentilesMs ?? {});
+  if (stages.length > 0) {
+    lines.push('', 'pipeline stage (real ms)         p50        p95        max      n');
+    for (const [name, p] of stages) lines.push(row(name, p));
   }
   const a = summary.archive;
   if (a) {

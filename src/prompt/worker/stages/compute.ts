@@ -77,7 +77,11 @@ export async function computeOutputs(options: {
       run.marks.cpuGrantedMs = realNowMs();
       run.emit('pipeline.start', { pipeline: pipeline.name });
     });
-    for (const t of timings) log.push(`step ${t.label}: ${t.durationMs.toFixed(1)} ms`);
+    run.stageMs = {};
+    for (const t of timings) {
+      log.push(`step ${t.label}: ${t.durationMs.toFixed(1)} ms`);
+      run.stageMs[t.label] = Math.round(t.durationMs * 10) / 10;
+    }
   } catch (err) {
     failure = toPromptlyError(err, 'PROMPTLY_E_PIPELINE_TASK_FAILED');
     if (failure.code === 'PROMPTLY_E_ABORTED') throw failure;

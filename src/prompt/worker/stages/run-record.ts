@@ -20,6 +20,8 @@ export class RunRecord {
   readonly outputs: DatasetRef[] = [];
   /** Alerts published, once the alert stage has run. */
   alerts: number | undefined;
+  /** Real ms each pipeline task took, by label, once the pipeline ran. */
+  stageMs: Record<string, number> | undefined;
   /** The local runs this visit-detector's raws and outputs go to. */
   readonly rawRun: string;
   readonly outputRun: string;
@@ -66,6 +68,7 @@ export class RunRecord {
       snaps: [...this.snaps].sort((a, b) => a - b),
       outputs: [...new Set(this.outputs.map((r) => r.datasetType))],
       ...(this.alerts !== undefined ? { alerts: this.alerts } : {}),
+      ...(this.stageMs !== undefined ? { stageMs: this.stageMs } : {}),
       deliveries: this.call.deliveries,
       marks: this.marks,
     });
