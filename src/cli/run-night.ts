@@ -14,7 +14,7 @@ import { ensureCalibrations } from '../sim/calibrations.js';
 import { SimCamera } from '../sim/sim-camera.js';
 import { ensureRefcat } from '../sim/refcat/index.js';
 import { ensureTemplates } from '../sim/template-ingest.js';
-import { simCameraOptions, simPlanOptions } from '../sim/sim-options.js';
+import { simCameraOptions, simCoaddSpec, simPlanOptions } from '../sim/sim-options.js';
 import { Summit } from '../sim/summit.js';
 import { TruthCollector } from '../sim/truth-files.js';
 import { scoreRun } from '../score/score-run.js';
@@ -96,6 +96,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
         camera,
         plan: simPlanOptions(instrument.name, config.sim),
         detectors,
+        coadd: simCoaddSpec(config.sim),
         ...(options.hardSignal ? { signal: options.hardSignal } : {}),
       });
       log(

@@ -282,6 +282,13 @@ export const simConfigSchema = z.strictObject({
    * its PSF is that × airmass^0.6 × (λ / 500 nm)^−0.2.
    */
   seeingArcsec: z.number().positive().default(0.7),
+  /**
+   * Input visits coadded into each template (`src/sim/template-coadd.ts`: each rendered at its
+   * own seeing, dithered, warped and stacked), [1, 64]; each costs a render and a warp.
+   */
+  templateVisits: z.number().int().min(1).max(64).default(6),
+  /** Median seeing FWHM (atmosphere) of the templates' input visits, arcseconds, (0, 3]. */
+  templateSeeingArcsec: z.number().positive().max(3).default(0.7),
   /** New point sources and moving objects injected per visit and detector (each kind). */
   transientsPerDetector: z.number().int().nonnegative().default(2),
   /** Cosmic-ray rate, hits per cm² per second of dark time. */

@@ -1,6 +1,7 @@
 import type { Config } from '../core/config.js';
 import type { NightPlanOptions } from './night-plan.js';
 import type { SimCameraOptions } from './sim-camera.js';
+import type { CoaddSpec } from './template-inputs.js';
 
 /** The `sim` section of the compiled config. */
 export type SimConfig = Config['sim'];
@@ -54,4 +55,9 @@ export function simPlanOptions(
     airmassLimit: sim.airmassLimit,
     twilightDeg: sim.twilightDeg,
   };
+}
+
+/** How the `sim` config section has templates coadded: input visits and their median seeing. */
+export function simCoaddSpec(sim: SimConfig): CoaddSpec {
+  return { visits: sim.templateVisits, seeingArcsec: sim.templateSeeingArcsec };
 }

@@ -13,7 +13,7 @@ import { plannedVisit, plannedVisitCount, type PlannedVisit } from './night-plan
 import { damageRaw, visitActions, type SummitAction } from './night-script.js';
 import { SimCamera } from './sim-camera.js';
 import { TruthCollector } from './truth-files.js';
-import { simCameraOptions, simPlanOptions, type SimConfig } from './sim-options.js';
+import { simCameraOptions, simCoaddSpec, simPlanOptions, type SimConfig } from './sim-options.js';
 import { WRITE_DELAY_MS } from './summit.js';
 import { cameraTemplateGrid, templatePatches, writeTemplates } from './template-ingest.js';
 import { shardsForVisits, writeRefcatShards } from './refcat/index.js';
@@ -154,6 +154,7 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
       camera,
       grid,
       patches: templatePatches(camera, grid, visits, detectors),
+      coadd: simCoaddSpec(options.sim),
       skipPresent: false,
       onTemplate: async (band, p, bytes) => {
         const file = path.join('templates', band, `template-${p.id}.fits`);

@@ -12,7 +12,7 @@ import { defaultPipelinesFile } from '../../pipeline/default-pipelines.js';
 import { loadPipelineSet } from '../../pipeline/pipeline-set.js';
 import { needsTemplates } from '../../pipeline/selection.js';
 import { builtinTaskRegistry } from '../../pipeline/tasks/builtin-tasks.js';
-import { simCameraOptions, simPlanOptions } from '../../sim/sim-options.js';
+import { simCameraOptions, simCoaddSpec, simPlanOptions } from '../../sim/sim-options.js';
 import { Summit } from '../../sim/summit.js';
 import { openBus, openDbbStore, openRawStore, rawBucketOf } from '../backends.js';
 import { waitArchiveDrained } from '../../archive/archive-drain.js';
@@ -74,6 +74,7 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
       camera,
       plan: simPlanOptions(instrument.name, config.sim),
       detectors,
+      coadd: simCoaddSpec(config.sim),
     });
   }
   const dbbStore = archiveOn ? await openDbbStore(config) : undefined;
