@@ -287,8 +287,11 @@ export const simConfigSchema = z.strictObject({
    * own seeing, dithered, warped and stacked), [1, 64]; each costs a render and a warp.
    */
   templateVisits: z.number().int().min(1).max(64).default(6),
-  /** Median seeing FWHM (atmosphere) of the templates' input visits, arcseconds, (0, 3]. */
-  templateSeeingArcsec: z.number().positive().max(3).default(0.7),
+  /**
+   * Median seeing FWHM (atmosphere) of the templates' input visits, arcseconds, (0, 3]: the
+   * better-seeing visits, so the template is mostly sharper than the science.
+   */
+  templateSeeingArcsec: z.number().positive().max(3).default(0.6),
   /** New point sources and moving objects injected per visit and detector (each kind). */
   transientsPerDetector: z.number().int().nonnegative().default(2),
   /** Cosmic-ray rate, hits per cm² per second of dark time. */

@@ -17,8 +17,13 @@ export const TEMPLATE_EXPOSURE_S = 30;
 export const TEMPLATE_VISITS_DEFAULT = 6;
 /** Most input visits a template may have (each costs a render and a warp of the patch). */
 export const TEMPLATE_VISITS_MAX = 64;
-/** Median delivered seeing FWHM of the input visits by default, arcseconds. */
-export const TEMPLATE_SEEING_ARCSEC_DEFAULT = 0.7;
+/**
+ * Median delivered seeing FWHM of the input visits by default, arcseconds: templates are
+ * built from the better-seeing visits (Rubin takes the best third), so the coadd PSF
+ * (≈ 0.65″ with the optics) is mostly sharper than a science visit's (0.7″ median at zenith
+ * and 500 nm) and PSF matching convolves the template.
+ */
+export const TEMPLATE_SEEING_ARCSEC_DEFAULT = 0.6;
 /** σ of ln(seeing) between input visits. */
 export const TEMPLATE_SEEING_SIGMA_LN = 0.15;
 /** An input's seeing is kept within these factors of the median (templates skip bad nights). */
