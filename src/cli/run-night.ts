@@ -15,7 +15,12 @@ import { SimCamera } from '../sim/sim-camera.js';
 import { ensureRefcat } from '../sim/refcat/index.js';
 import { ensureTemplates } from '../sim/template-ingest.js';
 import { ensureKnownMovers } from '../sim/asteroids/index.js';
-import { simCameraOptions, simPlanOptions, simMasterOptions } from '../sim/sim-options.js';
+import {
+  simCameraOptions,
+  simCoaddSpec,
+  simMasterOptions,
+  simPlanOptions,
+} from '../sim/sim-options.js';
 import { Summit } from '../sim/summit.js';
 import { TruthCollector } from '../sim/truth-files.js';
 import { scoreRun } from '../score/score-run.js';
@@ -98,6 +103,7 @@ export async function runNight(options: RunNightOptions): Promise<NightSummary> 
         camera,
         plan: simPlanOptions(instrument.name, config.sim),
         detectors,
+        coadd: simCoaddSpec(config.sim),
         ...(options.hardSignal ? { signal: options.hardSignal } : {}),
       });
       log(

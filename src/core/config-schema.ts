@@ -290,6 +290,16 @@ export const simConfigSchema = z.strictObject({
    */
   seeingArcsec: z.number().positive().default(0.7),
   /**
+   * Input visits coadded into each template (`src/sim/template-coadd.ts`: each rendered at its
+   * own seeing, dithered, warped and stacked), [1, 64]; each costs a render and a warp.
+   */
+  templateVisits: z.number().int().min(1).max(64).default(6),
+  /**
+   * Median seeing FWHM (atmosphere) of the templates' input visits, arcseconds, (0, 3]: the
+   * better-seeing visits, so the template is mostly sharper than the science.
+   */
+  templateSeeingArcsec: z.number().positive().max(3).default(0.6),
+  /**
    * New point sources injected per visit and detector. (Moving objects are the sky's asteroids:
    * `asteroidsPerDeg2`.)
    */

@@ -2,6 +2,7 @@ import type { Config } from '../core/config.js';
 import type { MasterOptions } from './master-calibrations.js';
 import type { NightPlanOptions } from './night-plan.js';
 import type { SimCameraOptions } from './sim-camera.js';
+import type { CoaddSpec } from './template-inputs.js';
 
 /** The `sim` section of the compiled config. */
 export type SimConfig = Config['sim'];
@@ -75,4 +76,9 @@ export function simMasterOptions(sim: SimConfig): MasterOptions | undefined {
     seed: sim.seed,
     cosmicRatePerCm2S: sim.cosmicRatePerCm2S,
   };
+}
+
+/** How the `sim` config section has templates coadded: input visits and their median seeing. */
+export function simCoaddSpec(sim: SimConfig): CoaddSpec {
+  return { visits: sim.templateVisits, seeingArcsec: sim.templateSeeingArcsec };
 }

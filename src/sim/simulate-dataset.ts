@@ -15,6 +15,7 @@ import { SimCamera } from './sim-camera.js';
 import { TruthCollector } from './truth-files.js';
 import {
   simCameraOptions,
+  simCoaddSpec,
   simMasterOptions,
   simPlanOptions,
   type SimConfig,
@@ -164,6 +165,7 @@ export async function simulateDataset(options: SimulateDatasetOptions): Promise<
       camera,
       grid,
       patches: templatePatches(camera, grid, visits, detectors),
+      coadd: simCoaddSpec(options.sim),
       skipPresent: false,
       onTemplate: async (band, p, bytes) => {
         const file = path.join('templates', band, `template-${p.id}.fits`);

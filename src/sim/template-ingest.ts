@@ -6,6 +6,7 @@ import type { SkyMap, SkyPatch } from '../wcs/index.js';
 import type { NightPlanOptions, PlannedVisit } from './night-plan.js';
 import { refcatPlanVisits, type RefcatCamera } from './refcat/refcat-ingest.js';
 import type { SkyModel } from './sky-catalog.js';
+import type { CoaddSpec } from './template-inputs.js';
 import { patchesForImage, renderTemplate, templateFits, templateGrid } from './templates.js';
 
 /** Visits whose templates the summit writes before the night starts (the plan's first ones). */
@@ -52,6 +53,8 @@ export interface WriteTemplatesOptions {
   readonly camera: TemplateCamera;
   readonly grid: SkyMap;
   readonly patches: ReadonlyMap<string, readonly SkyPatch[]>;
+  /** The coadds' input visits; default `DEFAULT_COADD_SPEC` (`template-inputs.ts`). */
+  readonly coadd?: CoaddSpec;
   /** Leave templates the repo already holds untouched, without rendering them; default true. */
   readonly skipPresent?: boolean;
   /** Also handed each template's bytes as it is rendered (e.g. to write a file). */
@@ -92,12 +95,14 @@ export async function writeTemplates(
         present++;
         continue;
       }
-      const bytes = await templateFits(
-        instrument,
-        band,
+      const coadd = renderTemplate(
+        options.sky,
         p,
-        renderTemplate(options.sky, p, band, scale),
+        band,
+        scale,
+        options.coadd ? { spec: options.coadd } : {},
       );
+      const bytes = await templateFits(instrument, band, p, coadd);
       rendered++;
       if (options.onTemplate) await options.onTemplate(band, p, bytes);
       if (repo) refs.push(await repo.put(DATASET_TYPES.template.name, dataId, run, bytes, call));
@@ -119,6 +124,8 @@ export async function ensureTemplates(options: {
   readonly plan: NightPlanOptions;
   readonly detectors: readonly number[];
   readonly maxVisits?: number;
+  /** The coadds' input visits; default `DEFAULT_COADD_SPEC`. */
+  readonly coadd?: CoaddSpec;
   readonly signal?: AbortSignal;
 }): Promise<{ visits: number; templates: number; rendered: number }> {
   const visits = refcatPlanVisits(options.plan, options.maxVisits ?? TEMPLATE_EAGER_VISITS);
@@ -130,6 +137,7 @@ export async function ensureTemplates(options: {
     camera: options.camera,
     grid,
     patches,
+    ...(options.coadd ? { coadd: options.coadd } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const templates = [...patches.values()].reduce((n, p) => n + p.length, 0);

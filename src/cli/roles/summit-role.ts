@@ -13,7 +13,12 @@ import { defaultPipelinesFile } from '../../pipeline/default-pipelines.js';
 import { loadPipelineSet } from '../../pipeline/pipeline-set.js';
 import { needsTemplates } from '../../pipeline/selection.js';
 import { builtinTaskRegistry } from '../../pipeline/tasks/builtin-tasks.js';
-import { simCameraOptions, simPlanOptions, simMasterOptions } from '../../sim/sim-options.js';
+import {
+  simCameraOptions,
+  simCoaddSpec,
+  simMasterOptions,
+  simPlanOptions,
+} from '../../sim/sim-options.js';
 import { Summit } from '../../sim/summit.js';
 import { openBus, openDbbStore, openRawStore, rawBucketOf } from '../backends.js';
 import { waitArchiveDrained } from '../../archive/archive-drain.js';
@@ -76,6 +81,7 @@ export async function startSummitRole(config: Config): Promise<RunningRole> {
       camera,
       plan: simPlanOptions(instrument.name, config.sim),
       detectors,
+      coadd: simCoaddSpec(config.sim),
     });
   }
   if (camera.options.asteroids) {

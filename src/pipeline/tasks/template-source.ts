@@ -4,10 +4,11 @@ import {
   readAnyImage,
   readCompressedRegion,
   readImageRect,
+  type Header,
   type HduInfo,
   type PixelArray,
 } from '../../fits/index.js';
-import { estimateBackgroundMesh, imageFrom } from '../../science/index.js';
+import { estimateBackgroundMesh, imageFrom, MASK_PLANES } from '../../science/index.js';
 import type { WarpSource } from '../../science/warp/index.js';
 import { pixToSky, readWcs, skyToPix, type CelestialWcs } from '../../wcs/index.js';
 
@@ -123,12 +124,66 @@ async function readCrop(
   return out;
 }
 
+function extnameOf(hdu: HduInfo): string | undefined {
+  const v = hdu.header.get('EXTNAME');
+  return typeof v === 'string' ? v.trim().toUpperCase() : undefined;
+}
+
+function isTwoD(hdu: HduInfo): boolean {
+  return hdu.kind === 'compressed-image'
+    ? hdu.header.get('ZNAXIS') === 2
+    : hdu.kind === 'image' && hdu.axes.length === 2;
+}
+
+/** A MASK HDU's bits, after checking its MP_ cards name our standard planes' bits. */
+function templateMask(header: Header, pixels: PixelArray, patch: number): Uint32Array {
+  for (const card of header) {
+    if (card.kind !== 'value' || !card.keyword.toUpperCase().startsWith('MP_')) continue;
+    const name = card.keyword.toUpperCase().slice(3);
+    const bit = (MASK_PLANES as Readonly<Record<string, number>>)[name];
+    if (bit !== undefined && card.value !== bit) {
+      throw missing(
+        `template of patch ${patch} has mask plane ${name} at bit ${JSON.stringify(card.value)}, not ${bit}`,
+      );
+    }
+  }
+  if (pixels instanceof Int32Array || pixels instanceof Uint32Array) {
+    return new Uint32Array(pixels.buffer, pixels.byteOffset, pixels.length);
+  }
+  if (
+    pixels instanceof Uint8Array ||
+    pixels instanceof Int16Array ||
+    pixels instanceof Uint16Array
+  ) {
+    return Uint32Array.from(pixels);
+  }
+  throw missing(`template of patch ${patch} has a MASK that does not hold 8–32 bit integers`);
+}
+
+/** `crop` of an integer plane (a MASK), its values as they are. */
+async function readIntegerCrop(
+  file: FitsFile,
+  hdu: HduInfo,
+  crop: Crop,
+  signal: AbortSignal,
+): Promise<PixelArray> {
+  const all = await readAnyImage(file.source, hdu, { signal });
+  const width = all.shape[0] ?? 0;
+  const out = new Int32Array(crop.width * crop.height);
+  for (let y = 0; y < crop.height; y++) {
+    const row = (crop.y + y) * width + crop.x;
+    for (let x = 0; x < crop.width; x++) out[y * crop.width + x] = Number(all.pixels[row + x]);
+  }
+  return out;
+}
+
 /**
  * A template patch as a warp source for the science grid `science`: only the part of the patch
- * under the science image (its WCS shifted to the crop), with a uniform variance from its
- * background noise (a deep coadd carries no variance plane here). Undefined when the patch does
- * not overlap the science image. Throws PROMPTLY_E_PIPELINE_INPUT_MISSING for an unreadable
- * file.
+ * under the science image (its WCS shifted to the crop) is read and decoded — its IMAGE, and
+ * its VARIANCE and MASK planes when the file has them (a coadd's). A template with only an image
+ * (the one-HDU files of earlier versions) gets a uniform variance, its background noise from
+ * the MAD, and no mask. Undefined when the patch does not overlap the science image. Throws
+ * PROMPTLY_E_PIPELINE_INPUT_MISSING for an unreadable file or planes of different sizes.
  */
 export async function templateSource(
   bytes: Uint8Array,
@@ -138,27 +193,42 @@ export async function templateSource(
 ): Promise<WarpSource | undefined> {
   try {
     const file = FitsFile.fromBytes(bytes);
-    for (const hdu of await file.hdus(signal)) {
-      const twoD =
-        hdu.kind === 'compressed-image'
-          ? hdu.header.get('ZNAXIS') === 2
-          : hdu.kind === 'image' && hdu.axes.length === 2;
-      if (!twoD) continue;
-      const full = readWcs(hdu.header);
-      const width = Number(hdu.header.get(hdu.kind === 'image' ? 'NAXIS1' : 'ZNAXIS1'));
-      const height = Number(hdu.header.get(hdu.kind === 'image' ? 'NAXIS2' : 'ZNAXIS2'));
-      const crop = templateCrop(science, full, width, height);
-      if (crop === undefined) return undefined;
-      const data = await readCrop(file, hdu, crop, signal);
-      const image = imageFrom(crop.width, crop.height, data);
-      // a deep coadd's noise, from the MAD of its background mesh
-      const { globalRms } = estimateBackgroundMesh(image, { meshSize: 64 });
-      const wcs = { ...full, crpix: [full.crpix[0] - crop.x, full.crpix[1] - crop.y] as const };
-      return { image, varianceLevel: globalRms ** 2, wcs };
+    const hdus = (await file.hdus(signal)).filter(isTwoD);
+    const imageHdu = hdus.find((h) => extnameOf(h) === 'IMAGE') ?? hdus[0];
+    if (!imageHdu) throw missing(`template of patch ${patch} has no 2-d image`);
+    const full = readWcs(imageHdu.header);
+    const sizeOf = (h: HduInfo) =>
+      h.kind === 'compressed-image'
+        ? [Number(h.header.get('ZNAXIS1')), Number(h.header.get('ZNAXIS2'))]
+        : [h.axes[0] ?? 0, h.axes[1] ?? 0];
+    const [width, height] = sizeOf(imageHdu) as [number, number];
+    const varHdu = hdus.find((h) => extnameOf(h) === 'VARIANCE');
+    const maskHdu = hdus.find((h) => extnameOf(h) === 'MASK');
+    for (const h of [varHdu, maskHdu]) {
+      if (h !== undefined && sizeOf(h).join('x') !== `${width}x${height}`)
+        throw missing(`template of patch ${patch}: ${extnameOf(h)} is not the IMAGE's size`);
     }
+    const crop = templateCrop(science, full, width, height);
+    if (crop === undefined) return undefined;
+    const image = imageFrom(crop.width, crop.height, await readCrop(file, imageHdu, crop, signal));
+    const wcs = { ...full, crpix: [full.crpix[0] - crop.x, full.crpix[1] - crop.y] as const };
+    const mask = maskHdu
+      ? templateMask(maskHdu.header, await readIntegerCrop(file, maskHdu, crop, signal), patch)
+      : undefined;
+    if (varHdu) {
+      const variance = imageFrom(
+        crop.width,
+        crop.height,
+        await readCrop(file, varHdu, crop, signal),
+      );
+      return { image, variance, ...(mask ? { mask } : {}), wcs };
+    }
+    // no variance plane: a deep coadd's noise, from the MAD of its background mesh
+    const { globalRms } = estimateBackgroundMesh(image, { meshSize: 64 });
+    return { image, varianceLevel: globalRms ** 2, ...(mask ? { mask } : {}), wcs };
   } catch (err) {
     if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
+    if (isPromptlyError(err, 'PROMPTLY_E_PIPELINE_INPUT_MISSING')) throw err;
     throw missing(`template of patch ${patch} is not a readable FITS image with a WCS`, err);
   }
-  throw missing(`template of patch ${patch} has no 2-d image`);
 }
