@@ -291,9 +291,10 @@ export const simConfigSchema = z.strictObject({
   seeingArcsec: z.number().positive().default(0.7),
   /**
    * Input visits coadded into each template (`src/sim/template-coadd.ts`: each rendered at its
-   * own seeing, dithered, warped and stacked), [1, 64]; each costs a render and a warp.
+   * own seeing, dithered, warped and stacked), [1, 64]; each costs a render and a warp (3
+   * keep `promptly up` near a minute; Rubin's templates stack tens).
    */
-  templateVisits: z.number().int().min(1).max(64).default(6),
+  templateVisits: z.number().int().min(1).max(64).default(3),
   /**
    * Median seeing FWHM (atmosphere) of the templates' input visits, arcseconds, (0, 3]: the
    * better-seeing visits, so the template is mostly sharper than the science.

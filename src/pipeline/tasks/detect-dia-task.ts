@@ -174,6 +174,12 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     const a = concat(positive.a, negative.a, f64);
     const b = concat(positive.b, negative.b, f64);
     const theta = concat(positive.theta, negative.theta, f64);
+    const apFlux = concat(
+      positive.apFlux,
+      negative.apFlux.map((v) => -v),
+      f64,
+    );
+    const apFluxErr = concat(positive.apFluxErr, negative.apFluxErr, f64);
     const sciencePsf = context.handOffs.get(SCIENCE_PSF)?.psf;
     const measured = measureDia(
       {
@@ -190,15 +196,13 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
           ...(sciencePsf ? { psf: sciencePsf } : {}),
         },
       },
-      { x, y, isNegative, a, b, theta },
+      { x, y, isNegative, a, b, theta, apFlux },
     );
+    if (measured.apertureCorrection !== undefined)
+      context.log(
+        `detectDia: PSF fluxes × ${measured.apertureCorrection.toFixed(3)} (aperture correction from bright sources)`,
+      );
     const sky = pixToSky(diff.wcs, measured.x, measured.y);
-    const apFlux = concat(
-      positive.apFlux,
-      negative.apFlux.map((v) => -v),
-      f64,
-    );
-    const apFluxErr = concat(positive.apFluxErr, negative.apFluxErr, f64);
     const n = x.length;
     const sources: DiaSources = {
       length: n,

@@ -81,6 +81,42 @@ function modelFit(image: Image, variance: Image, x: number, y: number, psf: Psf)
     : undefined;
 }
 
+/** Bright sources an aperture correction needs, and the S/N that makes one bright. */
+const APCORR_MIN_SOURCES = 3;
+const APCORR_MIN_SNR = 20;
+
+/**
+ * Aperture correction of the PSF fluxes: the difference's PSF is not quite the Gaussian (or
+ * model) they were fitted with — decorrelation sharpens it — so PSF fluxes of point sources are
+ * off by a common factor, which the median of aperture / PSF flux over the bright, single,
+ * untrailed sources measures (as Rubin corrects PSF fluxes to an aperture). Applied to every
+ * PSF flux and its error; returned, or undefined when fewer than 3 sources could measure it or
+ * the factor is outside [0.5, 2].
+ */
+function correctToAperture(
+  m: DiaMeasurements,
+  apFlux: Float64Array,
+  isNegative: Uint8Array,
+): number | undefined {
+  const ratios: number[] = [];
+  for (let k = 0; k < apFlux.length; k++) {
+    const psf = m.psfFlux[k]!;
+    const err = m.psfFluxErr[k]!;
+    if (!(Math.abs(psf) >= APCORR_MIN_SNR * err) || m.trailNdata[k]! > 0) continue;
+    if (Math.sign(psf) !== (isNegative[k] ? -1 : 1)) continue;
+    ratios.push(apFlux[k]! / psf);
+  }
+  if (ratios.length < APCORR_MIN_SOURCES) return undefined;
+  ratios.sort((a, b) => a - b);
+  const factor = ratios[ratios.length >> 1]!;
+  if (!(factor >= 0.5 && factor <= 2)) return undefined;
+  for (let k = 0; k < apFlux.length; k++) {
+    m.psfFlux[k] = m.psfFlux[k]! * factor;
+    m.psfFluxErr[k] = m.psfFluxErr[k]! * factor;
+  }
+  return factor;
+}
+
 /** Sources whose shape is this elongated (a/b) and this long (a in PSF σ) get a trail fit. */
 const TRAIL_MIN_AXIS_RATIO = 1.5;
 const TRAIL_MIN_MAJOR_SIGMAS = 1.3;
@@ -122,8 +158,16 @@ export function measureDia(
     readonly a: Float64Array;
     readonly b: Float64Array;
     readonly theta: Float64Array;
+    /** Aperture flux (signed), for the aperture correction of the PSF fluxes. */
+    readonly apFlux?: Float64Array;
   },
-): { measurements: DiaMeasurements; x: Float64Array; y: Float64Array } {
+): {
+  measurements: DiaMeasurements;
+  x: Float64Array;
+  y: Float64Array;
+  /** Factor the PSF fluxes were scaled by, when enough bright sources measured it. */
+  apertureCorrection: number | undefined;
+} {
   const n = sources.x.length;
   const m = emptyMeasurements(n);
   const x = Float64Array.from(sources.x);
@@ -166,6 +210,9 @@ export function measureDia(
       }
     }
   }
+  const apertureCorrection = sources.apFlux
+    ? correctToAperture(m, sources.apFlux, sources.isNegative)
+    : undefined;
   // dipoles: each positive source with its nearest free negative one, nearest pairs first
   const maxSep = DIPOLE_MAX_SEPARATION_FWHM * sigma * FWHM_PER_SIGMA;
   const pairs: { p: number; q: number; d: number }[] = [];
@@ -212,5 +259,5 @@ export function measureDia(
     m.scienceFlux.set(forced.flux);
     m.scienceFluxErr.set(forced.fluxErr);
   }
-  return { measurements: m, x, y };
+  return { measurements: m, x, y, apertureCorrection };
 }
