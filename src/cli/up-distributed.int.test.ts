@@ -128,7 +128,7 @@ describe.skipIf(skip !== undefined)('promptly up --distributed', () => {
       await dropPromptlySchema(TEST_POSTGRES_URL, `${schema}_oods`).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 240_000);
+  }, 600_000);
 
   it('leaves no role running when it is killed outright (SIGKILL): each role sees its parent gone and exits', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-kill-'));

@@ -196,7 +196,7 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
           ...(sciencePsf ? { psf: sciencePsf } : {}),
         },
       },
-      { x, y, isNegative, a, b, theta, apFlux },
+      { x, y, isNegative, a, b, theta },
     );
     if (measured.apertureCorrection !== undefined)
       context.log(

@@ -88,33 +88,58 @@ const APCORR_MIN_SNR = 20;
 /**
  * Aperture correction of the PSF fluxes: the difference's PSF is not quite the Gaussian (or
  * model) they were fitted with — decorrelation sharpens it — so PSF fluxes of point sources are
- * off by a common factor, which the median of aperture / PSF flux over the bright, single,
- * untrailed sources measures (as Rubin corrects PSF fluxes to an aperture). Applied to every
- * PSF flux and its error; returned, or undefined when fewer than 3 sources could measure it or
- * the factor is outside [0.5, 2].
+ * off by a common factor. It is the median, over the bright sources that are neither trailed
+ * nor half of a dipole, of the flux in a 3-FWHM circle over the PSF flux (ratios outside
+ * [0.5, 2] are blends or star residuals and do not vote), as Rubin corrects PSF fluxes to a
+ * large aperture. Applied to every PSF flux and its error; returned, or undefined when fewer
+ * than 3 sources could measure it.
  */
 function correctToAperture(
   m: DiaMeasurements,
-  apFlux: Float64Array,
+  input: DiaMeasureInput,
+  x: Float64Array,
+  y: Float64Array,
   isNegative: Uint8Array,
 ): number | undefined {
+  // an aperture that holds nearly all of a point source's flux: 3 FWHM, at least 6 px
+  const radius = Math.max(6, 3 * input.psfSigmaPx * FWHM_PER_SIGMA);
   const ratios: number[] = [];
-  for (let k = 0; k < apFlux.length; k++) {
+  for (let k = 0; k < x.length; k++) {
     const psf = m.psfFlux[k]!;
     const err = m.psfFluxErr[k]!;
-    if (!(Math.abs(psf) >= APCORR_MIN_SNR * err) || m.trailNdata[k]! > 0) continue;
+    if (!(Math.abs(psf) >= APCORR_MIN_SNR * err)) continue;
+    if (m.trailNdata[k]! > 0 || m.dipoleNdata[k]! > 0) continue;
     if (Math.sign(psf) !== (isNegative[k] ? -1 : 1)) continue;
-    ratios.push(apFlux[k]! / psf);
+    const image = isNegative[k] ? input.negated : input.difference;
+    const ratio = circleSum(image, x[k]!, y[k]!, radius) / Math.abs(psf);
+    // a blend or a residual of a star is no point source: keep plausible ratios only
+    if (ratio >= 0.5 && ratio <= 2) ratios.push(ratio);
   }
   if (ratios.length < APCORR_MIN_SOURCES) return undefined;
   ratios.sort((a, b) => a - b);
   const factor = ratios[ratios.length >> 1]!;
-  if (!(factor >= 0.5 && factor <= 2)) return undefined;
-  for (let k = 0; k < apFlux.length; k++) {
+  for (let k = 0; k < x.length; k++) {
     m.psfFlux[k] = m.psfFlux[k]! * factor;
     m.psfFluxErr[k] = m.psfFluxErr[k]! * factor;
   }
   return factor;
+}
+
+/** Sum of the finite pixels within `radius` of (x, y); NaN when the circle leaves the image. */
+function circleSum(image: Image, x: number, y: number, radius: number): number {
+  const x0 = Math.floor(x - radius);
+  const x1 = Math.ceil(x + radius);
+  const y0 = Math.floor(y - radius);
+  const y1 = Math.ceil(y + radius);
+  if (x0 < 0 || y0 < 0 || x1 >= image.width || y1 >= image.height) return NaN;
+  let sum = 0;
+  for (let py = y0; py <= y1; py++)
+    for (let px = x0; px <= x1; px++) {
+      if ((px - x) ** 2 + (py - y) ** 2 > radius * radius) continue;
+      const v = image.data[py * image.width + px]!;
+      if (Number.isFinite(v)) sum += v;
+    }
+  return sum;
 }
 
 /** Sources whose shape is this elongated (a/b) and this long (a in PSF σ) get a trail fit. */
@@ -158,8 +183,6 @@ export function measureDia(
     readonly a: Float64Array;
     readonly b: Float64Array;
     readonly theta: Float64Array;
-    /** Aperture flux (signed), for the aperture correction of the PSF fluxes. */
-    readonly apFlux?: Float64Array;
   },
 ): {
   measurements: DiaMeasurements;
@@ -210,9 +233,6 @@ export function measureDia(
       }
     }
   }
-  const apertureCorrection = sources.apFlux
-    ? correctToAperture(m, sources.apFlux, sources.isNegative)
-    : undefined;
   // dipoles: each positive source with its nearest free negative one, nearest pairs first
   const maxSep = DIPOLE_MAX_SEPARATION_FWHM * sigma * FWHM_PER_SIGMA;
   const pairs: { p: number; q: number; d: number }[] = [];
@@ -251,6 +271,8 @@ export function measureDia(
       m.isDipole[k] = both;
     }
   }
+  // after the dipole fits: a dipole's lobes cancel in the aperture, and must not vote
+  const apertureCorrection = correctToAperture(m, input, x, y, sources.isNegative);
   if (input.science) {
     const s = input.science;
     const forced = s.psf

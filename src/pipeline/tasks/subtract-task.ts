@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { PromptlyError } from '../../core/errors.js';
 import { writeFits, primaryHdu, makeImageHdu, headerOf } from '../../fits/index.js';
 import { estimateBackground, imageFrom, type Image } from '../../science/index.js';
 import { subtractImages, type KernelQuality } from '../../science/subtract/index.js';
 import { warpImages, type WarpSource } from '../../science/warp/index.js';
-import { templateSource } from './template-source.js';
+import { missing, templateSource } from './template-source.js';
 import { checkSkyMapSpec, SkyMap, toKeywords, type CelestialWcs } from '../../wcs/index.js';
 import { HandOffKey } from '../hand-off.js';
 import type { TaskContext, TaskDefinition } from '../task.js';
@@ -55,14 +54,6 @@ const configSchema = z.strictObject({
 });
 
 export type SubtractTaskConfig = z.output<typeof configSchema>;
-
-function missing(message: string, cause?: unknown): PromptlyError {
-  return new PromptlyError(
-    'PROMPTLY_E_PIPELINE_INPUT_MISSING',
-    message,
-    cause === undefined ? {} : { cause },
-  );
-}
 
 /** The templates overlapping the detector, in patch order (each exists in the repo). */
 async function templates(

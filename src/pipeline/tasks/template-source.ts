@@ -26,7 +26,8 @@ interface Crop {
   readonly height: number;
 }
 
-function missing(message: string, cause?: unknown): PromptlyError {
+/** PROMPTLY_E_PIPELINE_INPUT_MISSING: an input of the subtraction is absent or unreadable. */
+export function missing(message: string, cause?: unknown): PromptlyError {
   return new PromptlyError(
     'PROMPTLY_E_PIPELINE_INPUT_MISSING',
     message,
@@ -114,9 +115,19 @@ async function readCrop(
     return toFloat32(pixels);
   }
   // integer tiles with scaling: the whole image through the general reader, then the crop
+  return wholeThenCrop(file, hdu, crop, signal, new Float32Array(crop.width * crop.height));
+}
+
+/** The whole image of `hdu` through the general reader, its `crop` copied into `out`. */
+async function wholeThenCrop<T extends Float32Array | Int32Array>(
+  file: FitsFile,
+  hdu: HduInfo,
+  crop: Crop,
+  signal: AbortSignal,
+  out: T,
+): Promise<T> {
   const all = await readAnyImage(file.source, hdu, { signal });
   const width = all.shape[0] ?? 0;
-  const out = new Float32Array(crop.width * crop.height);
   for (let y = 0; y < crop.height; y++) {
     const row = (crop.y + y) * width + crop.x;
     for (let x = 0; x < crop.width; x++) out[y * crop.width + x] = Number(all.pixels[row + x]);
@@ -160,23 +171,6 @@ function templateMask(header: Header, pixels: PixelArray, patch: number): Uint32
   throw missing(`template of patch ${patch} has a MASK that does not hold 8–32 bit integers`);
 }
 
-/** `crop` of an integer plane (a MASK), its values as they are. */
-async function readIntegerCrop(
-  file: FitsFile,
-  hdu: HduInfo,
-  crop: Crop,
-  signal: AbortSignal,
-): Promise<PixelArray> {
-  const all = await readAnyImage(file.source, hdu, { signal });
-  const width = all.shape[0] ?? 0;
-  const out = new Int32Array(crop.width * crop.height);
-  for (let y = 0; y < crop.height; y++) {
-    const row = (crop.y + y) * width + crop.x;
-    for (let x = 0; x < crop.width; x++) out[y * crop.width + x] = Number(all.pixels[row + x]);
-  }
-  return out;
-}
-
 /**
  * A template patch as a warp source for the science grid `science`: only the part of the patch
  * under the science image (its WCS shifted to the crop) is read and decoded — its IMAGE, and
@@ -213,7 +207,17 @@ export async function templateSource(
     const image = imageFrom(crop.width, crop.height, await readCrop(file, imageHdu, crop, signal));
     const wcs = { ...full, crpix: [full.crpix[0] - crop.x, full.crpix[1] - crop.y] as const };
     const mask = maskHdu
-      ? templateMask(maskHdu.header, await readIntegerCrop(file, maskHdu, crop, signal), patch)
+      ? templateMask(
+          maskHdu.header,
+          await wholeThenCrop(
+            file,
+            maskHdu,
+            crop,
+            signal,
+            new Int32Array(crop.width * crop.height),
+          ),
+          patch,
+        )
       : undefined;
     if (varHdu) {
       const variance = imageFrom(

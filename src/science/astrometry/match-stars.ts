@@ -70,35 +70,36 @@ export function matchStars(
   if (!(zpBin > 0 && zpBin <= 10))
     throw new RangeError(`zeroPointBinMag must be in (0, 10], got ${zpBin}`);
   const side = 2 * search + 1;
-  const zpOf = (d: number, r: number) =>
-    references.brightness[r]! + 2.5 * Math.log10(detections.brightness[d]!);
-  // sparse 3-D histogram: offset bins × zero-point bins
-  const votes = new Map<number, number>();
-  const key = (i: number, j: number, z: number) => (z * side + j) * side + i;
+  // every (detection, reference) pair within the search box, with the zero point it implies
+  const pairDx: number[] = [];
+  const pairDy: number[] = [];
+  const pairZp: number[] = [];
   let zMin = Infinity;
   for (const d of det) {
     if (!(detections.brightness[d]! > 0)) continue;
+    const magOffset = 2.5 * Math.log10(detections.brightness[d]!);
     for (const r of ref) {
-      const dx = Math.round(detections.x[d]! - references.x[r]!);
-      const dy = Math.round(detections.y[d]! - references.y[r]!);
-      if (Math.abs(dx) > search || Math.abs(dy) > search) continue;
-      const zp = zpOf(d, r);
+      const dx = detections.x[d]! - references.x[r]!;
+      const dy = detections.y[d]! - references.y[r]!;
+      if (Math.abs(Math.round(dx)) > search || Math.abs(Math.round(dy)) > search) continue;
+      const zp = references.brightness[r]! + magOffset;
       if (!Number.isFinite(zp)) continue;
+      pairDx.push(dx);
+      pairDy.push(dy);
+      pairZp.push(zp);
       zMin = Math.min(zMin, zp);
     }
   }
-  const zBinOf = (zp: number) => Math.floor((zp - zMin) / zpBin) + 1;
-  for (const d of det) {
-    if (!(detections.brightness[d]! > 0)) continue;
-    for (const r of ref) {
-      const dx = Math.round(detections.x[d]! - references.x[r]!);
-      const dy = Math.round(detections.y[d]! - references.y[r]!);
-      if (Math.abs(dx) > search || Math.abs(dy) > search) continue;
-      const zp = zpOf(d, r);
-      if (!Number.isFinite(zp)) continue;
-      const k = key(dx + search, dy + search, zBinOf(zp));
-      votes.set(k, (votes.get(k) ?? 0) + 1);
-    }
+  // sparse 3-D histogram: offset bins × zero-point bins
+  const key = (i: number, j: number, z: number) => (z * side + j) * side + i;
+  const votes = new Map<number, number>();
+  for (let p = 0; p < pairDx.length; p++) {
+    const k = key(
+      Math.round(pairDx[p]!) + search,
+      Math.round(pairDy[p]!) + search,
+      Math.floor((pairZp[p]! - zMin) / zpBin) + 1,
+    );
+    votes.set(k, (votes.get(k) ?? 0) + 1);
   }
   let best = -1;
   let bx = 0;
@@ -109,17 +110,17 @@ export function matchStars(
     const i0 = k % side;
     const j0 = Math.floor(k / side) % side;
     const z0 = Math.floor(k / (side * side));
-    let s = 0;
+    let sum = 0;
     for (let c = -1; c <= 1; c++)
       for (let b = -1; b <= 1; b++)
         for (let a = -1; a <= 1; a++) {
           const ii = i0 + a;
           const jj = j0 + b;
           if (ii < 0 || jj < 0 || ii >= side || jj >= side) continue;
-          s += votes.get(key(ii, jj, z0 + c)) ?? 0;
+          sum += votes.get(key(ii, jj, z0 + c)) ?? 0;
         }
-    if (s > best) {
-      best = s;
+    if (sum > best) {
+      best = sum;
       bx = i0 - search;
       by = j0 - search;
       bz = z0;
@@ -131,19 +132,13 @@ export function matchStars(
   let sy = 0;
   let n = 0;
   const zps: number[] = [];
-  for (const d of det) {
-    if (!(detections.brightness[d]! > 0)) continue;
-    for (const r of ref) {
-      const dx = detections.x[d]! - references.x[r]!;
-      const dy = detections.y[d]! - references.y[r]!;
-      if (Math.hypot(dx - bx, dy - by) > 2) continue;
-      const zp = zpOf(d, r);
-      if (!(Math.abs(zp - zpCentre) <= 1.5 * zpBin)) continue;
-      sx += dx;
-      sy += dy;
-      zps.push(zp);
-      n++;
-    }
+  for (let p = 0; p < pairDx.length; p++) {
+    if (Math.hypot(pairDx[p]! - bx, pairDy[p]! - by) > 2) continue;
+    if (!(Math.abs(pairZp[p]! - zpCentre) <= 1.5 * zpBin)) continue;
+    sx += pairDx[p]!;
+    sy += pairDy[p]!;
+    zps.push(pairZp[p]!);
+    n++;
   }
   const dx = n > 0 ? sx / n : bx;
   const dy = n > 0 ? sy / n : by;

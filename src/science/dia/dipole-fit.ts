@@ -1,6 +1,7 @@
 import type { Image } from '../image.js';
 import { nelderMead } from './nelder-mead.js';
 import { pixelProfile, windowAbout } from './pixel-gaussian.js';
+import { forEachWeighted } from './weighted-pixels.js';
 
 /**
  * A dipole: a positive and a negative PSF close together, as a source that moved or a
@@ -63,25 +64,16 @@ export function fitDipole(
     let sad = 0;
     let sbd = 0;
     let sdd = 0;
-    let n = 0;
-    for (let j = 0; j < ny; j++) {
-      const row = (win.y0 + j) * image.width + win.x0;
-      for (let i = 0; i < nx; i++) {
-        const d = image.data[row + i]!;
-        const v = variance.data[row + i]!;
-        if (!Number.isFinite(d) || !(v > 0) || !Number.isFinite(v)) continue;
-        const w = 1 / v;
-        const a = ax[i]! * ay[j]!;
-        const b = -bx[i]! * by[j]!;
-        saa += w * a * a;
-        sab += w * a * b;
-        sbb += w * b * b;
-        sad += w * a * d;
-        sbd += w * b * d;
-        sdd += w * d * d;
-        n++;
-      }
-    }
+    const n = forEachWeighted(image, variance, win, (i, j, d, w) => {
+      const a = ax[i]! * ay[j]!;
+      const b = -bx[i]! * by[j]!;
+      saa += w * a * a;
+      sab += w * a * b;
+      sbb += w * b * b;
+      sad += w * a * d;
+      sbd += w * b * d;
+      sdd += w * d * d;
+    });
     const det = saa * sbb - sab * sab;
     if (!(det > 0) || n < 8) return undefined;
     const fp = (sad * sbb - sbd * sab) / det;

@@ -1,6 +1,7 @@
 import type { Psf } from '../exposure/psf.js';
 import type { Image } from '../image.js';
 import { pixelProfile, windowAbout } from './pixel-gaussian.js';
+import { fitAmplitude, forEachWeighted } from './weighted-pixels.js';
 
 /** A PSF fit of one source: flux and, when fitted, position, with errors from the variance. */
 export interface PsfFit {
@@ -46,33 +47,7 @@ function linearFlux(
   const ny = win.y1 - win.y0 + 1;
   pixelProfile(x, sigma, win.x0, nx, px);
   pixelProfile(y, sigma, win.y0, ny, py);
-  let spd = 0;
-  let spp = 0;
-  let sdd = 0;
-  let n = 0;
-  for (let j = 0; j < ny; j++) {
-    const row = (win.y0 + j) * image.width + win.x0;
-    for (let i = 0; i < nx; i++) {
-      const d = image.data[row + i]!;
-      const v = variance.data[row + i]!;
-      if (!Number.isFinite(d) || !(v > 0) || !Number.isFinite(v)) continue;
-      const p = px[i]! * py[j]!;
-      const w = 1 / v;
-      spd += w * p * d;
-      spp += w * p * p;
-      sdd += w * d * d;
-      n++;
-    }
-  }
-  if (!(spp > 0) || n < 3) return undefined;
-  const flux = spd / spp;
-  // χ² = Σ w (d − F p)² = Σ w d² − F² Σ w p² at the optimum
-  return {
-    flux,
-    fluxErr: 1 / Math.sqrt(spp),
-    chi2: Math.max(0, sdd - flux * flux * spp),
-    ndata: n,
-  };
+  return fitAmplitude(image, variance, win, (i, j) => px[i]! * py[j]!, 3);
 }
 
 /**
@@ -118,22 +93,15 @@ export function fitPsf(
       const b = new Float64Array(3);
       pixelProfile(cx, sigma, win.x0, nx, px, dpx);
       pixelProfile(cy, sigma, win.y0, ny, py, dpy);
-      for (let j = 0; j < ny; j++) {
-        const row = (win.y0 + j) * image.width + win.x0;
-        for (let i = 0; i < nx; i++) {
-          const d = image.data[row + i]!;
-          const v = variance.data[row + i]!;
-          if (!Number.isFinite(d) || !(v > 0) || !Number.isFinite(v)) continue;
-          const w = 1 / v;
-          const p = px[i]! * py[j]!;
-          const jac = [p, f * dpx[i]! * py[j]!, f * px[i]! * dpy[j]!] as const;
-          const r = d - f * p;
-          for (let m = 0; m < 3; m++) {
-            b[m] = b[m]! + w * jac[m]! * r;
-            for (let k = 0; k < 3; k++) a[m * 3 + k] = a[m * 3 + k]! + w * jac[m]! * jac[k]!;
-          }
+      forEachWeighted(image, variance, win, (i, j, d, w) => {
+        const p = px[i]! * py[j]!;
+        const jac = [p, f * dpx[i]! * py[j]!, f * px[i]! * dpy[j]!] as const;
+        const r = d - f * p;
+        for (let m = 0; m < 3; m++) {
+          b[m] = b[m]! + w * jac[m]! * r;
+          for (let k = 0; k < 3; k++) a[m * 3 + k] = a[m * 3 + k]! + w * jac[m]! * jac[k]!;
         }
-      }
+      });
       const step = solve3(a, b);
       if (!step) break;
       const sx = Math.max(-1, Math.min(1, step[1]!));
@@ -226,31 +194,17 @@ export function forcedModelFluxes(
     const cx = Math.round(px);
     const cy = Math.round(py);
     psf.kernelImage({ radiusPx, x: px, y: py, dx: px - cx, dy: py - cy }, kernel);
-    let skd = 0;
-    let skk = 0;
-    let sdd = 0;
-    let used = 0;
-    for (let j = 0; j < side; j++) {
-      const iy = cy - radiusPx + j;
-      if (iy < 0 || iy >= image.height) continue;
-      for (let i = 0; i < side; i++) {
-        const ix = cx - radiusPx + i;
-        if (ix < 0 || ix >= image.width) continue;
-        const d = image.data[iy * image.width + ix]!;
-        const v = variance.data[iy * image.width + ix]!;
-        if (!Number.isFinite(d) || !(v > 0) || !Number.isFinite(v)) continue;
-        const w = kernel[j * side + i]! / v;
-        skd += w * d;
-        skk += w * kernel[j * side + i]!;
-        sdd += (d * d) / v;
-        used++;
-      }
-    }
-    if (!(skk > 0) || used < 3) continue;
-    flux[k] = skd / skk;
-    fluxErr[k] = 1 / Math.sqrt(skk);
-    chi2[k] = Math.max(0, sdd - flux[k]! * flux[k]! * skk);
-    ndata[k] = used;
+    const win = windowAbout(cx, cy, radiusPx, image.width, image.height);
+    if (!win) continue;
+    // kernel pixel of window pixel (i, j): the kernel's corner is (cx − r, cy − r)
+    const ox = win.x0 - (cx - radiusPx);
+    const oy = win.y0 - (cy - radiusPx);
+    const fit = fitAmplitude(image, variance, win, (i, j) => kernel[(oy + j) * side + ox + i]!, 3);
+    if (!fit) continue;
+    flux[k] = fit.flux;
+    fluxErr[k] = fit.fluxErr;
+    chi2[k] = fit.chi2;
+    ndata[k] = fit.ndata;
   }
   return { flux, fluxErr, chi2, ndata };
 }

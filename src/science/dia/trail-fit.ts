@@ -1,6 +1,7 @@
 import type { Image } from '../image.js';
 import { nelderMead } from './nelder-mead.js';
 import { pixelProfile, windowAbout } from './pixel-gaussian.js';
+import { fitAmplitude } from './weighted-pixels.js';
 
 /** A trailed point source: a segment of uniform brightness seen through a Gaussian PSF. */
 export interface TrailFit {
@@ -54,32 +55,7 @@ function trailModelFit(
       for (let i = 0; i < nx; i++) model[j * nx + i]! += buffers.px[i]! * pyj;
     }
   }
-  let spd = 0;
-  let spp = 0;
-  let sdd = 0;
-  let n = 0;
-  for (let j = 0; j < ny; j++) {
-    const row = (win.y0 + j) * image.width + win.x0;
-    for (let i = 0; i < nx; i++) {
-      const d = image.data[row + i]!;
-      const v = variance.data[row + i]!;
-      if (!Number.isFinite(d) || !(v > 0) || !Number.isFinite(v)) continue;
-      const m = model[j * nx + i]!;
-      const w = 1 / v;
-      spd += w * m * d;
-      spp += w * m * m;
-      sdd += w * d * d;
-      n++;
-    }
-  }
-  if (!(spp > 0) || n < 5) return undefined;
-  const flux = spd / spp;
-  return {
-    flux,
-    fluxErr: 1 / Math.sqrt(spp),
-    chi2: Math.max(0, sdd - flux * flux * spp),
-    ndata: n,
-  };
+  return fitAmplitude(image, variance, win, (i, j) => model[j * nx + i]!, 5);
 }
 
 /**
