@@ -225,7 +225,7 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     let forced: DiaForced | undefined;
     if (preloaded) {
       const objects = await readDiaObjectTable(preloaded, context.signal);
-      forced = forcedPhotometry(diff, objects);
+      forced = forcedPhotometry(diff, objects, measured.apertureCorrection ?? 1);
       context.log(
         `detectDia: forced photometry of ${forced.length} of ${objects.length} preloaded APDB objects (those on the detector)`,
       );

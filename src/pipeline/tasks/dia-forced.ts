@@ -34,8 +34,15 @@ export const DIA_FORCED_COLUMNS = [
   'scienceFluxErr',
 ] as const satisfies readonly (keyof DiaForced)[];
 
-/** Forced photometry of `objects` on the difference `diff` (see {@link DiaForced}). */
-export function forcedPhotometry(diff: Difference, objects: DiaObjectPositions): DiaForced {
+/**
+ * Forced photometry of `objects` on the difference `diff` (see {@link DiaForced}); the
+ * difference's PSF fluxes scaled by `apertureCorrection`, as the DIA sources' are.
+ */
+export function forcedPhotometry(
+  diff: Difference,
+  objects: DiaObjectPositions,
+  apertureCorrection: number,
+): DiaForced {
   const { width, height } = diff.image;
   const pix = skyToPix(diff.wcs, objects.ra, objects.dec, { onDivergence: 'nan' });
   const keep: number[] = [];
@@ -63,8 +70,8 @@ export function forcedPhotometry(diff: Difference, objects: DiaObjectPositions):
     dec: pick(objects.dec),
     x,
     y,
-    psfFlux: onDiff.flux,
-    psfFluxErr: onDiff.fluxErr,
+    psfFlux: onDiff.flux.map((f) => f * apertureCorrection),
+    psfFluxErr: onDiff.fluxErr.map((e) => e * apertureCorrection),
     scienceFlux: onScience.flux,
     scienceFluxErr: onScience.fluxErr,
   };
