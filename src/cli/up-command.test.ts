@@ -12,39 +12,32 @@ import { frameworkEnv } from '../testing/framework-night.js';
 const run = promisify(execFile);
 const bin = path.join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 
+/** Runs `promptly up ARGS --summary … --no-display` in `dir` and returns its summary. */
+async function upNight(
+  dir: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<NightSummary> {
+  const summaryFile = path.join(dir, 's.json');
+  await run(process.execPath, [bin, 'up', ...args, '--summary', summaryFile, '--no-display'], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+  });
+  return JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary;
+}
+
 describe('promptly up', () => {
   it.skipIf(!existsSync(bin))(
     'runs a ComCam night end to end and writes a summary with every detector processed (needs `npm run build`)',
     async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-'));
       try {
-        const summaryFile = path.join(dir, 's.json');
-        await run(
-          process.execPath,
-          [
-            bin,
-            'up',
-            '--instrument',
-            'LSSTComCam',
-            '--visits',
-            '2',
-            '--speed',
-            '20',
-            '--summary',
-            summaryFile,
-            '--no-display',
-          ],
-          // Raws may land late on a loaded machine: the deadline must not decide this test.
-          {
-            cwd: dir,
-            env: {
-              ...process.env,
-              ...frameworkEnv(),
-              PROMPTLY_WORKER__IMAGE_TIMEOUT_MS: '600000',
-            },
-          },
+        // Raws may land late on a loaded machine: the deadline must not decide this test.
+        const summary = await upNight(
+          dir,
+          ['--instrument', 'LSSTComCam', '--visits', '2', '--speed', '20'],
+          { ...frameworkEnv(), PROMPTLY_WORKER__IMAGE_TIMEOUT_MS: '600000' },
         );
-        const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary;
         expect(summary.visits).toHaveLength(2);
         for (const v of summary.visits) {
           expect(v).toMatchObject({ detectorsExpected: 9, processed: 9, failed: 0, timedOut: 0 });
@@ -73,13 +66,9 @@ describe('promptly up', () => {
     async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-ap-'));
       try {
-        const summaryFile = path.join(dir, 's.json');
-        await run(
-          process.execPath,
-          [bin, 'up', '--visits', '2', '--summary', summaryFile, '--no-display'],
-          { cwd: dir, env: { ...process.env, PROMPTLY_WORKER__IMAGE_TIMEOUT_MS: '600000' } },
-        );
-        const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary;
+        const summary = await upNight(dir, ['--visits', '2'], {
+          PROMPTLY_WORKER__IMAGE_TIMEOUT_MS: '600000',
+        });
         expect(summary.instrument).toBe('LSSTComCam');
         expect(summary.visits).toHaveLength(2);
         let processed = 0;
@@ -114,33 +103,12 @@ describe('promptly up', () => {
     async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-up-catchup-'));
       try {
-        const summaryFile = path.join(dir, 's.json');
-        await run(
-          process.execPath,
-          [
-            bin,
-            'up',
-            '--instrument',
-            'LATISS',
-            '--visits',
-            '2',
-            '--speed',
-            '20',
-            '--summary',
-            summaryFile,
-            '--no-display',
-          ],
-          {
-            cwd: dir,
-            // the link is down through the first visit: its raws reach the archive only later
-            env: {
-              ...process.env,
-              ...frameworkEnv(),
-              PROMPTLY_SIM__FAULTS: JSON.stringify(['link-outage@0:120']),
-            },
-          },
+        // the link is down through the first visit: its raws reach the archive only later
+        const summary = await upNight(
+          dir,
+          ['--instrument', 'LATISS', '--visits', '2', '--speed', '20'],
+          { ...frameworkEnv(), PROMPTLY_SIM__FAULTS: JSON.stringify(['link-outage@0:120']) },
         );
-        const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary;
         const notProcessed = summary.visits.reduce(
           (n, v) => n + v.detectorsExpected - v.processed,
           0,

@@ -7,7 +7,7 @@ import {
 } from '../../science/dia/index.js';
 import type { Psf } from '../../science/exposure/psf.js';
 import { PSF_MODEL_RADIUS_PX } from './calibrate-task.js';
-import { FWHM_PER_SIGMA, type Image } from '../../science/index.js';
+import { apertureSum, FWHM_PER_SIGMA, type Image } from '../../science/index.js';
 
 /**
  * Model fits of DIA sources on the difference image, beyond detection's moments and aperture:
@@ -73,21 +73,13 @@ export function emptyMeasurements(n: number): DiaMeasurements {
   return out as unknown as DiaMeasurements;
 }
 
-/** Linear PSF-model flux at one position (undefined where no pixel could be used). */
-function modelFit(image: Image, variance: Image, x: number, y: number, psf: Psf) {
-  const r = forcedModelFluxes(image, variance, [x], [y], psf, PSF_MODEL_RADIUS_PX);
-  return Number.isFinite(r.flux[0])
-    ? { flux: r.flux[0]!, fluxErr: r.fluxErr[0]!, chi2: r.chi2[0]!, ndata: r.ndata[0]! }
-    : undefined;
-}
-
 /** Bright sources an aperture correction needs, and the S/N that makes one bright. */
 const APCORR_MIN_SOURCES = 3;
 const APCORR_MIN_SNR = 20;
 
 /**
- * Aperture correction of the PSF fluxes: the difference's PSF is not quite the Gaussian (or
- * model) they were fitted with — decorrelation sharpens it — so PSF fluxes of point sources are
+ * Aperture correction of the PSF fluxes: the difference's PSF is not quite the Gaussian they
+ * were fitted with — decorrelation sharpens it — so PSF fluxes of point sources are
  * off by a common factor. It is the median, over the bright sources that are neither trailed
  * nor half of a dipole, of the flux in a 3-FWHM circle over the PSF flux (ratios outside
  * [0.5, 2] are blends or star residuals and do not vote), as Rubin corrects PSF fluxes to a
@@ -111,7 +103,9 @@ function correctToAperture(
     if (m.trailNdata[k]! > 0 || m.dipoleNdata[k]! > 0) continue;
     if (Math.sign(psf) !== (isNegative[k] ? -1 : 1)) continue;
     const image = isNegative[k] ? input.negated : input.difference;
-    const ratio = circleSum(image, x[k]!, y[k]!, radius) / Math.abs(psf);
+    const ap = apertureSum(image.data, undefined, image.width, image.height, x[k]!, y[k]!, radius);
+    if (ap.truncated) continue;
+    const ratio = ap.sum / Math.abs(psf);
     // a blend or a residual of a star is no point source: keep plausible ratios only
     if (ratio >= 0.5 && ratio <= 2) ratios.push(ratio);
   }
@@ -123,23 +117,6 @@ function correctToAperture(
     m.psfFluxErr[k] = m.psfFluxErr[k]! * factor;
   }
   return factor;
-}
-
-/** Sum of the finite pixels within `radius` of (x, y); NaN when the circle leaves the image. */
-function circleSum(image: Image, x: number, y: number, radius: number): number {
-  const x0 = Math.floor(x - radius);
-  const x1 = Math.ceil(x + radius);
-  const y0 = Math.floor(y - radius);
-  const y1 = Math.ceil(y + radius);
-  if (x0 < 0 || y0 < 0 || x1 >= image.width || y1 >= image.height) return NaN;
-  let sum = 0;
-  for (let py = y0; py <= y1; py++)
-    for (let px = x0; px <= x1; px++) {
-      if ((px - x) ** 2 + (py - y) ** 2 > radius * radius) continue;
-      const v = image.data[py * image.width + px]!;
-      if (Number.isFinite(v)) sum += v;
-    }
-  return sum;
 }
 
 /** Sources whose shape is this elongated (a/b) and this long (a in PSF σ) get a trail fit. */
@@ -155,11 +132,6 @@ export interface DiaMeasureInput {
   readonly variance: Image;
   /** Gaussian σ of the difference's PSF, pixels. */
   readonly psfSigmaPx: number;
-  /**
-   * The difference's PSF model, when it has one (the science PSF model when the template was
-   * the image convolved): PSF fluxes use it instead of a Gaussian of `psfSigmaPx`.
-   */
-  readonly psf?: Psf;
   /** Background-subtracted science image, its variance, PSF σ and model, for forced photometry. */
   readonly science?: {
     readonly image: Image;
@@ -205,9 +177,10 @@ export function measureDia(
         x[k] = fit.x;
         y[k] = fit.y;
       }
-      const forced = input.psf
-        ? modelFit(image, input.variance, x[k]!, y[k]!, input.psf)
-        : fitPsf(image, input.variance, x[k]!, y[k]!, { sigmaPx: sigma, fitPosition: false });
+      const forced = fitPsf(image, input.variance, x[k]!, y[k]!, {
+        sigmaPx: sigma,
+        fitPosition: false,
+      });
       if (forced) {
         m.psfFlux[k] = sign * forced.flux;
         m.psfFluxErr[k] = forced.fluxErr;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Prng } from '../../sim/prng.js';
 import { moffatPsf } from '../exposure/psf.js';
 import { imageFrom } from '../image.js';
-import { fitPsfModel, halfMaximumWidth } from './fit-psf-model.js';
+import { halfMaximumFwhm } from '../coadd/index.js';
+import { fitPsfModel } from './fit-psf-model.js';
 
 const W = 600;
 const H = 500;
@@ -47,7 +48,12 @@ describe('PSF model from the stars of an exposure', () => {
     // FWHM at the centre by half maximum (not second moments, which a Moffat's wings inflate),
     // measured the same way on the true pixel kernel there: within 3 %
     const trueCentre = truePsf((W - 1) / 2).kernelImage({ radiusPx: 10 });
-    expect(Math.abs(fit.fwhmPx / halfMaximumWidth(trueCentre, 10) - 1)).toBeLessThan(0.03);
+    const truthFwhm = halfMaximumFwhm({
+      width: 21,
+      height: 21,
+      pixels: Float32Array.from(trueCentre),
+    });
+    expect(Math.abs(fit.fwhmPx / truthFwhm - 1)).toBeLessThan(0.03);
     // the model at the left edge, the centre and the right edge against the truth there (both
     // unit-sum inside the same 21 × 21 kernel): every pixel within 5 % of the peak (Lanczos
     // recentring of a 3 px FWHM star softens its peak by ~2 %), second-moment width within 3 %

@@ -1,3 +1,5 @@
+import { halfMaximumFwhm } from '../coadd/index.js';
+import { solveSpd } from '../subtract/cholesky.js';
 import { lanczos3Weights } from '../warp/index.js';
 import type { Image } from '../image.js';
 import { pixelPsf } from '../exposure/pixel-psf.js';
@@ -99,17 +101,12 @@ function fitCoefficients(
     for (let a = 0; a < terms; a++)
       for (let b = 0; b < terms; b++) ata[a * terms + b]! += f[a]! * f[b]!;
   }
-  const inv = invertSmall(ata, terms);
   const n = stamps[0]!.length;
   const coeff = Array.from({ length: terms }, () => new Float64Array(n));
   for (let k = 0; k < stamps.length; k++) {
-    const f = basis(k);
-    // the coefficients' contribution of star k: inv · f · stamp
-    const g = Array.from({ length: terms }, (_, a) => {
-      let s = 0;
-      for (let b = 0; b < terms; b++) s += inv[a * terms + b]! * f[b]!;
-      return s;
-    });
+    // the coefficients' contribution of star k: (AᵀA)⁻¹ · f · stamp
+    const g = solveSpd(ata, Float64Array.from(basis(k)), terms);
+    if (!g) throw invalidPsf('PSF model: star positions are degenerate');
     const stamp = stamps[k]!;
     for (let a = 0; a < terms; a++) {
       const c = coeff[a]!;
@@ -118,30 +115,6 @@ function fitCoefficients(
     }
   }
   return coeff;
-}
-
-/** Inverse of a small symmetric positive-definite matrix by Gauss–Jordan elimination. */
-function invertSmall(m: Float64Array, n: number): Float64Array {
-  const a = Float64Array.from(m);
-  const inv = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) inv[i * n + i] = 1;
-  for (let c = 0; c < n; c++) {
-    const pivot = a[c * n + c]!;
-    if (!(Math.abs(pivot) > 1e-12)) throw invalidPsf('PSF model: star positions are degenerate');
-    for (let k = 0; k < n; k++) {
-      a[c * n + k] = a[c * n + k]! / pivot;
-      inv[c * n + k] = inv[c * n + k]! / pivot;
-    }
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = a[r * n + c]!;
-      for (let k = 0; k < n; k++) {
-        a[r * n + k] = a[r * n + k]! - f * a[c * n + k]!;
-        inv[r * n + k] = inv[r * n + k]! - f * inv[c * n + k]!;
-      }
-    }
-  }
-  return inv;
 }
 
 /**
@@ -201,7 +174,7 @@ export function fitPsfModel(
     u = u.filter((_, k) => keep[k]);
     v = v.filter((_, k) => keep[k]);
   }
-  const fwhm = halfMaximumWidth(coeff[0]!, r);
+  const fwhm = halfMaximumFwhm({ width: side, height: side, pixels: Float32Array.from(coeff[0]!) });
   const centre = pixelPsf(
     { width: side, height: side, pixels: Float32Array.from(coeff[0]!) },
     fwhm,
@@ -248,33 +221,6 @@ export function fitPsfModel(
     residualRms: median(residuals),
     fwhmPx: centre.fwhmPx,
   };
-}
-
-/**
- * FWHM of a centred kernel, pixels: twice the radius where its azimuthal mean profile (1 px
- * annuli, linearly interpolated) falls to half the central value — unlike second moments, not
- * inflated by a Moffat's wings.
- */
-export function halfMaximumWidth(kernel: Float64Array, r: number): number {
-  const side = 2 * r + 1;
-  const sums = new Float64Array(r + 2);
-  const counts = new Float64Array(r + 2);
-  for (let j = 0; j < side; j++)
-    for (let i = 0; i < side; i++) {
-      const d = Math.hypot(i - r, j - r);
-      const b = Math.round(d);
-      if (b > r + 1) continue;
-      sums[b]! += kernel[j * side + i]!;
-      counts[b]! += 1;
-    }
-  const peak = kernel[r * side + r]!;
-  let prev = peak;
-  for (let b = 1; b <= r; b++) {
-    const mean = sums[b]! / counts[b]!;
-    if (mean <= peak / 2) return 2 * (b - 1 + (prev - peak / 2) / (prev - mean));
-    prev = mean;
-  }
-  return 2 * r;
 }
 
 function evaluate(

@@ -1,6 +1,5 @@
 export {
   fitPsfModel,
-  halfMaximumWidth,
   MIN_STARS_ORDER0,
   MIN_STARS_ORDER1,
   type PsfModelFit,
