@@ -30,8 +30,12 @@ export class JobFiles {
     return dir;
   }
 
+  /**
+   * Removes the job's directory. A cancelled job's wrapper may still be writing how it ended
+   * (SIGTERM returns before it exits), so a directory refilled during the removal is retried.
+   */
   async remove(jobId: string): Promise<void> {
-    await rm(this.dirOf(jobId), { recursive: true, force: true });
+    await rm(this.dirOf(jobId), { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 
   /**

@@ -139,7 +139,8 @@ export async function startJobHarness(o: {
     async close() {
       await stop();
       await bus.close();
-      await rm(dir, { recursive: true, force: true });
+      // cancelled jobs' wrappers may still write their end records: retry a refilled directory
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
   return h;

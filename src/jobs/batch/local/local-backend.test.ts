@@ -36,7 +36,7 @@ describe('LocalBackend', () => {
       await backend.close();
       for (const dir of dirs) {
         await writeFile(path.join(dir, 'release'), '').catch(() => undefined);
-        await rm(dir, { recursive: true, force: true });
+        await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
       }
     });
     const launch = async (argv: string[], fields: Partial<BatchLaunch> = {}) => {

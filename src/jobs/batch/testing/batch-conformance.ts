@@ -87,7 +87,9 @@ export function runBatchConformance(
         }
         await cleaner.close();
       }
-      for (const dir of workDirs) await rm(dir, { recursive: true, force: true });
+      for (const dir of workDirs) {
+        await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+      }
       backends = [];
       workDirs = [];
       jobs = [];
