@@ -198,6 +198,9 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
       },
       { x, y, isNegative, a, b, theta },
     );
+    context.log(
+      `detectDia: PSF σ ${measured.psfSigmaPx.toFixed(3)} px fitted on the difference (${(psfFwhmPx / FWHM_PER_SIGMA).toFixed(3)} px assumed)`,
+    );
     if (measured.apertureCorrection !== undefined)
       context.log(
         `detectDia: PSF fluxes × ${measured.apertureCorrection.toFixed(3)} (aperture correction from bright sources)`,
@@ -225,7 +228,10 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     let forced: DiaForced | undefined;
     if (preloaded) {
       const objects = await readDiaObjectTable(preloaded, context.signal);
-      forced = forcedPhotometry(diff, objects, measured.apertureCorrection ?? 1);
+      forced = forcedPhotometry(diff, objects, {
+        psfSigmaPx: measured.psfSigmaPx,
+        apertureCorrection: measured.apertureCorrection ?? 1,
+      });
       context.log(
         `detectDia: forced photometry of ${forced.length} of ${objects.length} preloaded APDB objects (those on the detector)`,
       );

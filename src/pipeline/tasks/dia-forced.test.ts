@@ -67,14 +67,14 @@ describe('forced photometry of preloaded APDB objects', () => {
       ra: Float64Array.of(on.ra[0]!, on.ra[1]!, off.ra[0]!),
       dec: Float64Array.of(on.dec[0]!, on.dec[1]!, off.dec[0]!),
     };
-    const forced = forcedPhotometry(diff, objects, 1);
+    const forced = forcedPhotometry(diff, objects);
     expect(Array.from(forced.diaObjectId)).toEqual([11, 12]);
     expect(forced.x[0]).toBeCloseTo(40.3, 6);
     // the source: its flux within 4σ; the blank position: zero within 4σ
     expect(Math.abs(forced.psfFlux[0]! - 5000)).toBeLessThan(4 * forced.psfFluxErr[0]!);
     expect(Math.abs(forced.psfFlux[1]!)).toBeLessThan(4 * forced.psfFluxErr[1]!);
     expect(forced.scienceFlux[0]).toBeCloseTo(forced.psfFlux[0]!, 6);
-    const corrected = forcedPhotometry(diff, objects, 1.1);
+    const corrected = forcedPhotometry(diff, objects, { apertureCorrection: 1.1 });
     expect(corrected.psfFlux[0]).toBeCloseTo(1.1 * forced.psfFlux[0]!, 6);
     expect(corrected.psfFluxErr[0]).toBeCloseTo(1.1 * forced.psfFluxErr[0]!, 6);
     expect(corrected.scienceFlux[0]).toBeCloseTo(forced.scienceFlux[0]!, 6);

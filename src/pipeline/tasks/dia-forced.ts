@@ -35,14 +35,16 @@ export const DIA_FORCED_COLUMNS = [
 ] as const satisfies readonly (keyof DiaForced)[];
 
 /**
- * Forced photometry of `objects` on the difference `diff` (see {@link DiaForced}); the
- * difference's PSF fluxes scaled by `apertureCorrection`, as the DIA sources' are.
+ * Forced photometry of `objects` on the difference `diff` (see {@link DiaForced}), with the PSF
+ * the DIA sources were measured with: a Gaussian of `psfSigmaPx` (default the difference's
+ * assumed σ), fluxes scaled by `apertureCorrection` (default 1).
  */
 export function forcedPhotometry(
   diff: Difference,
   objects: DiaObjectPositions,
-  apertureCorrection: number,
+  psf: { readonly psfSigmaPx?: number; readonly apertureCorrection?: number } = {},
 ): DiaForced {
+  const apertureCorrection = psf.apertureCorrection ?? 1;
   const { width, height } = diff.image;
   const pix = skyToPix(diff.wcs, objects.ra, objects.dec, { onDivergence: 'nan' });
   const keep: number[] = [];
@@ -55,7 +57,13 @@ export function forcedPhotometry(
   const x = pick(pix.x);
   const y = pick(pix.y);
   const sigma = (s: number) => Math.min(50, Math.max(0.3, s));
-  const onDiff = forcedPsfFluxes(diff.image, diff.variance, x, y, sigma(diff.psfSigmaPx));
+  const onDiff = forcedPsfFluxes(
+    diff.image,
+    diff.variance,
+    x,
+    y,
+    sigma(psf.psfSigmaPx ?? diff.psfSigmaPx),
+  );
   const onScience = forcedPsfFluxes(
     diff.science,
     diff.scienceVariance,

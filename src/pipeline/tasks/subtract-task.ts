@@ -45,8 +45,13 @@ const configSchema = z.strictObject({
   decorrelate: z.boolean().default(true),
   /** Spatial order of the kernel across the detector, 0–2. */
   spatialKernelOrder: z.number().int().min(0).max(2).default(2),
-  /** Order of the differential background, 0–2. */
-  backgroundOrder: z.number().int().min(0).max(2).default(1),
+  /**
+   * Order of the differential background, 0–2. Default 0 (a constant): science and template
+   * are both background-subtracted first, and a plane fitted through a sparse field's few
+   * stamps (all at one x, say) extrapolates into gradients of hundreds of e⁻ across the
+   * detector.
+   */
+  backgroundOrder: z.number().int().min(0).max(2).default(0),
   /** Background mesh of the science image, pixels. */
   meshSize: z.number().int().min(8).max(1024).default(64),
   /** Write the difference as the `differenceExp` dataset (float32 image + variance + mask). */

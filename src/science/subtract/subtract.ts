@@ -7,6 +7,7 @@ import { createKernelBasis } from './kernel-basis.js';
 import { fitKernel, kernelImageAt, type KernelSolution, type StampFit } from './kernel-fit.js';
 import { dilateMaskOr } from './mask-dilate.js';
 import { adaptiveSigma, sampledLevel, selectStamps, type MaskedPlanes } from './star-stamps.js';
+import { withoutVariableStars } from './stamp-photometry.js';
 import { maskBit } from '../exposure/mask-planes.js';
 
 /**
@@ -116,7 +117,7 @@ export function subtractImages(
   const tpl: MaskedPlanes = planes(template);
   const snrMin = options.stampSnrMin ?? 30;
   const maxStamps = options.maxStamps ?? 150;
-  const candidates = selectStamps(tpl, sci, width, height, {
+  const allCandidates = selectStamps(tpl, sci, width, height, {
     maxStamps: 3 * maxStamps,
     gridCells: 5,
     snrMin,
@@ -124,7 +125,16 @@ export function subtractImages(
     marginPx: 41,
     isolationPx: 15,
   });
-  const psf = options.psfSigmaPx ?? measureWidths(sci, tpl, width, candidates);
+  const psf = options.psfSigmaPx ?? measureWidths(sci, tpl, width, allCandidates);
+  // an aperture of 3 σ of the broader PSF holds ≥ 98 % of either image's flux
+  const candidates = withoutVariableStars(
+    sci.data,
+    tpl.data,
+    width,
+    height,
+    allCandidates,
+    3 * Math.max(psf.science, psf.template),
+  );
   const convolve = options.convolve ?? 'auto';
   const convolveScience =
     convolve === 'science' || (convolve === 'auto' && psf.template > psf.science);
@@ -148,13 +158,16 @@ export function subtractImages(
     .slice(0, maxStamps);
   const [conv, targ] = convolveScience ? [sci, tpl] : [tpl, sci];
   // Few stars (a small detector, a sparse field): a lower spatial order, down to a constant
-  // kernel, rather than no difference at all; the order used is in the quality metric.
+  // kernel, rather than no difference at all; the order used is in the quality metric. The
+  // differential background gets no higher an order than the kernel: a plane through two
+  // stamps' residuals, extrapolated across the detector, put gradients of ±700 e⁻ into
+  // differences of the default night and hid every source under the noise they raised.
   let fit: ReturnType<typeof fitKernel> | undefined;
   for (let order = spatialOrder; order >= 0 && !fit; order--) {
     try {
       fit = fitKernel(conv, targ, width, height, centres, basis, {
         spatialOrder: order,
-        backgroundOrder,
+        backgroundOrder: Math.min(backgroundOrder, order),
         fitHalfPx: fitHalf,
         clipSigma: options.clipSigma ?? 3,
       });
