@@ -203,8 +203,10 @@ export async function* streamCompressedImage(
     // whole tiles up to about runPixels (at least one)
     let end = tile;
     let n = 0;
-    while (end < info.tileCount && (n === 0 || n + tileBox(info, end).pixels <= runPixels)) {
-      n += tileBox(info, end).pixels;
+    while (end < info.tileCount) {
+      const pixels = tileBox(info, end).pixels; // one box per tile: 4096 tiles in a 4k image
+      if (n > 0 && n + pixels > runPixels) break;
+      n += pixels;
       end++;
     }
     let run: ImagePixels;
