@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Header, makeBinaryTableHdu, makeImageHdu, writeFits } from '../fits/index.js';
-import { registerFitsCommands, runFitsHeader, runFitsInfo, runFitsVerify } from './fits-command.js';
+import { registerFitsCommands } from './fits-command.js';
+import { runFitsHeader, runFitsInfo, runFitsVerify } from './fits-inspect.js';
 
 const FPACK = '/usr/bin/fpack';
 let dir = '';

@@ -1,12 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { toPromptlyError } from '../core/errors.js';
-import {
-  convertFitsFile,
-  type ConvertOptions,
-  type ConvertReport,
-  type QuantizeMethod,
-  type WriteCompression,
-} from '../fits/index.js';
+import type {
+  ConvertOptions,
+  ConvertReport,
+  QuantizeMethod,
+  WriteCompression,
+} from '../fits/convert.js';
 
 /** `--compress` values and the ZCMPTYPE each one writes ('none' decompresses). */
 export const COMPRESS_CHOICES: Readonly<Record<string, WriteCompression | 'none'>> = {
@@ -128,6 +127,8 @@ export function registerFitsConvert(fits: Command): Command {
     .option('--seed <n>', 'ZDITHER0, 1..10000 (default: from the clock)', ditherSeed)
     .action(async (input: string, output: string, opts: FitsConvertCliOptions) => {
       try {
+        // loaded here, not at start: other `fits` commands need none of the codecs
+        const { convertFitsFile } = await import('../fits/convert.js');
         const report = await convertFitsFile(input, output, convertOptionsFrom(opts));
         process.stdout.write(`${formatConvertReport(report, output)}\n`);
       } catch (err) {

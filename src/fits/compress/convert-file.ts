@@ -76,8 +76,9 @@ function decompressedHdu(
     replayable: false,
     data: async function* () {
       // the pipelined sink holds at most one chunk once write() resolves: two buffers would
-      // do, a third is margin
-      const options = { runBuffers: 3, ...(signal ? { signal } : {}) };
+      // do, a third is margin; 256 KiB runs keep the three in the CPU cache (4 MB runs
+      // cost 15 ms more system time on a 4k×4k image, faulting fresh pages in and out)
+      const options = { runBuffers: 3, runPixels: 1 << 16, ...(signal ? { signal } : {}) };
       for await (const run of streamCompressedImage(file.source, hdu, options)) {
         yield runToBigEndian(run.pixels);
       }

@@ -151,9 +151,14 @@ export interface StreamCompressedOptions extends ReadCompressedOptions {
    * 4 MB per run. Default 0: fresh arrays.
    */
   readonly runBuffers?: number;
+  /**
+   * Pixels per run (whole tiles up to about this many, at least one tile). Default 2^20
+   * (4 MB of int32). With runBuffers, smaller runs keep the buffers in the CPU cache.
+   */
+  readonly runPixels?: number;
 }
 
-/** Pixels per run yielded by streamCompressedImage (about 4 MB of int32). */
+/** Default pixels per run yielded by streamCompressedImage (about 4 MB of int32). */
 const RUN_PIXELS = 1 << 20;
 
 /**
@@ -188,17 +193,20 @@ export async function* streamCompressedImage(
   const fetch = (offset: number, length: number): Uint8Array =>
     data.subarray(heapStart + offset, heapStart + offset + length);
   const turns = Math.max(0, Math.floor(options.runBuffers ?? 0));
+  const runPixels = Math.max(1, Math.floor(options.runPixels ?? RUN_PIXELS));
   const buffers: ImagePixels[] = [];
   let turn = 0;
   let tile = 0;
   let at = 0;
   while (tile < info.tileCount) {
     throwIfAborted(options.signal);
-    // whole tiles up to about RUN_PIXELS (at least one)
+    // whole tiles up to about runPixels (at least one)
     let end = tile;
     let n = 0;
-    while (end < info.tileCount && (n === 0 || n + tileBox(info, end).pixels <= RUN_PIXELS)) {
-      n += tileBox(info, end).pixels;
+    while (end < info.tileCount) {
+      const pixels = tileBox(info, end).pixels; // one box per tile: 4096 tiles in a 4k image
+      if (n > 0 && n + pixels > runPixels) break;
+      n += pixels;
       end++;
     }
     let run: ImagePixels;
