@@ -98,6 +98,8 @@ export {
   pixelPsf,
   readExposureFits,
   runIsrExposure,
+  IsrExposureBuilder,
+  type IsrExposureBuilderInput,
   withParts,
   writeExposureFile,
   writeExposureFits,

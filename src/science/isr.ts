@@ -1,9 +1,9 @@
 import { PromptlyError, throwIfAborted } from '../core/errors.js';
-import { assembleAmps, detectorExtent, type AmpPlacement } from './assemble.js';
-import { correctCrosstalk } from './crosstalk.js';
+import { detectorExtent } from './assemble.js';
+import { correctCrosstalkInFrame } from './crosstalk.js';
 import { correctLinearity } from './linearity.js';
-import type { Image } from './image.js';
-import { subtractOverscan, type OverscanOptions } from './overscan.js';
+import { assertBoxInside, type Image } from './image.js';
+import { fitOverscan, type OverscanOptions } from './overscan.js';
 import { parseSection, type Section } from './section.js';
 
 /** One amplifier's raw readout and its geometry (FITS section strings or parsed sections). */
@@ -47,6 +47,11 @@ export interface IsrInput {
    * order), removed after overscan subtraction (`correctCrosstalk`); amps must share a size.
    */
   readonly crosstalk?: ArrayLike<number>;
+  /**
+   * Detector-sized frame to assemble into (pooled by the caller); its old values are
+   * overwritten. Default: a new one.
+   */
+  readonly into?: Float32Array;
   readonly options?: IsrOptions;
 }
 
@@ -80,49 +85,75 @@ export function runIsr(input: IsrInput): IsrResult {
   if (input.amps.length === 0) {
     throw new PromptlyError('PROMPTLY_E_IMAGE_GEOMETRY', 'ISR needs at least one amplifier');
   }
-  const placements: AmpPlacement[] = [];
+  const detSecs = input.amps.map((a) => toSection(a.detSec));
+  const { width, height } = detectorExtent(detSecs);
+  const n = width * height;
+  if (input.into !== undefined && input.into.length !== n) {
+    throw new PromptlyError(
+      'PROMPTLY_E_IMAGE_GEOMETRY',
+      `frame holds ${input.into.length} values, detector is ${width}×${height}`,
+    );
+  }
+  // overscan-subtracted ADU go straight to their DETSEC: no trimmed copy per amp; pixels no
+  // amp covers stay NaN
+  const data = (input.into ?? new Float32Array(n)).fill(NaN);
   const stats: AmpIsrStats[] = [];
-  for (const amp of input.amps) {
+  input.amps.forEach((amp, k) => {
     throwIfAborted(options.signal);
-    const dataSec = toSection(amp.dataSec);
-    const biasSec = toSection(amp.biasSec);
-    const detSec = toSection(amp.detSec);
+    const dataSec = toSection(amp.dataSec).box;
+    const biasSec = toSection(amp.biasSec).box;
+    const { box, flipX, flipY } = detSecs[k]!;
     if (amp.gain !== undefined && (!(amp.gain > 0) || !Number.isFinite(amp.gain))) {
       throw new PromptlyError(
         'PROMPTLY_E_SCIENCE_OPTION_INVALID',
         `gain must be > 0, got ${amp.gain}`,
       );
     }
-    const os = subtractOverscan(
-      amp.pixels,
-      amp.width,
-      amp.height,
-      dataSec.box,
-      biasSec.box,
-      options.overscan,
-    );
-    placements.push({ data: os.data, width: os.width, height: os.height, detSec });
+    const os = fitOverscan(amp.pixels, amp.width, amp.height, dataSec, biasSec, options.overscan);
+    if (box.width !== dataSec.width || box.height !== dataSec.height) {
+      throw new PromptlyError(
+        'PROMPTLY_E_IMAGE_GEOMETRY',
+        `amp ${k}: trimmed size ${dataSec.width}×${dataSec.height} does not match DETSEC ${box.width}×${box.height}`,
+      );
+    }
+    assertBoxInside(box, width, height, `amp ${k} DETSEC`);
+    const px = amp.pixels;
+    for (let r = 0; r < box.height; r++) {
+      const level = os.levels[r]!;
+      const src = (dataSec.y0 + r) * amp.width + dataSec.x0;
+      const dst = (box.y0 + (flipY ? box.height - 1 - r : r)) * width + box.x0;
+      if (flipX) {
+        const last = dst + box.width - 1;
+        for (let c = 0; c < box.width; c++) data[last - c] = px[src + c]! - level;
+      } else {
+        for (let c = 0; c < box.width; c++) data[dst + c] = px[src + c]! - level;
+      }
+    }
     stats.push({ overscanLevel: os.level, overscanNoise: os.noise });
-  }
+  });
   // crosstalk on every amp's ADU, then linearity and gain amp by amp
   if (input.crosstalk) {
-    correctCrosstalk(
-      placements.map((p) => p.data),
+    correctCrosstalkInFrame(
+      data,
+      width,
+      detSecs.map((d) => ({ box: d.box, flipX: d.flipX, flipY: d.flipY })),
       input.crosstalk,
     );
   }
   input.amps.forEach((amp, k) => {
-    const d = placements[k]!.data;
-    if (amp.linearity) correctLinearity(d, amp.linearity);
-    if (amp.gain !== undefined) {
-      const g = amp.gain;
-      for (let i = 0; i < d.length; i++) d[i] = d[i]! * g;
+    if (!amp.linearity && amp.gain === undefined) return;
+    const { box } = detSecs[k]!;
+    for (let y = box.y0; y < box.y0 + box.height; y++) {
+      const row = data.subarray(y * width + box.x0, y * width + box.x0 + box.width);
+      if (amp.linearity) correctLinearity(row, amp.linearity);
+      if (amp.gain !== undefined) {
+        const g = amp.gain;
+        for (let i = 0; i < row.length; i++) row[i] = row[i]! * g;
+      }
     }
   });
   throwIfAborted(options.signal);
-  const { width, height } = detectorExtent(placements.map((p) => p.detSec));
-  const image = assembleAmps(width, height, placements);
-  const data = image.data;
+  const image: Image = { width, height, data };
   if (input.bias) {
     checkSameSize(input.bias, width, height, 'bias');
     const b = input.bias.data;

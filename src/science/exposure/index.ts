@@ -22,6 +22,8 @@ export {
 export { interpolateMasked, type InterpolateOptions } from './interpolate.js';
 export {
   runIsrExposure,
+  IsrExposureBuilder,
+  type IsrExposureBuilderInput,
   type IsrExposureAmp,
   type IsrExposureInput,
   type IsrExposureOptions,
