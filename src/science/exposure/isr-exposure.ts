@@ -12,7 +12,7 @@ import {
   type MetadataValue,
 } from './exposure.js';
 import { interpolateMasked } from './interpolate.js';
-import { countMasked, maskBits } from './mask-planes.js';
+import { maskBits } from './mask-planes.js';
 import { calibrate, markBorder, markBox, sized } from './isr-steps.js';
 import type { Psf } from './psf.js';
 import { maskSaturation, SCRATCH_BIT, type SaturationOptions } from './saturation.js';
@@ -351,8 +351,16 @@ export class IsrExposureBuilder {
     const interpolated = interpolateMasked(image, mask, width, height, interpBits, {
       maxSearchPx: o.interpolationMaxPx ?? 64,
     });
+    // the BAD, SAT and CR counts ride on this pass over the mask (they are final here)
+    let badPixels = 0;
+    let saturatedPixels = 0;
+    let crPixels = 0;
     for (let i = 0; i < n; i++) {
       const bits = mask[i]!;
+      if (bits === 0) continue;
+      if ((bits & BAD) !== 0) badPixels++;
+      if ((bits & SAT) !== 0) saturatedPixels++;
+      if ((bits & CR) !== 0) crPixels++;
       if ((bits & interpBits) === 0) continue;
       const v = image[i]!;
       const f = flat && flat[i]! > 0 ? flat[i]! : 1;
@@ -376,9 +384,9 @@ export class IsrExposureBuilder {
       bgRms = bg.globalRms;
     }
     const stats: IsrExposureStats = {
-      badPixels: countMasked(mask, BAD),
-      saturatedPixels: countMasked(mask, SAT),
-      crPixels: countMasked(mask, CR),
+      badPixels,
+      saturatedPixels,
+      crPixels,
       interpolatedPixels: interpolated,
       backgroundLevel: bgLevel,
       backgroundRms: bgRms,

@@ -67,9 +67,18 @@ export function markSnapCosmicRays(
   const queue: number[] = [];
   for (let i = 0; i < n; i++) {
     if (mask !== undefined && (mask[i]! & skipBits) !== 0) continue;
-    const m = lowest(i, -1);
+    let m = Infinity;
+    let hi = -Infinity;
+    for (let s = 0; s < ns; s++) {
+      const v = snaps[s]![i]!;
+      if (v < m) m = v; // NaN compares false
+      if (v > hi) hi = v;
+    }
     if (m === Infinity) continue;
-    const limit = t * sigmaDiff(i, m) + rel * Math.max(m, 0);
+    // the limit is never below its relative part: most sky pixels stop here, before the root
+    const relPart = rel * Math.max(m, 0);
+    if (t >= 0 && !(hi - m > relPart)) continue;
+    const limit = t * sigmaDiff(i, m) + relPart;
     for (let s = 0; s < ns; s++) {
       const snap = snaps[s]!;
       if (snap[i]! - m > limit) {
