@@ -12,7 +12,7 @@ import {
 } from '../../science/index.js';
 import { HandOffKey } from '../hand-off.js';
 import type { TaskContext, TaskDefinition } from '../task.js';
-import { readImageFile, readRawAmps, type RawAmp } from './exposure-io.js';
+import { openRawAmps, readImageFile, type RawAmpLayout } from './exposure-io.js';
 
 /**
  * Where the ISR task leaves the corrected exposure's image for later steps: e⁻ summed over the
@@ -91,10 +91,10 @@ async function optionalCalibs(
 
 /** A snap's amps with the linearizer's polynomial attached (every amp must have one). */
 function withLinearity(
-  amps: readonly RawAmp[],
+  amps: readonly RawAmpLayout[],
   linearity: ReadonlyMap<string, readonly number[]> | undefined,
   saturation: boolean,
-): RawAmp[] {
+): RawAmpLayout[] {
   return amps.map((a) => {
     const poly = linearity?.get(a.name);
     if (linearity && !poly)
@@ -177,16 +177,18 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
       },
     });
     for (const snap of context.snaps) {
-      const { amps, darkTimeS } = await readRawAmps(await snap.read(), context.signal);
+      const raw = await openRawAmps(await snap.read(), context.signal);
+      const { amps, darkTimeS } = raw;
       if (calibs.crosstalk && calibs.crosstalk.length !== amps.length * amps.length)
         throw new PromptlyError(
           'PROMPTLY_E_CALIBRATION_INVALID',
           `crosstalk: ${calibs.crosstalk.length} coefficients for ${amps.length} amplifiers`,
         );
-      builder.addSnap({
-        amps: withLinearity(amps, calibs.linearity, config.doSaturation),
-        darkTimeS,
-      });
+      // amp by amp: only one amp's decoded int32 pixels are held at a time
+      await builder.addSnapByAmp(
+        { amps: withLinearity(amps, calibs.linearity, config.doSaturation), darkTimeS },
+        (k) => raw.pixels(k),
+      );
     }
     const nSnaps = context.snaps.length;
     if (nSnaps === 0)

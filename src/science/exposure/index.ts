@@ -30,6 +30,8 @@ export {
   type IsrExposureResult,
   type IsrExposureStats,
   type IsrSnap,
+  type IsrSnapLayout,
+  type IsrExposureAmpLayout,
 } from './isr-exposure.js';
 export {
   checkMaskPlanes,

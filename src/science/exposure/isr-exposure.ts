@@ -2,7 +2,7 @@ import { PromptlyError, throwIfAborted } from '../../core/errors.js';
 import type { CelestialWcs } from '../../wcs/index.js';
 import { estimateBackground, type BackgroundMesh, type BackgroundOptions } from '../background.js';
 import type { Box, Image } from '../image.js';
-import { runIsr, type AmpIsrStats, type IsrAmp } from '../isr.js';
+import { IsrFrame, type AmpIsrStats, type IsrAmpLayout } from '../isr-frame.js';
 import type { OverscanOptions } from '../overscan.js';
 import { parseSection, type Section } from '../section.js';
 import {
@@ -19,19 +19,30 @@ import { maskSaturation, SCRATCH_BIT, type SaturationOptions } from './saturatio
 import { markSnapCosmicRays, type SnapCrOptions } from './snap-cosmic-rays.js';
 import { markLaplacianCosmicRays, type LaplacianCrOptions } from './laplacian-cosmic-rays.js';
 
-/** An amplifier as ISR reads it, with what the exposure model needs besides. */
-export interface IsrExposureAmp extends IsrAmp {
+/** An amplifier's layout as ISR reads it, with what the exposure model needs besides. */
+export interface IsrExposureAmpLayout extends IsrAmpLayout {
   /** Saturation level, ADU above the overscan level (the SATURATE card). Absent: none. */
   readonly saturationAdu?: number;
   /** Read noise, e⁻. Default: the overscan σ measured in each snap × gain, averaged. */
   readonly readNoiseE?: number;
 }
 
-/** One snap of the visit: its amplifiers (same geometry in every snap) and dark time. */
-export interface IsrSnap {
-  readonly amps: readonly IsrExposureAmp[];
+/** An amplifier as ISR reads it: its layout and its raw pixels. */
+export interface IsrExposureAmp extends IsrExposureAmpLayout {
+  /** Raw pixels, `width × height`, row-major, ADU. */
+  readonly pixels: Float32Array | Int32Array;
+}
+
+/** One snap of the visit: its amplifiers' layouts (same in every snap) and dark time. */
+export interface IsrSnapLayout {
+  readonly amps: readonly IsrExposureAmpLayout[];
   /** Dark time, seconds (scales the master dark). Default 0. */
   readonly darkTimeS?: number;
+}
+
+/** One snap of the visit: its amplifiers (same geometry in every snap) and dark time. */
+export interface IsrSnap extends IsrSnapLayout {
+  readonly amps: readonly IsrExposureAmp[];
 }
 
 /** Options of {@link runIsrExposure}. */
@@ -150,7 +161,7 @@ export class IsrExposureBuilder {
   readonly #o: IsrExposureOptions;
   readonly #snaps: Float32Array[] = [];
   readonly #snapAmps: AmpIsrStats[][] = [];
-  #first: readonly IsrExposureAmp[] | undefined;
+  #first: readonly IsrExposureAmpLayout[] | undefined;
   #detSecs: Section[] = [];
   #width = 0;
   #height = 0;
@@ -171,29 +182,51 @@ export class IsrExposureBuilder {
    * `finish`. The snap's raw pixels are not referenced afterwards.
    */
   addSnap(snap: IsrSnap, frame?: Float32Array): void {
+    const f = this.#frame(snap.amps, frame);
+    snap.amps.forEach((amp, k) => f.place(k, amp.pixels));
+    this.#take(f, snap.amps, snap.darkTimeS ?? 0);
+  }
+
+  /**
+   * {@link IsrExposureBuilder.addSnap} with the raw pixels read one amplifier at a time:
+   * `pixels(k)` gives amp k's, which are placed in the frame and dropped before amp k + 1 is
+   * read, so only one amp's raw pixels are held at once.
+   */
+  async addSnapByAmp(
+    snap: IsrSnapLayout,
+    pixels: (k: number) => Promise<Float32Array | Int32Array>,
+    frame?: Float32Array,
+  ): Promise<void> {
+    const f = this.#frame(snap.amps, frame);
+    for (let k = 0; k < snap.amps.length; k++) f.place(k, await pixels(k));
+    this.#take(f, snap.amps, snap.darkTimeS ?? 0);
+  }
+
+  #frame(amps: readonly IsrExposureAmpLayout[], frame: Float32Array | undefined): IsrFrame {
     if (this.#done) throw option('addSnap after finish');
     const o = this.#o;
-    const input = this.#input;
     throwIfAborted(o.signal);
     if (this.#first === undefined) {
-      this.#first = snap.amps;
-      this.#detSecs = snap.amps.map((a) =>
+      this.#first = amps;
+      this.#detSecs = amps.map((a) =>
         typeof a.detSec === 'string' ? parseSection(a.detSec) : a.detSec,
       );
-    } else if (snap.amps.length !== this.#first.length) {
+    } else if (amps.length !== this.#first.length) {
       throw geometry('snaps differ in their amplifiers');
     }
-    const into = frame ?? (this.#snaps.length === 0 ? input.buffers?.image : undefined);
-    const r = runIsr({
-      amps: snap.amps,
-      ...(input.crosstalk ? { crosstalk: input.crosstalk } : {}),
-      ...(into ? { into } : {}),
-      options: {
-        ...(o.overscan ? { overscan: o.overscan } : {}),
-        ...(o.signal ? { signal: o.signal } : {}),
-      },
+    const into = frame ?? (this.#snaps.length === 0 ? this.#input.buffers?.image : undefined);
+    return new IsrFrame(amps, into, {
+      ...(o.overscan ? { overscan: o.overscan } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
     });
-    const { width, height } = r.image;
+  }
+
+  /** SAT, bias, dark and flat on an assembled snap, which is kept until `finish`. */
+  #take(frame: IsrFrame, amps: readonly IsrExposureAmpLayout[], darkTimeS: number): void {
+    const o = this.#o;
+    const input = this.#input;
+    const ampStats = frame.finish(input.crosstalk);
+    const { width, height, data } = frame;
     if (this.#mask === undefined) {
       this.#width = width;
       this.#height = height;
@@ -216,16 +249,15 @@ export class IsrExposureBuilder {
       throw geometry('snaps assemble to different detector sizes');
     }
     const mask = this.#mask;
-    const regions = snap.amps.map((a, k) => ({
+    const regions = amps.map((a, k) => ({
       box: this.#detSecs[k]!.box,
       level: a.saturationAdu === undefined ? NaN : a.saturationAdu * (a.gain ?? 1),
     }));
-    maskSaturation(r.image.data, width, height, mask, regions, o.saturation);
-    const darkTimeS = snap.darkTimeS ?? 0;
+    maskSaturation(data, width, height, mask, regions, o.saturation);
     this.#darkTimeSum += darkTimeS;
-    calibrate(r.image.data, mask, input.bias?.data, input.dark?.data, darkTimeS, input.flat?.data);
-    this.#snaps.push(r.image.data);
-    this.#snapAmps.push([...r.amps]);
+    calibrate(data, mask, input.bias?.data, input.dark?.data, darkTimeS, input.flat?.data);
+    this.#snaps.push(data);
+    this.#snapAmps.push(ampStats);
   }
 
   /** Cosmic rays, the sum of the snaps, variance, defects, interpolation, background. */
