@@ -49,6 +49,20 @@ describe('IsrFrame', () => {
     expect(stats).toHaveLength(2);
   });
 
+  it('leaves NaN where no amp lands, whatever the frame held before', () => {
+    const gap = { ...layout(1), detSec: '[6:9,3:1]' };
+    const into = new Float32Array(27).fill(7);
+    const frame = new IsrFrame([layout(0), gap], into);
+    frame.place(0, raw(0));
+    frame.place(1, raw(1));
+    frame.finish();
+    for (let y = 0; y < 3; y++) {
+      expect(frame.data[y * 9 + 4]).toBeNaN();
+      expect(frame.data[y * 9 + 3]).not.toBe(7);
+      expect(frame.data[y * 9 + 5]).not.toBe(7);
+    }
+  });
+
   it('refuses to finish before every amp is placed, or twice, and a frame of the wrong size', () => {
     const frame = new IsrFrame([layout(0), layout(1)]);
     frame.place(0, raw(0));

@@ -45,6 +45,23 @@ function toSection(s: string | Section): Section {
   return typeof s === 'string' ? parseSection(s) : s;
 }
 
+/** True when the boxes cover `n` pixels with no two overlapping (so they cover the frame). */
+function tiles(sections: readonly Section[], n: number): boolean {
+  let area = 0;
+  for (const [i, { box: a }] of sections.entries()) {
+    area += a.width * a.height;
+    for (const { box: b } of sections.slice(i + 1)) {
+      const apart =
+        a.x0 + a.width <= b.x0 ||
+        b.x0 + b.width <= a.x0 ||
+        a.y0 + a.height <= b.y0 ||
+        b.y0 + b.height <= a.y0;
+      if (!apart) return false;
+    }
+  }
+  return area === n;
+}
+
 /**
  * One snap assembled amp by amp into a detector frame, so a caller can decode an amplifier's
  * raw pixels, `place` it and drop them before decoding the next (the raw's int32 amps are never
@@ -65,6 +82,7 @@ export class IsrFrame {
   readonly #stats: (AmpIsrStats | undefined)[];
   readonly #overscan: OverscanOptions | undefined;
   readonly #signal: AbortSignal | undefined;
+  readonly #crosstalk: ArrayLike<number> | undefined;
   #finished = false;
 
   /**
@@ -74,7 +92,12 @@ export class IsrFrame {
   constructor(
     amps: readonly IsrAmpLayout[],
     into?: Float32Array,
-    options: { readonly overscan?: OverscanOptions; readonly signal?: AbortSignal } = {},
+    options: {
+      readonly overscan?: OverscanOptions;
+      readonly signal?: AbortSignal;
+      /** Crosstalk coefficients `[target × n + source]` over the amps (see `correctCrosstalk`). */
+      readonly crosstalk?: ArrayLike<number>;
+    } = {},
   ) {
     if (amps.length === 0) {
       throw new PromptlyError('PROMPTLY_E_IMAGE_GEOMETRY', 'ISR needs at least one amplifier');
@@ -98,10 +121,14 @@ export class IsrFrame {
     }
     this.width = width;
     this.height = height;
-    this.data = (into ?? new Float32Array(width * height)).fill(NaN);
+    const data = into ?? new Float32Array(width * height);
+    // amps that tile the detector overwrite every pixel: no NaN pass over the frame first
+    if (!tiles(this.#detSecs, width * height)) data.fill(NaN);
+    this.data = data;
     this.#stats = amps.map(() => undefined);
     this.#overscan = options.overscan;
     this.#signal = options.signal;
+    this.#crosstalk = options.crosstalk;
   }
 
   /** Subtracts amp `k`'s overscan from its data section and writes it to its DETSEC. */
@@ -125,15 +152,24 @@ export class IsrFrame {
     assertBoxInside(box, this.width, this.height, `amp ${k} DETSEC`);
     const data = this.data;
     const width = this.width;
+    // with nothing between overscan and gain (no crosstalk, no linearity) the gain goes on as
+    // the pixels are placed; the float32 rounding of each step is kept, so values are the same
+    const g = this.#gainOnPlace(amp) ? amp.gain! : 1;
     for (let r = 0; r < box.height; r++) {
       const level = os.levels[r]!;
       const src = (dataSec.y0 + r) * amp.width + dataSec.x0;
       const dst = (box.y0 + (flipY ? box.height - 1 - r : r)) * width + box.x0;
       if (flipX) {
         const last = dst + box.width - 1;
-        for (let c = 0; c < box.width; c++) data[last - c] = pixels[src + c]! - level;
-      } else {
+        if (g === 1) for (let c = 0; c < box.width; c++) data[last - c] = pixels[src + c]! - level;
+        else
+          for (let c = 0; c < box.width; c++)
+            data[last - c] = Math.fround(pixels[src + c]! - level) * g;
+      } else if (g === 1) {
         for (let c = 0; c < box.width; c++) data[dst + c] = pixels[src + c]! - level;
+      } else {
+        for (let c = 0; c < box.width; c++)
+          data[dst + c] = Math.fround(pixels[src + c]! - level) * g;
       }
     }
     const stats = { overscanLevel: os.level, overscanNoise: os.noise };
@@ -141,12 +177,16 @@ export class IsrFrame {
     return stats;
   }
 
+  /** Whether `place` applies the amp's gain itself (nothing comes between them). */
+  #gainOnPlace(amp: IsrAmpLayout): boolean {
+    return amp.gain !== undefined && amp.gain !== 1 && !this.#crosstalk && !amp.linearity;
+  }
+
   /**
-   * Crosstalk (coefficients `[target × n + source]` over the amps, see `correctCrosstalk`),
-   * then each amp's linearity and gain. Every amp must have been placed. Returns the overscan
-   * statistics, one entry per amp.
+   * Crosstalk (the constructor's coefficients), then each amp's linearity and gain. Every amp
+   * must have been placed. Returns the overscan statistics, one entry per amp.
    */
-  finish(crosstalk?: ArrayLike<number>): AmpIsrStats[] {
+  finish(): AmpIsrStats[] {
     const stats = this.#stats;
     const missing = stats.findIndex((s) => s === undefined);
     if (missing >= 0 || this.#finished) {
@@ -158,9 +198,9 @@ export class IsrFrame {
     this.#finished = true;
     const data = this.data;
     const width = this.width;
-    if (crosstalk) correctCrosstalkInFrame(data, width, this.#detSecs, crosstalk);
+    if (this.#crosstalk) correctCrosstalkInFrame(data, width, this.#detSecs, this.#crosstalk);
     this.#amps.forEach((amp, k) => {
-      if (!amp.linearity && amp.gain === undefined) return;
+      if (this.#gainOnPlace(amp) || (!amp.linearity && amp.gain === undefined)) return;
       const { box } = this.#detSecs[k]!;
       for (let y = box.y0; y < box.y0 + box.height; y++) {
         const row = data.subarray(y * width + box.x0, y * width + box.x0 + box.width);

@@ -55,9 +55,12 @@ export function runIsr(input: IsrInput): IsrResult {
   if (input.amps.length === 0) {
     throw new PromptlyError('PROMPTLY_E_IMAGE_GEOMETRY', 'ISR needs at least one amplifier');
   }
-  const frame = new IsrFrame(input.amps, input.into, options);
+  const frame = new IsrFrame(input.amps, input.into, {
+    ...options,
+    ...(input.crosstalk ? { crosstalk: input.crosstalk } : {}),
+  });
   input.amps.forEach((amp, k) => frame.place(k, amp.pixels));
-  const stats = frame.finish(input.crosstalk);
+  const stats = frame.finish();
   const { width, height, data } = frame;
   const image: Image = { width, height, data };
   if (input.bias) {

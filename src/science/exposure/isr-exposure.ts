@@ -218,6 +218,7 @@ export class IsrExposureBuilder {
     return new IsrFrame(amps, into, {
       ...(o.overscan ? { overscan: o.overscan } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(this.#input.crosstalk ? { crosstalk: this.#input.crosstalk } : {}),
     });
   }
 
@@ -225,7 +226,7 @@ export class IsrExposureBuilder {
   #take(frame: IsrFrame, amps: readonly IsrExposureAmpLayout[], darkTimeS: number): void {
     const o = this.#o;
     const input = this.#input;
-    const ampStats = frame.finish(input.crosstalk);
+    const ampStats = frame.finish();
     const { width, height, data } = frame;
     if (this.#mask === undefined) {
       this.#width = width;
