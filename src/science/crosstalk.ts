@@ -96,23 +96,29 @@ export function correctCrosstalkInFrame(
     }
   const np = pairC.length;
   if (np === 0) return 0;
-  // per amp, the frame index of readout pixel (r, 0) and the step to (r, 1)
+  // row by row: every amp's readout row r is copied (before any correction) into a small
+  // buffer that stays in cache, then each pair runs along contiguous memory
   const rowStart = new Float64Array(n);
-  const step = new Float64Array(n);
-  const src = new Float64Array(n);
+  const rows = new Float32Array(n * w);
   for (let r = 0; r < h; r++) {
     for (let k = 0; k < n; k++) {
       const { box, flipX, flipY } = amps[k]!;
-      const y = box.y0 + (flipY ? h - 1 - r : r);
-      rowStart[k] = y * frameWidth + box.x0 + (flipX ? w - 1 : 0);
-      step[k] = flipX ? -1 : 1;
+      const start = (box.y0 + (flipY ? h - 1 - r : r)) * frameWidth + box.x0;
+      rowStart[k] = start;
+      const row = frame.subarray(start, start + w);
+      if (flipX) for (let c = 0; c < w; c++) rows[k * w + c] = row[w - 1 - c]!;
+      else rows.set(row, k * w);
     }
-    for (let c = 0; c < w; c++) {
-      for (let k = 0; k < n; k++) src[k] = frame[rowStart[k]! + step[k]! * c]!;
-      for (let p = 0; p < np; p++) {
-        const t = pairT[p]!;
-        const i = rowStart[t]! + step[t]! * c;
-        frame[i] = frame[i]! - pairC[p]! * src[pairS[p]!]!;
+    for (let p = 0; p < np; p++) {
+      const t = pairT[p]!;
+      const coef = pairC[p]!;
+      const src = pairS[p]! * w;
+      const start = rowStart[t]!;
+      if (amps[t]!.flipX) {
+        const last = start + w - 1;
+        for (let c = 0; c < w; c++) frame[last - c] = frame[last - c]! - coef * rows[src + c]!;
+      } else {
+        for (let c = 0; c < w; c++) frame[start + c] = frame[start + c]! - coef * rows[src + c]!;
       }
     }
   }
