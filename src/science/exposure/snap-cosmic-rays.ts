@@ -65,14 +65,26 @@ export function markSnapCosmicRays(
     );
   // seeds, then a breadth-first growth from them; the queue holds s·n + i
   const queue: number[] = [];
+  const snap0 = snaps[0] ?? new Float32Array(0);
+  const pair = ns === 2 ? snaps[1] : undefined;
   for (let i = 0; i < n; i++) {
     if (mask !== undefined && (mask[i]! & skipBits) !== 0) continue;
     let m = Infinity;
     let hi = -Infinity;
-    for (let s = 0; s < ns; s++) {
-      const v = snaps[s]![i]!;
-      if (v < m) m = v; // NaN compares false
-      if (v > hi) hi = v;
+    if (pair !== undefined) {
+      // two snaps (the usual visit): no loop over an array of arrays
+      const a = snap0[i]!;
+      const b = pair[i]!;
+      if (a < m) m = a; // NaN compares false
+      if (a > hi) hi = a;
+      if (b < m) m = b;
+      if (b > hi) hi = b;
+    } else {
+      for (let s = 0; s < ns; s++) {
+        const v = snaps[s]![i]!;
+        if (v < m) m = v;
+        if (v > hi) hi = v;
+      }
     }
     if (m === Infinity) continue;
     // the limit is never below its relative part: most sky pixels stop here, before the root
