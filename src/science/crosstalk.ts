@@ -1,4 +1,5 @@
 import { PromptlyError } from '../core/errors.js';
+import type { Box } from './image.js';
 
 /**
  * Removes amp-to-amp crosstalk from overscan-subtracted amplifier data, in place. `amps` are
@@ -42,4 +43,84 @@ export function correctCrosstalk(
     for (let i = 0; i < size; i++) target[i] = target[i]! - c * source[i]!;
   }
   return pairs.length;
+}
+
+/** Where an amplifier's readout pixels sit in an assembled detector frame (its DETSEC). */
+export interface FramedAmp {
+  /** DETSEC box, 0-based detector pixels. */
+  readonly box: Box;
+  /** The amp's first readout column lands on the box's last column. */
+  readonly flipX: boolean;
+  /** The amp's first readout row lands on the box's last row. */
+  readonly flipY: boolean;
+}
+
+/**
+ * {@link correctCrosstalk} on amplifiers already assembled into one detector frame, in place:
+ * the same readout pixel of every amp is found through its DETSEC (flips honoured), so
+ * sources are taken before any correction without a copy of the amps (`frame` is
+ * `frameWidth` wide). Same coefficients, result and errors as {@link correctCrosstalk}.
+ */
+export function correctCrosstalkInFrame(
+  frame: Float32Array,
+  frameWidth: number,
+  amps: readonly FramedAmp[],
+  coefficients: ArrayLike<number>,
+): number {
+  const n = amps.length;
+  if (coefficients.length !== n * n) {
+    throw new PromptlyError(
+      'PROMPTLY_E_IMAGE_GEOMETRY',
+      `crosstalk matrix has ${coefficients.length} coefficients, expected ${n}×${n}`,
+    );
+  }
+  const w = amps[0]?.box.width ?? 0;
+  const h = amps[0]?.box.height ?? 0;
+  if (amps.some((a) => a.box.width !== w || a.box.height !== h)) {
+    throw new PromptlyError(
+      'PROMPTLY_E_IMAGE_GEOMETRY',
+      'crosstalk correction needs amplifiers of one size',
+    );
+  }
+  const pairT: number[] = [];
+  const pairS: number[] = [];
+  const pairC: number[] = [];
+  for (let t = 0; t < n; t++)
+    for (let s = 0; s < n; s++) {
+      const c = coefficients[t * n + s]!;
+      if (s !== t && c !== 0 && Number.isFinite(c)) {
+        pairT.push(t);
+        pairS.push(s);
+        pairC.push(c);
+      }
+    }
+  const np = pairC.length;
+  if (np === 0) return 0;
+  // row by row: every amp's readout row r is copied (before any correction) into a small
+  // buffer that stays in cache, then each pair runs along contiguous memory
+  const rowStart = new Float64Array(n);
+  const rows = new Float32Array(n * w);
+  for (let r = 0; r < h; r++) {
+    for (let k = 0; k < n; k++) {
+      const { box, flipX, flipY } = amps[k]!;
+      const start = (box.y0 + (flipY ? h - 1 - r : r)) * frameWidth + box.x0;
+      rowStart[k] = start;
+      const row = frame.subarray(start, start + w);
+      if (flipX) for (let c = 0; c < w; c++) rows[k * w + c] = row[w - 1 - c]!;
+      else rows.set(row, k * w);
+    }
+    for (let p = 0; p < np; p++) {
+      const t = pairT[p]!;
+      const coef = pairC[p]!;
+      const src = pairS[p]! * w;
+      const start = rowStart[t]!;
+      if (amps[t]!.flipX) {
+        const last = start + w - 1;
+        for (let c = 0; c < w; c++) frame[last - c] = frame[last - c]! - coef * rows[src + c]!;
+      } else {
+        for (let c = 0; c < w; c++) frame[start + c] = frame[start + c]! - coef * rows[src + c]!;
+      }
+    }
+  }
+  return np;
 }

@@ -33,6 +33,7 @@ export {
   type IsrOptions,
   type IsrResult,
 } from './isr.js';
+export { IsrFrame, type IsrAmpLayout } from './isr-frame.js';
 export { correctCrosstalk } from './crosstalk.js';
 export { correctLinearity } from './linearity.js';
 export {
@@ -98,6 +99,8 @@ export {
   pixelPsf,
   readExposureFits,
   runIsrExposure,
+  IsrExposureBuilder,
+  type IsrExposureBuilderInput,
   withParts,
   writeExposureFile,
   writeExposureFits,
@@ -110,6 +113,8 @@ export {
   type IsrExposureResult,
   type IsrExposureStats,
   type IsrSnap,
+  type IsrSnapLayout,
+  type IsrExposureAmpLayout,
   type MaskPlaneDict,
   type MaskPlaneName,
   type MetadataValue,

@@ -1,31 +1,9 @@
-import { PromptlyError, throwIfAborted } from '../core/errors.js';
-import { assembleAmps, detectorExtent, type AmpPlacement } from './assemble.js';
-import { correctCrosstalk } from './crosstalk.js';
-import { correctLinearity } from './linearity.js';
+import { PromptlyError } from '../core/errors.js';
 import type { Image } from './image.js';
-import { subtractOverscan, type OverscanOptions } from './overscan.js';
-import { parseSection, type Section } from './section.js';
+import { IsrFrame, type AmpIsrStats, type IsrAmp } from './isr-frame.js';
+import type { OverscanOptions } from './overscan.js';
 
-/** One amplifier's raw readout and its geometry (FITS section strings or parsed sections). */
-export interface IsrAmp {
-  /** Raw pixels, `width × height`, row-major, ADU. */
-  readonly pixels: Float32Array | Int32Array;
-  readonly width: number;
-  readonly height: number;
-  /** DATASEC in the amp frame, e.g. `[4:512,1:2000]` (a reversed range reads as the same box). */
-  readonly dataSec: string | Section;
-  /** Serial overscan (BIASSEC) in the amp frame, e.g. `[513:576,1:2000]`. */
-  readonly biasSec: string | Section;
-  /** DETSEC on the detector, e.g. `[509:1,1:2000]` (reversed = flipped). */
-  readonly detSec: string | Section;
-  /** Gain, e⁻/ADU. When given, the amp is converted to electrons after overscan subtraction. */
-  readonly gain?: number;
-  /**
-   * Linearity correction, polynomial coefficients [c₀, c₁, …] in ADU above the overscan
-   * (`corrected = Σ cᵢ xⁱ`), applied after crosstalk and before the gain.
-   */
-  readonly linearity?: readonly number[];
-}
+export type { AmpIsrStats, IsrAmp, IsrAmpLayout } from './isr-frame.js';
 
 /** Options for {@link runIsr}. */
 export interface IsrOptions {
@@ -47,15 +25,12 @@ export interface IsrInput {
    * order), removed after overscan subtraction (`correctCrosstalk`); amps must share a size.
    */
   readonly crosstalk?: ArrayLike<number>;
+  /**
+   * Detector-sized frame to assemble into (pooled by the caller); its old values are
+   * overwritten. Default: a new one.
+   */
+  readonly into?: Float32Array;
   readonly options?: IsrOptions;
-}
-
-/** Per-amplifier overscan statistics, ADU (before gain). */
-export interface AmpIsrStats {
-  /** Mean overscan level subtracted, ADU. */
-  readonly overscanLevel: number;
-  /** Clipped σ of the overscan about its fitted level (read noise), ADU. */
-  readonly overscanNoise: number;
 }
 
 /** Result of {@link runIsr}. */
@@ -80,49 +55,14 @@ export function runIsr(input: IsrInput): IsrResult {
   if (input.amps.length === 0) {
     throw new PromptlyError('PROMPTLY_E_IMAGE_GEOMETRY', 'ISR needs at least one amplifier');
   }
-  const placements: AmpPlacement[] = [];
-  const stats: AmpIsrStats[] = [];
-  for (const amp of input.amps) {
-    throwIfAborted(options.signal);
-    const dataSec = toSection(amp.dataSec);
-    const biasSec = toSection(amp.biasSec);
-    const detSec = toSection(amp.detSec);
-    if (amp.gain !== undefined && (!(amp.gain > 0) || !Number.isFinite(amp.gain))) {
-      throw new PromptlyError(
-        'PROMPTLY_E_SCIENCE_OPTION_INVALID',
-        `gain must be > 0, got ${amp.gain}`,
-      );
-    }
-    const os = subtractOverscan(
-      amp.pixels,
-      amp.width,
-      amp.height,
-      dataSec.box,
-      biasSec.box,
-      options.overscan,
-    );
-    placements.push({ data: os.data, width: os.width, height: os.height, detSec });
-    stats.push({ overscanLevel: os.level, overscanNoise: os.noise });
-  }
-  // crosstalk on every amp's ADU, then linearity and gain amp by amp
-  if (input.crosstalk) {
-    correctCrosstalk(
-      placements.map((p) => p.data),
-      input.crosstalk,
-    );
-  }
-  input.amps.forEach((amp, k) => {
-    const d = placements[k]!.data;
-    if (amp.linearity) correctLinearity(d, amp.linearity);
-    if (amp.gain !== undefined) {
-      const g = amp.gain;
-      for (let i = 0; i < d.length; i++) d[i] = d[i]! * g;
-    }
+  const frame = new IsrFrame(input.amps, input.into, {
+    ...options,
+    ...(input.crosstalk ? { crosstalk: input.crosstalk } : {}),
   });
-  throwIfAborted(options.signal);
-  const { width, height } = detectorExtent(placements.map((p) => p.detSec));
-  const image = assembleAmps(width, height, placements);
-  const data = image.data;
+  input.amps.forEach((amp, k) => frame.place(k, amp.pixels));
+  const stats = frame.finish();
+  const { width, height, data } = frame;
+  const image: Image = { width, height, data };
   if (input.bias) {
     checkSameSize(input.bias, width, height, 'bias');
     const b = input.bias.data;
@@ -144,10 +84,6 @@ export function runIsr(input: IsrInput): IsrResult {
     }
   }
   return { image, amps: stats, maskedByFlat: masked };
-}
-
-function toSection(s: string | Section): Section {
-  return typeof s === 'string' ? parseSection(s) : s;
 }
 
 function checkSameSize(img: Image, width: number, height: number, what: string): void {

@@ -35,20 +35,29 @@ export interface OverscanResult {
   readonly noise: number;
 }
 
+/** An amplifier's fitted overscan: the level of every data row, its mean and the read noise. */
+export interface OverscanFitResult {
+  /** Level subtracted from each data-section row (index 0 = the section's first row), ADU. */
+  readonly levels: Float64Array;
+  /** Mean of the levels, in input units (ADU). */
+  readonly level: number;
+  /** Clipped standard deviation of the overscan pixels about the fitted levels (read noise), ADU. */
+  readonly noise: number;
+}
+
 /**
- * Subtracts the serial-overscan level of one amplifier from its data section and returns the
- * trimmed data. `dataSec` and `biasSec` are boxes in the amplifier's own frame (0-based; see
- * `parseSection`). With `fit: 'row'` the overscan rows must cover the data rows (same y in the
- * amp frame). Non-finite overscan pixels are ignored. Throws PROMPTLY_E_IMAGE_GEOMETRY.
+ * Fits the serial-overscan level of one amplifier for every row of its data section, without
+ * touching the pixels (the caller subtracts, e.g. straight into an assembled detector frame).
+ * Same geometry, options and errors as {@link subtractOverscan}.
  */
-export function subtractOverscan(
+export function fitOverscan(
   pixels: ArrayLike<number>,
   width: number,
   height: number,
   dataSec: Box,
   biasSec: Box,
   options: OverscanOptions = {},
-): OverscanResult {
+): OverscanFitResult {
   const fit = options.fit ?? 'row';
   const statistic = options.statistic ?? 'median';
   const clipSigma = options.clipSigma ?? 3;
@@ -90,24 +99,35 @@ export function subtractOverscan(
     }
     if (smoothRows > 0) runningMean(levels, smoothRows);
   }
-
   const noise = overscanNoise(pixels, width, biasSec, dataSec, levels, fit, clipSigma);
-  const out = new Float32Array(dataSec.width * dataSec.height);
   let sum = 0;
+  for (let r = 0; r < dataSec.height; r++) sum += levels[r]!;
+  return { levels, level: sum / dataSec.height, noise };
+}
+
+/**
+ * Subtracts the serial-overscan level of one amplifier from its data section and returns the
+ * trimmed data. `dataSec` and `biasSec` are boxes in the amplifier's own frame (0-based; see
+ * `parseSection`). With `fit: 'row'` the overscan rows must cover the data rows (same y in the
+ * amp frame). Non-finite overscan pixels are ignored. Throws PROMPTLY_E_IMAGE_GEOMETRY.
+ */
+export function subtractOverscan(
+  pixels: ArrayLike<number>,
+  width: number,
+  height: number,
+  dataSec: Box,
+  biasSec: Box,
+  options: OverscanOptions = {},
+): OverscanResult {
+  const { levels, level, noise } = fitOverscan(pixels, width, height, dataSec, biasSec, options);
+  const out = new Float32Array(dataSec.width * dataSec.height);
   for (let r = 0; r < dataSec.height; r++) {
-    const level = levels[r]!;
-    sum += level;
+    const lv = levels[r]!;
     const src = (dataSec.y0 + r) * width + dataSec.x0;
     const dst = r * dataSec.width;
-    for (let c = 0; c < dataSec.width; c++) out[dst + c] = pixels[src + c]! - level;
+    for (let c = 0; c < dataSec.width; c++) out[dst + c] = pixels[src + c]! - lv;
   }
-  return {
-    data: out,
-    width: dataSec.width,
-    height: dataSec.height,
-    level: sum / dataSec.height,
-    noise,
-  };
+  return { data: out, width: dataSec.width, height: dataSec.height, level, noise };
 }
 
 function gather(

@@ -1,6 +1,6 @@
 import { PromptlyError, isPromptlyError } from '../../core/errors.js';
 import { FitsFile, readAnyImage, type HduInfo, type PixelArray } from '../../fits/index.js';
-import type { Image, IsrExposureAmp } from '../../science/index.js';
+import type { Image, IsrExposureAmp, IsrExposureAmpLayout } from '../../science/index.js';
 import { imageFrom } from '../../science/index.js';
 
 function toFloat32(pixels: PixelArray): Float32Array {
@@ -24,36 +24,51 @@ function isImage2d(hdu: HduInfo): boolean {
 /** An amplifier of a raw: what ISR reads, with its EXTNAME (e.g. `Segment10`). */
 export type RawAmp = IsrExposureAmp & { readonly name: string };
 
+/** An amplifier's header facts without its pixels. */
+export type RawAmpLayout = IsrExposureAmpLayout & { readonly name: string };
+
 /** A raw's amplifiers, and its dark time (DARKTIME, else EXPTIME, else 0), seconds. */
 export interface RawAmps {
   readonly amps: RawAmp[];
   readonly darkTimeS: number;
 }
 
+/** A raw whose amplifier headers are read and whose pixels are read on demand. */
+export interface OpenRaw {
+  readonly amps: RawAmpLayout[];
+  /** DARKTIME, else EXPTIME, else 0, seconds. */
+  readonly darkTimeS: number;
+  /** Decodes amp `k`'s pixels (a fresh array each call; int32 as stored, else float32). */
+  pixels(k: number): Promise<Int32Array | Float32Array>;
+}
+
 /**
- * Reads the amplifier HDUs of a raw (every image extension with DATASEC/BIASSEC/DETSEC), with
- * GAIN (e⁻/ADU) and SATURATE (ADU above the overscan) when the header has them.
+ * Reads the amplifier headers of a raw (every image extension with DATASEC/BIASSEC/DETSEC),
+ * with GAIN (e⁻/ADU) and SATURATE (ADU above the overscan) when the header has them; pixels
+ * are decoded amp by amp with `pixels(k)`, so a caller need not hold every amp at once.
  */
-export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Promise<RawAmps> {
+export async function openRawAmps(bytes: Uint8Array, signal?: AbortSignal): Promise<OpenRaw> {
   try {
     const file = FitsFile.fromBytes(bytes);
-    const amps: RawAmp[] = [];
+    const amps: RawAmpLayout[] = [];
+    const ampHdus: HduInfo[] = [];
     const hdus = await file.hdus(signal);
     const primary = hdus[0]?.header;
     const dark = primary?.get('DARKTIME') ?? primary?.get('EXPTIME');
     for (const hdu of hdus) {
       if (hdu.index === 0 || !isImage2d(hdu)) continue;
       const h = hdu.header;
-      const image = await readAnyImage(file.source, hdu, signal ? { signal } : {});
-      const pixels = image.pixels instanceof Int32Array ? image.pixels : toFloat32(image.pixels);
+      const compressed = hdu.kind === 'compressed-image';
+      const width = Number(compressed ? h.get('ZNAXIS1') : hdu.axes[0]) || 0;
+      const height = Number(compressed ? h.get('ZNAXIS2') : hdu.axes[1]) || 0;
       const gain = h.get('GAIN');
       const saturate = h.get('SATURATE');
       const extname = h.get('EXTNAME');
+      ampHdus.push(hdu);
       amps.push({
         name: (typeof extname === 'string' ? extname : `HDU${hdu.index}`).trim(),
-        pixels,
-        width: image.shape[0] ?? 0,
-        height: image.shape[1] ?? 0,
+        width,
+        height,
         dataSec: h.getString('DATASEC'),
         biasSec: h.getString('BIASSEC'),
         detSec: h.getString('DETSEC'),
@@ -61,11 +76,35 @@ export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Prom
         ...(typeof saturate === 'number' && saturate > 0 ? { saturationAdu: saturate } : {}),
       });
     }
-    return { amps, darkTimeS: typeof dark === 'number' && dark > 0 ? dark : 0 };
+    const pixels = async (k: number): Promise<Int32Array | Float32Array> => {
+      const hdu = ampHdus[k];
+      if (hdu === undefined) throw corrupt('cannot read raw amplifiers', `no amp ${k}`);
+      try {
+        const image = await readAnyImage(file.source, hdu, signal ? { signal } : {});
+        if (image.shape[0] !== amps[k]!.width || image.shape[1] !== amps[k]!.height)
+          throw new Error(`amp ${k} is ${image.shape.join('×')}, its header says otherwise`);
+        return image.pixels instanceof Int32Array ? image.pixels : toFloat32(image.pixels);
+      } catch (err) {
+        if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
+        throw corrupt(`cannot read raw amplifier ${k}`, err);
+      }
+    };
+    return { amps, darkTimeS: typeof dark === 'number' && dark > 0 ? dark : 0, pixels };
   } catch (err) {
     if (isPromptlyError(err, 'PROMPTLY_E_ABORTED')) throw err;
     throw corrupt('cannot read raw amplifiers', err);
   }
+}
+
+/**
+ * Reads the amplifier HDUs of a raw (every image extension with DATASEC/BIASSEC/DETSEC), with
+ * GAIN (e⁻/ADU) and SATURATE (ADU above the overscan) when the header has them.
+ */
+export async function readRawAmps(bytes: Uint8Array, signal?: AbortSignal): Promise<RawAmps> {
+  const raw = await openRawAmps(bytes, signal);
+  const amps: RawAmp[] = [];
+  for (const [k, amp] of raw.amps.entries()) amps.push({ ...amp, pixels: await raw.pixels(k) });
+  return { amps, darkTimeS: raw.darkTimeS };
 }
 
 /** Reads the first 2-d image of a FITS file (e.g. a master calibration) as float32. */

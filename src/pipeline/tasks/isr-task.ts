@@ -4,16 +4,15 @@ import {
   readCrosstalkFits,
   readDefectsFits,
   readLinearizerFits,
-  runIsrExposure,
+  IsrExposureBuilder,
   writeExposureFits,
   type Box,
   type Exposure,
   type Image,
-  type IsrSnap,
 } from '../../science/index.js';
 import { HandOffKey } from '../hand-off.js';
 import type { TaskContext, TaskDefinition } from '../task.js';
-import { readImageFile, readRawAmps, type RawAmp } from './exposure-io.js';
+import { openRawAmps, readImageFile, type RawAmpLayout } from './exposure-io.js';
 
 /**
  * Where the ISR task leaves the corrected exposure's image for later steps: e⁻ summed over the
@@ -92,10 +91,10 @@ async function optionalCalibs(
 
 /** A snap's amps with the linearizer's polynomial attached (every amp must have one). */
 function withLinearity(
-  amps: readonly RawAmp[],
+  amps: readonly RawAmpLayout[],
   linearity: ReadonlyMap<string, readonly number[]> | undefined,
   saturation: boolean,
-): RawAmp[] {
+): RawAmpLayout[] {
   return amps.map((a) => {
     const poly = linearity?.get(a.name);
     if (linearity && !poly)
@@ -151,25 +150,16 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
     const dark = config.doDark ? await load('dark') : undefined;
     const flat = config.doFlat ? await load('flat') : undefined;
     const calibs = await optionalCalibs(context, config);
-    const snaps: IsrSnap[] = [];
-    for (const snap of context.snaps) {
-      const { amps, darkTimeS } = await readRawAmps(await snap.read(), context.signal);
-      if (calibs.crosstalk && calibs.crosstalk.length !== amps.length * amps.length)
-        throw new PromptlyError(
-          'PROMPTLY_E_CALIBRATION_INVALID',
-          `crosstalk: ${calibs.crosstalk.length} coefficients for ${amps.length} amplifiers`,
-        );
-      snaps.push({ amps: withLinearity(amps, calibs.linearity, config.doSaturation), darkTimeS });
-    }
-    if (snaps.length === 0)
-      throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'no raw snaps to process');
-    const result = runIsrExposure({
-      snaps,
+    // one raw at a time: each snap is read, corrected into its float frame and dropped
+    // before the next is read, so no two raws (nor their int32 amps) are held at once
+    const builder = new IsrExposureBuilder({
       ...(bias ? { bias } : {}),
       ...(dark ? { dark } : {}),
       ...(flat ? { flat } : {}),
       ...(calibs.defects ? { defects: calibs.defects } : {}),
       ...(calibs.crosstalk ? { crosstalk: calibs.crosstalk } : {}),
+      // bias and dark were read for this run alone: their arrays become variance and scratch
+      consumeCalibs: true,
       metadata: {
         INSTRUME: context.dataId.instrument,
         DETECTOR: context.dataId.detector ?? -1,
@@ -178,7 +168,7 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
       options: {
         overscan: { fit: config.overscan },
         cosmicRays: {
-          method: config.doSnapCosmicRays && snaps.length > 1 ? 'snaps' : 'none',
+          method: config.doSnapCosmicRays && context.snaps.length > 1 ? 'snaps' : 'none',
         },
         interpolateSaturated: config.interpolateSaturated,
         interpolationMaxPx: config.interpolationMaxPx,
@@ -186,8 +176,26 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
         signal: context.signal,
       },
     });
+    for (const snap of context.snaps) {
+      const raw = await openRawAmps(await snap.read(), context.signal);
+      const { amps, darkTimeS } = raw;
+      if (calibs.crosstalk && calibs.crosstalk.length !== amps.length * amps.length)
+        throw new PromptlyError(
+          'PROMPTLY_E_CALIBRATION_INVALID',
+          `crosstalk: ${calibs.crosstalk.length} coefficients for ${amps.length} amplifiers`,
+        );
+      // amp by amp: only one amp's decoded int32 pixels are held at a time
+      await builder.addSnapByAmp(
+        { amps: withLinearity(amps, calibs.linearity, config.doSaturation), darkTimeS },
+        (k) => raw.pixels(k),
+      );
+    }
+    const nSnaps = context.snaps.length;
+    if (nSnaps === 0)
+      throw new PromptlyError('PROMPTLY_E_PIPELINE_INPUT_MISSING', 'no raw snaps to process');
+    const result = builder.finish();
     const { exposure, stats } = result;
-    snaps.forEach((_, k) => {
+    result.snapAmps.forEach((_, k) => {
       const noise = result.snapAmps[k]!.map((a) => a.overscanNoise.toFixed(2)).join(' ');
       context.log(`isr snap ${k}: overscan noise ${noise} ADU`);
     });
@@ -197,7 +205,7 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
       calibs.defects ? `${calibs.defects.length} defects` : undefined,
     ].filter((s) => s !== undefined);
     context.log(
-      `isr: ${exposure.width}x${exposure.height}, ${snaps.length} snap(s); corrected ${applied.join(', ') || 'no crosstalk, linearity or defects'}; BAD ${stats.badPixels}, SAT ${stats.saturatedPixels}, CR ${stats.crPixels} (${stats.crMethod}), interpolated ${stats.interpolatedPixels} px`,
+      `isr: ${exposure.width}x${exposure.height}, ${nSnaps} snap(s); corrected ${applied.join(', ') || 'no crosstalk, linearity or defects'}; BAD ${stats.badPixels}, SAT ${stats.saturatedPixels}, CR ${stats.crPixels} (${stats.crMethod}), interpolated ${stats.interpolatedPixels} px`,
     );
     context.handOffs.set(EXPOSURE, exposure.image);
     context.handOffs.set(ISR_EXPOSURE, exposure);

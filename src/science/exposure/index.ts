@@ -22,12 +22,16 @@ export {
 export { interpolateMasked, type InterpolateOptions } from './interpolate.js';
 export {
   runIsrExposure,
+  IsrExposureBuilder,
+  type IsrExposureBuilderInput,
   type IsrExposureAmp,
   type IsrExposureInput,
   type IsrExposureOptions,
   type IsrExposureResult,
   type IsrExposureStats,
   type IsrSnap,
+  type IsrSnapLayout,
+  type IsrExposureAmpLayout,
 } from './isr-exposure.js';
 export {
   checkMaskPlanes,

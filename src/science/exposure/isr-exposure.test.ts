@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPromptlyError } from '../../core/errors.js';
-import { runIsrExposure } from './isr-exposure.js';
+import { IsrExposureBuilder, runIsrExposure } from './isr-exposure.js';
 import { maskBits } from './mask-planes.js';
 import { makeSyntheticDetector, type DetectorSpec } from './testing/synthetic-detector.js';
 
@@ -309,5 +309,71 @@ describe('runIsrExposure options', () => {
       }
     }
     expect(codes).toEqual(['PROMPTLY_E_SCIENCE_OPTION_INVALID', 'PROMPTLY_E_IMAGE_GEOMETRY']);
+  });
+});
+
+describe('IsrExposureBuilder', () => {
+  const det = makeSyntheticDetector({ ...BASE, width: 256, height: 256, nStars: 60 });
+  const n = 256 * 256;
+  const calib = (seed: number, scale: number) => ({
+    width: 256,
+    height: 256,
+    data: Float32Array.from({ length: n }, (_, i) => scale * (((i * seed) % 97) / 97 - 0.2)),
+  });
+  const bias = calib(13, 5);
+  const dark = calib(29, 0.05);
+  const copy = (img: typeof bias) => ({ ...img, data: Float32Array.from(img.data) });
+
+  it('a snap at a time, giving away its bias and dark, builds the same exposure in their arrays', () => {
+    const expected = runIsrExposure({
+      snaps: det.snaps,
+      bias: copy(bias),
+      dark: copy(dark),
+      flat: det.flat,
+      options: { background: false },
+    }).exposure;
+    const given = { bias: copy(bias), dark: copy(dark) };
+    const builder = new IsrExposureBuilder({
+      ...given,
+      flat: det.flat,
+      consumeCalibs: true,
+      options: { background: false },
+    });
+    for (const snap of det.snaps) builder.addSnap({ ...snap, darkTimeS: 30 });
+    const { exposure } = builder.finish();
+    // the dark time differs (30 s, not 0): only the dark term of the image and variance moves
+    expect(exposure.variance.data).toBe(given.bias.data);
+    expect(exposure.image.data).not.toBe(given.bias.data);
+    let differ = 0;
+    for (let i = 0; i < n; i++) if (exposure.image.data[i] !== expected.image.data[i]) differ++;
+    expect(differ).toBeGreaterThan(n / 2);
+
+    const same = new IsrExposureBuilder({
+      bias: copy(bias),
+      dark: copy(dark),
+      flat: det.flat,
+      consumeCalibs: true,
+      options: { background: false },
+    });
+    for (const snap of det.snaps) same.addSnap(snap);
+    const again = same.finish().exposure;
+    expect(Array.from(again.image.data)).toEqual(Array.from(expected.image.data));
+    expect(Array.from(again.variance.data)).toEqual(Array.from(expected.variance.data));
+    expect(Array.from(again.mask)).toEqual(Array.from(expected.mask));
+    expect(() => same.finish()).toThrow(/twice/);
+    expect(() => same.addSnap(det.snaps[0]!)).toThrow(/after finish/);
+  });
+
+  it('leaves the calibrations untouched unless told to consume them', () => {
+    const b = copy(bias);
+    const builder = new IsrExposureBuilder({
+      bias: b,
+      flat: det.flat,
+      options: { background: false },
+    });
+    for (const snap of det.snaps) builder.addSnap(snap);
+    const { exposure } = builder.finish();
+    expect(exposure.variance.data).not.toBe(b.data);
+    expect(Array.from(b.data)).toEqual(Array.from(bias.data));
   });
 });

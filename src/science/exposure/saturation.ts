@@ -49,7 +49,22 @@ export function maskSaturation(
     if (!(level > 0) || !Number.isFinite(level)) continue;
     const tail = frac * level;
     const yEnd = box.y0 + box.height;
+    // a row-major pass finds the columns that reach the level at all: walking every column
+    // down the image strides through memory, and most columns have no saturated pixel
+    const hit = new Uint8Array(box.width);
+    let hits = 0;
+    for (let y = box.y0; y < yEnd; y++) {
+      const row = y * width + box.x0;
+      for (let c = 0; c < box.width; c++) {
+        if (image[row + c]! >= level && hit[c] === 0) {
+          hit[c] = 1;
+          hits++;
+        }
+      }
+    }
+    if (hits === 0) continue;
     for (let x = box.x0; x < box.x0 + box.width; x++) {
+      if (hit[x - box.x0] === 0) continue;
       let y = box.y0;
       while (y < yEnd) {
         if (!(image[y * width + x]! >= level)) {

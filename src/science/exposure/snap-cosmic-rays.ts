@@ -65,11 +65,32 @@ export function markSnapCosmicRays(
     );
   // seeds, then a breadth-first growth from them; the queue holds s·n + i
   const queue: number[] = [];
+  const snap0 = snaps[0] ?? new Float32Array(0);
+  const pair = ns === 2 ? snaps[1] : undefined;
   for (let i = 0; i < n; i++) {
     if (mask !== undefined && (mask[i]! & skipBits) !== 0) continue;
-    const m = lowest(i, -1);
+    let m = Infinity;
+    let hi = -Infinity;
+    if (pair !== undefined) {
+      // two snaps (the usual visit): no loop over an array of arrays
+      const a = snap0[i]!;
+      const b = pair[i]!;
+      if (a < m) m = a; // NaN compares false
+      if (a > hi) hi = a;
+      if (b < m) m = b;
+      if (b > hi) hi = b;
+    } else {
+      for (let s = 0; s < ns; s++) {
+        const v = snaps[s]![i]!;
+        if (v < m) m = v;
+        if (v > hi) hi = v;
+      }
+    }
     if (m === Infinity) continue;
-    const limit = t * sigmaDiff(i, m) + rel * Math.max(m, 0);
+    // the limit is never below its relative part: most sky pixels stop here, before the root
+    const relPart = rel * Math.max(m, 0);
+    if (t >= 0 && !(hi - m > relPart)) continue;
+    const limit = t * sigmaDiff(i, m) + relPart;
     for (let s = 0; s < ns; s++) {
       const snap = snaps[s]!;
       if (snap[i]! - m > limit) {
