@@ -71,6 +71,10 @@ async function main(dir: string): Promise<void> {
       if (type === 'bias') return file(`calib/bias/bias-${detector}.fits`)();
       if (type === 'dark') return file(`calib/dark/dark-${detector}.fits`)();
       if (type === 'flat') return file(`calib/flat/${band}/flat-${detector}.fits`)();
+      // the simulator's instrument effects need these, as in a night
+      if (type === 'defects') return file(`calib/defects/defects-${detector}.fits`)();
+      if (type === 'crosstalk') return file(`calib/crosstalk/crosstalk-${detector}.fits`)();
+      if (type === 'linearizer') return file(`calib/linearizer/linearizer-${detector}.fits`)();
       if (type === 'skyMap') return file('skyMap.json')();
       if (type === 'template') return file(`templates/${band}/template-${asked?.patch}.fits`)();
       if (type === 'refcat') return file(`refcat/refcat-${asked?.htm7}.fits`)();

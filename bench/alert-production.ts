@@ -89,7 +89,11 @@ export async function runAlertProductionBench(): Promise<BenchRow[]> {
         ...(st.name === 'subtract'
           ? { anchorName: 'HOTPANTS (published)', anchorValue: HOTPANTS_S }
           : {}),
-        note: `wall ${(st.wallMs / 1000).toFixed(2)} s; peak RSS so far ${(st.maxRssAfterBytes / 1e6).toFixed(0)} MB`,
+        note: `wall ${(st.wallMs / 1000).toFixed(2)} s; peak RSS so far ${(st.maxRssAfterBytes / 1e6).toFixed(0)} MB${
+          st.name === 'isr'
+            ? `; ${r.log.find((l) => l.startsWith('isr:')) ?? 'no isr summary'}`
+            : ''
+        }`,
       });
       if (st.name === 'subtract') {
         rows.push({
