@@ -149,6 +149,8 @@ export interface LatissNightFigures {
    * cadence + this seconds.
    */
   readonly growthSPerVisit: number;
+  /** Longest wait from a last snap's arrival to its pipeline's start (queued for a slot), s. */
+  readonly maxQueueS: number;
   /** Longest wait for a CPU, s (0 when none was recorded). */
   readonly maxCpuWaitS: number;
   /** Visits whose alerts left after the next visit's end of readout (two in flight). */
@@ -196,6 +198,7 @@ export function latissNightFigures(summary: NightSummary): LatissNightFigures {
     timedOut: sum('timedOut'),
     skipped: sum('skipped'),
     growthSPerVisit: slope(perVisit),
+    maxQueueS: Math.max(0, ...detectors.map((d) => d.lastSnapToPipelineStartMs ?? 0)) / 1000,
     maxCpuWaitS: Math.max(0, ...cpuWaits) / 1000,
     overlapping: summary.visits.filter(visitOverlaps).length,
     alertsPerVisit: summary.visits.map((v) => v.alerts),
@@ -262,7 +265,7 @@ function rowsOf(night: MeasuredNight, requested: number): BenchRow[] {
       unit: 's/visit',
       target: `≤ ${BACKLOG_GROWTH_S} s/visit (flat: the night keeps up)`,
       met: f.growthSPerVisit <= BACKLOG_GROWTH_S,
-      note: `the night completed a visit every ${s1(CADENCE_S + f.growthSPerVisit)} against the ${CADENCE_S} s cadence; ${f.overlapping} visit(s) still in flight at the next visit's end of readout; longest wait of a pipeline for a CPU ${s1(f.maxCpuWaitS)} (the worker runs as many pipelines at once as the host has cores, so on a shared machine they slow down instead of queueing)`,
+      note: `the night completed a visit every ${s1(CADENCE_S + f.growthSPerVisit)} against the ${CADENCE_S} s cadence; ${f.overlapping} visit(s) still in flight at the next visit's end of readout; longest wait from a visit's last snap to its pipeline's start (queued for one of the worker's slots, two visits' worth) ${s1(f.maxQueueS)}; longest wait of a ready pipeline for a CPU ${s1(f.maxCpuWaitS)}`,
     },
     {
       group: GROUP,
