@@ -6,7 +6,7 @@ import { runSimBench } from './sim-raw.js';
 /**
  * `npm run bench`: every benchmark, each row next to its anchor (measured in the same run,
  * or a named published figure). `--only NAME` runs one group; opt-in groups (minutes long:
- * `up-lag`, real `promptly up` nights) run only when named.
+ * `up-lag` and `latiss-night`, real `promptly up` nights) run only when named.
  */
 const groups: Record<string, () => Promise<BenchRow[]>> = {
   'bus-throughput': async () => (await import('./bus-throughput.js')).runBusThroughputBench(),
@@ -19,6 +19,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'reconciler-catch-up': async () =>
     (await import('./reconciler-catch-up.js')).runReconcilerCatchUpBench(),
   'up-lag': async () => (await import('./up-lag.js')).runUpLagBench(),
+  'latiss-night': async () => (await import('./latiss-night.js')).runLatissNightBench(),
   'detection-vs-sextractor': async () =>
     (await import('./detection-vs-sextractor.js')).runDetectionBench(),
   'alert-serialization': async () =>
@@ -27,7 +28,7 @@ const groups: Record<string, () => Promise<BenchRow[]>> = {
   'job-manager': async () => (await import('./job-manager.js')).runJobManagerBench(),
   'alert-production': async () => (await import('./alert-production.js')).runAlertProductionBench(),
 };
-const OPT_IN = new Set(['up-lag']);
+const OPT_IN = new Set(['up-lag', 'latiss-night']);
 
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;

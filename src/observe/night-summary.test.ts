@@ -71,10 +71,44 @@ describe('night summary', () => {
     expect(s.latencyPercentilesMs.readoutToAlertsMs).toMatchObject({ p50: 510, n: 1 });
   });
 
+  it('gives the p98 of end of readout → alerts over every visit-detector, and the CPU wait', () => {
+    // 100 visits whose alerts left 1 … 100 s after the end of readout: p98 is the 98th.
+    const outcomes = Array.from({ length: 100 }, (_, i): Outcome => {
+      const o = outcome(`v${i}`, 0, 'processed');
+      return {
+        ...o,
+        marks: {
+          ...o.marks,
+          readoutEndMs: { 1: 0 },
+          cpuGrantedMs: (o.marks.pipelineStartMs ?? 0) + i,
+          alertsPublishedMs: (i + 1) * 1000,
+        },
+      };
+    });
+    const s = summarizeNight({
+      instrument: 'LATISS',
+      clockSpeed: 1,
+      groups: outcomes.map((o) => o.group),
+      detectorsPerVisit: 1,
+      outcomes,
+    });
+    expect(s.latencyPercentilesMs.readoutToAlertsMs).toEqual({
+      p50: 50_000,
+      p95: 95_000,
+      p98: 98_000,
+      max: 100_000,
+      n: 100,
+    });
+    expect(s.visits[3]?.detectors[0]?.cpuWaitMs).toBe(3);
+    expect(s.latencyPercentilesMs.cpuWaitMs).toMatchObject({ max: 99, n: 100 });
+  });
+
   it('takes nearest-rank percentiles', () => {
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(percentile(values, 50)).toBe(50);
     expect(percentile(values, 99)).toBe(99);
+    // with fewer than 50 values the p98 is the largest
+    expect(percentile([3, 1, 2], 98)).toBe(3);
     expect(percentile([], 50)).toBeNaN();
   });
 });

@@ -19,6 +19,11 @@ export interface DetectorLatencies {
   readonly readoutToOutcomeMs?: number;
   /** Last snap's end of readout at the camera → its alerts on the bus (Rubin's goal: 60 s). */
   readonly readoutToAlertsMs?: number;
+  /**
+   * Pipeline ready → a CPU free for it: time spent queued behind other pipelines, so a night
+   * that falls behind its cadence shows here first.
+   */
+  readonly cpuWaitMs?: number;
 }
 
 export interface VisitSummary {
@@ -77,9 +82,12 @@ export interface NightSummary {
   readonly visits: readonly VisitSummary[];
   /** Keys of raws that arrived for no accepted visit. */
   readonly orphans: readonly string[];
-  /** Percentiles over every visit-detector that has the measure. */
+  /**
+   * Percentiles over every visit-detector that has the measure; p98 is the issue's figure for
+   * end of readout → alerts (nearest rank, so with fewer than 50 values it is the max).
+   */
   readonly latencyPercentilesMs: Readonly<
-    Record<string, { p50: number; p95: number; max: number; n: number }>
+    Record<string, { p50: number; p95: number; p98: number; max: number; n: number }>
   >;
   /** Percentiles of each pipeline task's real ms, over the visit-detectors that ran it. */
   readonly stagePercentilesMs: Readonly<
@@ -114,6 +122,7 @@ export function latenciesOf(outcome: Outcome): DetectorLatencies {
     readoutToArrivalMs: diff(lastReadout, lastSnap),
     readoutToOutcomeMs: diff(lastReadout, m.outcomeMs),
     readoutToAlertsMs: diff(lastReadout, m.alertsPublishedMs),
+    cpuWaitMs: diff(m.pipelineStartMs, m.cpuGrantedMs),
   };
   for (const [k, v] of Object.entries(values)) if (v !== undefined) out[k] = v;
   return out as unknown as DetectorLatencies;
@@ -163,9 +172,12 @@ export function summarizeNight(options: {
     'readoutToArrivalMs',
     'readoutToOutcomeMs',
     'readoutToAlertsMs',
+    'cpuWaitMs',
   ] as const;
-  const latencyPercentilesMs: Record<string, { p50: number; p95: number; max: number; n: number }> =
-    {};
+  const latencyPercentilesMs: Record<
+    string,
+    { p50: number; p95: number; p98: number; max: number; n: number }
+  > = {};
   for (const m of measures) {
     const values = visits.flatMap((v) =>
       v.detectors.map((d) => d[m]).filter((x): x is number => x !== undefined),
@@ -174,6 +186,7 @@ export function summarizeNight(options: {
     latencyPercentilesMs[m] = {
       p50: percentile(values, 50),
       p95: percentile(values, 95),
+      p98: percentile(values, 98),
       max: Math.max(...values),
       n: values.length,
     };
