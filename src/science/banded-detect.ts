@@ -1,0 +1,204 @@
+import { PromptlyError } from '../core/errors.js';
+import type { BackgroundMesh } from './background.js';
+import { FootprintAccumulator, type FootprintSums } from './footprint-accumulator.js';
+import { MeshRows } from './mesh-spline.js';
+import { gaussianKernel1d, SeparableRows, separableNoiseFactor } from './smooth.js';
+
+/**
+ * The banded detection core: background subtraction, matched filter, threshold and
+ * labelling in one pass over image rows, holding only a few rows at a time. Whole-image
+ * detection ({@link detectSources}) and streamed detection share it.
+ */
+
+/** Image rows in ascending order, one at a time (an in-memory image or a file read in bands). */
+export interface RowSource {
+  /** Columns, pixels. */
+  readonly width: number;
+  /** Rows, pixels. */
+  readonly height: number;
+  /**
+   * Row `y` (`width` values, image units). Rows are asked for in ascending order; the view
+   * need only stay valid until the next call.
+   */
+  row(y: number): Float32Array;
+}
+
+/** One map (background level or RMS) given row by row, in any order. */
+export interface MapRows {
+  /** Writes image row `y` of the map (`width` values, image units) into `out[0 .. width)`. */
+  row(y: number, out: Float32Array): void;
+}
+
+/** Background level and RMS maps, row by row. */
+export interface BackgroundRows {
+  readonly level: MapRows;
+  readonly rms: MapRows;
+}
+
+/** The background of a mesh, spline-interpolated one row at a time (never to full frame). */
+export function meshBackgroundRows(
+  mesh: BackgroundMesh,
+  width: number,
+  height: number,
+): BackgroundRows {
+  const { nx, ny, meshSize } = mesh;
+  return {
+    level: new MeshRows(mesh.level, nx, ny, meshSize, width, height),
+    rms: new MeshRows(mesh.rms, nx, ny, meshSize, width, height),
+  };
+}
+
+/** Rows of a whole-image map already in memory. */
+export function imageMapRows(map: {
+  readonly width: number;
+  readonly data: Float32Array;
+}): MapRows {
+  const { width, data } = map;
+  return { row: (y, out) => out.set(data.subarray(y * width, (y + 1) * width)) };
+}
+
+/** Whole-image planes the core can fill as a side effect (each `width × height`). */
+export interface DetectionSinks {
+  /** Receives image − background. */
+  readonly subtracted?: Float32Array;
+  /** Receives the filtered image (only when filtering). */
+  readonly detection?: Float32Array;
+}
+
+/** Options of the banded core (same meaning as {@link DetectOptions}). */
+export interface BandedDetectOptions {
+  /** Threshold in σ of the thresholded image. Default 5. */
+  readonly nSigma?: number;
+  /** Minimum footprint area, pixels. Default 5. */
+  readonly minArea?: number;
+  /** PSF FWHM, pixels: smooth with this Gaussian before thresholding. Default: no smoothing. */
+  readonly psfFwhmPx?: number;
+  /** Input level (background included) flagged as saturated. Default: never. */
+  readonly saturation?: number;
+}
+
+/** Result of {@link detectRows}: footprints with their pixel sums. */
+export interface BandedDetections extends FootprintSums {
+  /** σ(detection) / σ(subtracted) for white noise, 1 unsmoothed. */
+  readonly noiseFactor: number;
+  readonly nSigma: number;
+}
+
+/** Checks the options shared by every detection entry point; returns them with defaults. */
+export function detectionOptions(options: BandedDetectOptions): {
+  nSigma: number;
+  minArea: number;
+} {
+  const nSigma = options.nSigma ?? 5;
+  const minArea = options.minArea ?? 5;
+  if (!(nSigma > 0) || !Number.isInteger(minArea) || minArea < 1) {
+    throw new PromptlyError(
+      'PROMPTLY_E_SCIENCE_OPTION_INVALID',
+      'nSigma must be > 0 and minArea an integer ≥ 1',
+    );
+  }
+  return { nSigma, minArea };
+}
+
+/**
+ * Detects on rows streamed from `source` against a `background` given row by row (from a
+ * mesh: never interpolated to full frame). Pixels where `detection > nSigma · rms · noiseFactor` are
+ * 8-connected into footprints of ≥ `minArea` pixels; NaN never exceeds the threshold.
+ * Working memory is O(kernel rows × width + pixels above threshold). `sinks` receive the
+ * whole-image planes when a caller wants them.
+ */
+export function detectRows(
+  source: RowSource,
+  background: BackgroundRows,
+  options: BandedDetectOptions = {},
+  sinks: DetectionSinks = {},
+): BandedDetections {
+  const { nSigma, minArea } = detectionOptions(options);
+  const { width, height } = source;
+  const saturation = options.saturation ?? Infinity;
+  const bgRows = background.level;
+  const rmsRows = background.rms;
+  let noiseFactor = 1;
+  let conv: SeparableRows | undefined;
+  let ringRows = 1;
+  if (options.psfFwhmPx !== undefined) {
+    const kernel = gaussianKernel1d(options.psfFwhmPx);
+    noiseFactor = separableNoiseFactor(kernel);
+    conv = new SeparableRows(kernel, width, height);
+    ringRows = kernel.length;
+  }
+  // subtracted rows (and input rows, for the saturation flag) are kept until thresholded
+  const subRing = new Float32Array(ringRows * width);
+  const rawRing = saturation < Infinity ? new Float32Array(ringRows * width) : undefined;
+  const bg = new Float32Array(width);
+  const rms = new Float32Array(width);
+  const filtered = conv ? new Float32Array(width) : undefined;
+  let prev = new Int32Array(width);
+  let cur = new Int32Array(width);
+  const acc = new FootprintAccumulator(width, height);
+  const scale = nSigma * noiseFactor;
+  let pushed = 0;
+  for (let y = 0; y < height; y++) {
+    const need = conv ? conv.needs(y) : y + 1;
+    for (; pushed < need; pushed++) {
+      const raw = source.row(pushed);
+      bgRows.row(pushed, bg);
+      const o = (pushed % ringRows) * width;
+      for (let x = 0; x < width; x++) subRing[o + x] = raw[x]! - bg[x]!;
+      rawRing?.set(raw.subarray(0, width), o);
+      sinks.subtracted?.set(subRing.subarray(o, o + width), pushed * width);
+      conv?.push(subRing, o);
+    }
+    const so = (y % ringRows) * width;
+    let det = subRing;
+    let dOff = so;
+    if (conv && filtered) {
+      conv.emit(y, filtered, 0);
+      sinks.detection?.set(filtered, y * width);
+      det = filtered;
+      dOff = 0;
+    }
+    rmsRows.row(y, rms);
+    for (let x = 0; x < width; x++) {
+      const d = det[dOff + x]!;
+      const s = rms[x]!;
+      if (!(d > scale * s)) {
+        cur[x] = 0;
+        continue;
+      }
+      const n = prev[x]!;
+      let l: number;
+      if (n > 0) {
+        // W, NW and NE all touch N, so they already share its component
+        l = n;
+      } else {
+        const w = x > 0 ? cur[x - 1]! : 0;
+        const nw = x > 0 ? prev[x - 1]! : 0;
+        const ne = x < width - 1 ? prev[x + 1]! : 0;
+        const left = w > 0 ? w : nw;
+        if (ne > 0) l = left > 0 ? acc.union(ne, left) : ne;
+        else l = left;
+        if (l === 0) l = acc.newLabel(x, y);
+      }
+      cur[x] = l;
+      const sat = rawRing !== undefined && rawRing[so + x]! >= saturation;
+      acc.add(l, x, y, subRing[so + x]!, d, s, sat);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return { ...acc.finish(minArea), noiseFactor, nSigma };
+}
+
+/** A {@link RowSource} over an image already in memory. */
+export function imageRows(image: {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Float32Array;
+}): RowSource {
+  const { width, height, data } = image;
+  return {
+    width,
+    height,
+    row: (y) => data.subarray(y * width, (y + 1) * width),
+  };
+}
