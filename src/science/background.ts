@@ -3,6 +3,7 @@ import type { Image } from './image.js';
 import type { DetectionWorkspace } from './detection-workspace.js';
 import { interpolateMesh } from './mesh-spline.js';
 import { medianInPlace } from './robust-stats.js';
+import type { RowSource } from './row-source.js';
 
 /** Options for {@link estimateBackground}. */
 export interface BackgroundOptions {
@@ -85,6 +86,40 @@ export function estimateBackgroundMesh(
   image: Image,
   options: BackgroundOptions = {},
 ): Pick<BackgroundResult, 'mesh' | 'globalLevel' | 'globalRms'> {
+  // the image's own rows serve as bands: nothing is copied
+  return meshFromBands(image.width, image.height, options, (y0) => ({
+    data: image.data,
+    base: y0 * image.width,
+  }));
+}
+
+/**
+ * {@link estimateBackgroundMesh} over rows read in ascending order (e.g. streamed from a
+ * file): one band of `meshSize` rows is held at a time, so the image is never whole in
+ * memory. Same results.
+ */
+export function estimateBackgroundMeshRows(
+  source: RowSource,
+  options: BackgroundOptions = {},
+): Pick<BackgroundResult, 'mesh' | 'globalLevel' | 'globalRms'> {
+  const { width, height } = source;
+  const band = new Float32Array((options.meshSize ?? 64) * width);
+  return meshFromBands(width, height, options, (y0, y1) => {
+    for (let y = y0; y < y1; y++) band.set(source.row(y).subarray(0, width), (y - y0) * width);
+    return { data: band, base: 0 };
+  });
+}
+
+/**
+ * The mesh estimate proper. `band(y0, y1)` gives rows y0..y1−1 (ascending calls): pixel
+ * (x, y) at `data[base + (y − y0)·width + x]`.
+ */
+function meshFromBands(
+  width: number,
+  height: number,
+  options: BackgroundOptions,
+  band: (y0: number, y1: number) => { data: Float32Array; base: number },
+): Pick<BackgroundResult, 'mesh' | 'globalLevel' | 'globalRms'> {
   const meshSize = options.meshSize ?? 64;
   const filterSize = options.filterSize ?? 3;
   if (!Number.isInteger(meshSize) || meshSize < 2) {
@@ -93,7 +128,6 @@ export function estimateBackgroundMesh(
   if (!Number.isInteger(filterSize) || filterSize < 1 || filterSize % 2 === 0) {
     throw new PromptlyError('PROMPTLY_E_SCIENCE_OPTION_INVALID', `filterSize must be odd and ≥ 1`);
   }
-  const { width, height, data } = image;
   const nx = Math.ceil(width / meshSize);
   const ny = Math.ceil(height / meshSize);
   const level = new Float32Array(nx * ny);
@@ -104,6 +138,7 @@ export function estimateBackgroundMesh(
   for (let j = 0; j < ny; j++) {
     const y0 = j * meshSize;
     const y1 = Math.min(height, y0 + meshSize);
+    const { data, base } = band(y0, y1);
     for (let i = 0; i < nx; i++) {
       const x0 = i * meshSize;
       const x1 = Math.min(width, x0 + meshSize);
@@ -114,7 +149,7 @@ export function estimateBackgroundMesh(
       let s = 0;
       let ss = 0;
       for (let y = y0; y < y1; y++) {
-        const row = y * width;
+        const row = base + (y - y0) * width;
         for (let x = x0; x < x1; x++) {
           const v = data[row + x]!;
           if (v === v && v !== Infinity && v !== -Infinity) {

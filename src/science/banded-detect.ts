@@ -1,4 +1,5 @@
 import { PromptlyError } from '../core/errors.js';
+import type { RowSource } from './row-source.js';
 import type { BackgroundMesh } from './background.js';
 import { FootprintAccumulator, type FootprintSums } from './footprint-accumulator.js';
 import { MeshRows } from './mesh-spline.js';
@@ -9,19 +10,6 @@ import { gaussianKernel1d, SeparableRows, separableNoiseFactor } from './smooth.
  * labelling in one pass over image rows, holding only a few rows at a time. Whole-image
  * detection ({@link detectSources}) and streamed detection share it.
  */
-
-/** Image rows in ascending order, one at a time (an in-memory image or a file read in bands). */
-export interface RowSource {
-  /** Columns, pixels. */
-  readonly width: number;
-  /** Rows, pixels. */
-  readonly height: number;
-  /**
-   * Row `y` (`width` values, image units). Rows are asked for in ascending order; the view
-   * need only stay valid until the next call.
-   */
-  row(y: number): Float32Array;
-}
 
 /** One map (background level or RMS) given row by row, in any order. */
 export interface MapRows {
@@ -187,18 +175,4 @@ export function detectRows(
     [prev, cur] = [cur, prev];
   }
   return { ...acc.finish(minArea), noiseFactor, nSigma };
-}
-
-/** A {@link RowSource} over an image already in memory. */
-export function imageRows(image: {
-  readonly width: number;
-  readonly height: number;
-  readonly data: Float32Array;
-}): RowSource {
-  const { width, height, data } = image;
-  return {
-    width,
-    height,
-    row: (y) => data.subarray(y * width, (y + 1) * width),
-  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateBackground } from './background.js';
-import { detectRows, imageRows, meshBackgroundRows } from './banded-detect.js';
+import { detectRows, meshBackgroundRows } from './banded-detect.js';
+import { imageRows } from './row-source.js';
 import { measureRows } from './banded-measure.js';
 import { detectSources } from './detect.js';
 import type { Image } from './image.js';

@@ -1,6 +1,7 @@
 import { PromptlyError } from '../core/errors.js';
 import { apertureRow, type ApertureAccumulator } from './aperture.js';
-import type { BackgroundRows, BandedDetections, RowSource } from './banded-detect.js';
+import type { BackgroundRows, BandedDetections } from './banded-detect.js';
+import type { RowSource } from './row-source.js';
 import { SOURCE_FLAGS, type MeasureOptions, type SourceCatalog } from './measure.js';
 import { sourceShape } from './source-shape.js';
 

@@ -1,7 +1,8 @@
 import { PromptlyError } from '../core/errors.js';
 import type { Image } from './image.js';
 import type { DetectionWorkspace } from './detection-workspace.js';
-import { detectionOptions, detectRows, imageMapRows, imageRows } from './banded-detect.js';
+import { detectionOptions, detectRows, imageMapRows } from './banded-detect.js';
+import { imageRows } from './row-source.js';
 import type { FootprintSet } from './label.js';
 
 /** Options for {@link detectSources}. */
