@@ -103,8 +103,10 @@ export function estimateBackgroundMeshRows(
   options: BackgroundOptions = {},
 ): Pick<BackgroundResult, 'mesh' | 'globalLevel' | 'globalRms'> {
   const { width, height } = source;
-  const band = new Float32Array((options.meshSize ?? 64) * width);
+  // allocated at the first band, after the options are checked; no later band is taller
+  let band: Float32Array | undefined;
   return meshFromBands(width, height, options, (y0, y1) => {
+    band ??= new Float32Array((y1 - y0) * width);
     for (let y = y0; y < y1; y++) band.set(source.row(y).subarray(0, width), (y - y0) * width);
     return { data: band, base: 0 };
   });
@@ -135,6 +137,7 @@ function meshFromBands(
   const good = new Uint8Array(nx * ny);
   const scratch = new Float32Array(meshSize * meshSize);
   const cellScratch = makeCellScratch();
+  const moments = new Float64Array(3);
   for (let j = 0; j < ny; j++) {
     const y0 = j * meshSize;
     const y1 = Math.min(height, y0 + meshSize);
@@ -142,27 +145,9 @@ function meshFromBands(
     for (let i = 0; i < nx; i++) {
       const x0 = i * meshSize;
       const x1 = Math.min(width, x0 + meshSize);
-      // gather the finite values and their first moments in one pass (about the first value,
-      // which keeps the sums well conditioned)
-      let n = 0;
-      let ref = NaN;
-      let s = 0;
-      let ss = 0;
-      for (let y = y0; y < y1; y++) {
-        const row = base + (y - y0) * width;
-        for (let x = x0; x < x1; x++) {
-          const v = data[row + x]!;
-          if (v === v && v !== Infinity && v !== -Infinity) {
-            if (n === 0) ref = v;
-            scratch[n++] = v;
-            const d = v - ref;
-            s += d;
-            ss += d * d;
-          }
-        }
-      }
+      const n = gatherCell(data, base, width, x0, x1, y1 - y0, scratch, moments);
       if (n < 0.5 * (x1 - x0) * (y1 - y0) || n < 3) continue;
-      const est = cellEstimate(scratch, n, ref, s, ss, cellScratch);
+      const est = cellEstimate(scratch, n, moments[0]!, moments[1]!, moments[2]!, cellScratch);
       level[j * nx + i] = est.level;
       rms[j * nx + i] = est.rms;
       good[j * nx + i] = 1;
@@ -174,6 +159,45 @@ function meshFromBands(
   const globalLevel = medianInPlace(Float64Array.from(fLevel), fLevel.length);
   const globalRms = medianInPlace(Float64Array.from(fRms), fRms.length);
   return { mesh: { nx, ny, meshSize, level: fLevel, rms: fRms }, globalLevel, globalRms };
+}
+
+/**
+ * Copies the finite values of columns x0..x1−1 of `rows` band rows (pixel (x, r) at
+ * `data[base + r·width + x]`) into `out` and returns their count; `moments` receives the
+ * first value (ref), Σ(v − ref) and Σ(v − ref)² (about the first value, which keeps the sums
+ * well conditioned). Its own function so it is optimised whole, not by on-stack replacement.
+ */
+function gatherCell(
+  data: Float32Array,
+  base: number,
+  width: number,
+  x0: number,
+  x1: number,
+  rows: number,
+  out: Float32Array,
+  moments: Float64Array,
+): number {
+  let n = 0;
+  let ref = NaN;
+  let s = 0;
+  let ss = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = base + r * width;
+    for (let x = x0; x < x1; x++) {
+      const v = data[row + x]!;
+      if (v === v && v !== Infinity && v !== -Infinity) {
+        if (n === 0) ref = v;
+        out[n++] = v;
+        const d = v - ref;
+        s += d;
+        ss += d * d;
+      }
+    }
+  }
+  moments[0] = ref;
+  moments[1] = s;
+  moments[2] = ss;
+  return n;
 }
 
 /** Histogram bins per cell at most (SExtractor's QUANTIF_NMAXLEVELS). */

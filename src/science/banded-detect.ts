@@ -121,8 +121,6 @@ export function detectRows(
   const bg = new Float32Array(width);
   const rms = new Float32Array(width);
   const filtered = conv ? new Float32Array(width) : undefined;
-  let prev = new Int32Array(width);
-  let cur = new Int32Array(width);
   const acc = new FootprintAccumulator(width, height);
   const scale = nSigma * noiseFactor;
   let pushed = 0;
@@ -132,7 +130,7 @@ export function detectRows(
       const raw = source.row(pushed);
       bgRows.row(pushed, bg);
       const o = (pushed % ringRows) * width;
-      for (let x = 0; x < width; x++) subRing[o + x] = raw[x]! - bg[x]!;
+      subtractRow(raw, bg, subRing, o, width);
       rawRing?.set(raw.subarray(0, width), o);
       sinks.subtracted?.set(subRing.subarray(o, o + width), pushed * width);
       conv?.push(subRing, o);
@@ -147,32 +145,22 @@ export function detectRows(
       dOff = 0;
     }
     rmsRows.row(y, rms);
-    for (let x = 0; x < width; x++) {
-      const d = det[dOff + x]!;
-      const s = rms[x]!;
-      if (!(d > scale * s)) {
-        cur[x] = 0;
-        continue;
-      }
-      const n = prev[x]!;
-      let l: number;
-      if (n > 0) {
-        // W, NW and NE all touch N, so they already share its component
-        l = n;
-      } else {
-        const w = x > 0 ? cur[x - 1]! : 0;
-        const nw = x > 0 ? prev[x - 1]! : 0;
-        const ne = x < width - 1 ? prev[x + 1]! : 0;
-        const left = w > 0 ? w : nw;
-        if (ne > 0) l = left > 0 ? acc.union(ne, left) : ne;
-        else l = left;
-        if (l === 0) l = acc.newLabel(x, y);
-      }
-      cur[x] = l;
-      const sat = rawRing !== undefined && rawRing[so + x]! >= saturation;
-      acc.add(l, x, y, subRing[so + x]!, d, s, sat);
-    }
-    [prev, cur] = [cur, prev];
+    acc.scanRow(y, det, dOff, rms, scale, subRing, so, rawRing, saturation);
   }
   return { ...acc.finish(minArea), noiseFactor, nSigma };
+}
+
+/**
+ * `out[o + x] = raw[x] − bg[x]`. Per-row loops live in small functions: a long driver loop
+ * would run them unoptimised (boxing every number) until on-stack replacement, and each
+ * later loop with no type feedback yet deoptimises it again.
+ */
+function subtractRow(
+  raw: Float32Array,
+  bg: Float32Array,
+  out: Float32Array,
+  o: number,
+  width: number,
+): void {
+  for (let x = 0; x < width; x++) out[o + x] = raw[x]! - bg[x]!;
 }

@@ -96,38 +96,15 @@ export function measureRows(
   const bg = new Float32Array(width);
   const rms = new Float32Array(width);
   const sub = new Float32Array(width);
-  let active: number[] = [];
+  const active: number[] = [];
+  const pass: AperturePass = { width, radius, cat, fp, sums, bg, rms, sub, bgRows, rmsRows };
   let nextSource = 0;
   for (let y = 0; y < height && (nextSource < n || active.length > 0); y++) {
     while (nextSource < n && first[order[nextSource]!]! <= y) active.push(order[nextSource++]!);
-    active = active.filter((k) => last[k]! >= y);
     // the source must still be read in order even where no source needs the row
     const raw = source.row(y);
-    if (active.length === 0) continue;
-    bgRows.row(y, bg);
-    rmsRows.row(y, rms);
-    for (let x = 0; x < width; x++) sub[x] = raw[x]! - bg[x]!;
-    for (const k of active) {
-      const cy = cat.y[k]!;
-      if (y >= Math.floor(cy - radius + 0.5) && y <= Math.ceil(cy + radius - 0.5)) {
-        apertureRow(sub, rms, 0, width, y, cat.x[k]!, cy, radius, sums[k]!);
-      }
-      if (
-        y >= fp.yMin[k]! - 1 &&
-        y <= fp.yMax[k]! + 1 &&
-        !(cat.flags[k]! & SOURCE_FLAGS.NON_FINITE)
-      ) {
-        const x0 = Math.max(0, fp.xMin[k]! - 1);
-        const x1 = Math.min(width - 1, fp.xMax[k]! + 1);
-        for (let x = x0; x <= x1; x++) {
-          const v = sub[x]!;
-          if (v !== v || v === Infinity || v === -Infinity) {
-            cat.flags[k] = cat.flags[k]! | SOURCE_FLAGS.NON_FINITE;
-            break;
-          }
-        }
-      }
-    }
+    if (active.length > 0) measureRow(pass, y, raw, active);
+    dropFinished(active, last, y);
   }
   for (let k = 0; k < n; k++) {
     const ap = sums[k]!;
@@ -136,4 +113,59 @@ export function measureRows(
     if (ap.hasNonFinite) cat.flags[k] = cat.flags[k]! | SOURCE_FLAGS.NON_FINITE;
   }
   return cat;
+}
+
+/** What one row of the aperture pass works with. */
+interface AperturePass {
+  readonly width: number;
+  readonly radius: number;
+  readonly cat: SourceCatalog;
+  readonly fp: BandedDetections['footprints'];
+  readonly sums: readonly ApertureAccumulator[];
+  readonly bg: Float32Array;
+  readonly rms: Float32Array;
+  readonly sub: Float32Array;
+  readonly bgRows: BackgroundRows['level'];
+  readonly rmsRows: BackgroundRows['rms'];
+}
+
+/**
+ * Adds row `y` (input `raw`) to the apertures and non-finite checks of the `active` sources.
+ * A function of its own so it is optimised as a whole rather than by on-stack replacement.
+ */
+function measureRow(p: AperturePass, y: number, raw: Float32Array, active: number[]): void {
+  const { width, radius, cat, fp, sums, bg, rms, sub } = p;
+  p.bgRows.row(y, bg);
+  p.rmsRows.row(y, rms);
+  for (let x = 0; x < width; x++) sub[x] = raw[x]! - bg[x]!;
+  for (const k of active) {
+    const cy = cat.y[k]!;
+    if (y >= Math.floor(cy - radius + 0.5) && y <= Math.ceil(cy + radius - 0.5)) {
+      apertureRow(sub, rms, 0, width, y, cat.x[k]!, cy, radius, sums[k]!);
+    }
+    if (
+      y >= fp.yMin[k]! - 1 &&
+      y <= fp.yMax[k]! + 1 &&
+      !(cat.flags[k]! & SOURCE_FLAGS.NON_FINITE) &&
+      hasNonFinite(sub, Math.max(0, fp.xMin[k]! - 1), Math.min(width - 1, fp.xMax[k]! + 1))
+    ) {
+      cat.flags[k] = cat.flags[k]! | SOURCE_FLAGS.NON_FINITE;
+    }
+  }
+}
+
+/** True when `row[x0..x1]` holds a NaN or ±∞. */
+function hasNonFinite(row: Float32Array, x0: number, x1: number): boolean {
+  for (let x = x0; x <= x1; x++) {
+    const v = row[x]!;
+    if (v !== v || v === Infinity || v === -Infinity) return true;
+  }
+  return false;
+}
+
+/** Removes, in place and in order, the sources whose last row is `y` or earlier. */
+function dropFinished(active: number[], last: Int32Array, y: number): void {
+  let j = 0;
+  for (const k of active) if (last[k]! > y) active[j++] = k;
+  active.length = j;
 }

@@ -5,7 +5,7 @@ import type { MomentSums } from './source-shape.js';
  * Per-object pixel sums and pixel lists built while rows are thresholded, so detection never
  * needs a full-frame label image (source-extractor's scan-line idea): only the previous and
  * current row of provisional labels plus one record per provisional label and one entry per
- * pixel above threshold are kept.
+ * run of pixels above threshold are kept.
  */
 
 /** Fields of one provisional label's record, `STRIDE` float64 values each. */
@@ -54,17 +54,93 @@ export class FootprintAccumulator {
   #parent = new Int32Array(1024);
   #rec = new Float64Array(1024 * STRIDE);
   #next = 1;
-  #pixels = new Int32Array(4096);
-  #pixelLabel = new Int32Array(4096);
-  #nPixels = 0;
+  /**
+   * Runs of set pixels, three int32 each: first pixel index y·width + x, length, and the
+   * provisional label of one of its pixels (all of a run's pixels are 8-connected, so any
+   * one names its component). A star's ~70 pixels are ~9 runs.
+   */
+  #runs = new Int32Array(3 * 1024);
+  #nRuns = 0;
+  /** Provisional labels of the previous and the current row (scan-line labelling). */
+  #prev: Int32Array;
+  #cur: Int32Array;
 
   constructor(width: number, height: number) {
     this.#width = width;
     this.#height = height;
+    this.#prev = new Int32Array(width);
+    this.#cur = new Int32Array(width);
+  }
+
+  /**
+   * Thresholds and labels row `y` (rows in ascending order, each once): pixel x is set when
+   * `det[dOff + x] > scale · rms[x]` (NaN never is) and joins its 8-connected neighbours in
+   * this row and the one before. `sub[so + x]` is its background-subtracted value and
+   * `raw[so + x]` (when given) its input value, checked against `saturation`.
+   */
+  scanRow(
+    y: number,
+    det: Float32Array,
+    dOff: number,
+    rms: Float32Array,
+    scale: number,
+    sub: Float32Array,
+    so: number,
+    raw: Float32Array | undefined,
+    saturation: number,
+  ): void {
+    const width = this.#width;
+    const prev = this.#prev;
+    const cur = this.#cur;
+    const row = y * width;
+    let runStart = -1;
+    for (let x = 0; x < width; x++) {
+      const d = det[dOff + x]!;
+      const s = rms[x]!;
+      if (!(d > scale * s)) {
+        cur[x] = 0;
+        if (runStart >= 0) this.#pushRun(row + runStart, x - runStart, cur[runStart]!);
+        runStart = -1;
+        continue;
+      }
+      if (runStart < 0) runStart = x;
+      const n = prev[x]!;
+      let l: number;
+      if (n > 0) {
+        // W, NW and NE all touch N, so they already share its component
+        l = n;
+      } else {
+        const w = x > 0 ? cur[x - 1]! : 0;
+        const nw = x > 0 ? prev[x - 1]! : 0;
+        const ne = x < width - 1 ? prev[x + 1]! : 0;
+        const left = w > 0 ? w : nw;
+        if (ne > 0) l = left > 0 ? this.#union(ne, left) : ne;
+        else l = left;
+        if (l === 0) l = this.#newLabel(x, y);
+      }
+      cur[x] = l;
+      const sat = raw !== undefined && raw[so + x]! >= saturation;
+      this.#add(l, x, y, sub[so + x]!, d, s, sat);
+    }
+    if (runStart >= 0) this.#pushRun(row + runStart, width - runStart, cur[runStart]!);
+    this.#prev = cur;
+    this.#cur = prev;
+  }
+
+  #pushRun(start: number, length: number, label: number): void {
+    const at = 3 * this.#nRuns++;
+    if (at === this.#runs.length) {
+      const runs = new Int32Array(2 * at);
+      runs.set(this.#runs);
+      this.#runs = runs;
+    }
+    this.#runs[at] = start;
+    this.#runs[at + 1] = length;
+    this.#runs[at + 2] = label;
   }
 
   /** A new provisional label whose moments are taken about pixel (x, y). */
-  newLabel(x: number, y: number): number {
+  #newLabel(x: number, y: number): number {
     const l = this.#next++;
     if (l >= this.#parent.length) {
       const size = 2 * this.#parent.length;
@@ -89,7 +165,7 @@ export class FootprintAccumulator {
     return l;
   }
 
-  find(l: number): number {
+  #find(l: number): number {
     const parent = this.#parent;
     while (parent[l]! !== l) {
       const p = parent[parent[l]!]!;
@@ -100,9 +176,9 @@ export class FootprintAccumulator {
   }
 
   /** Joins two labels' components; returns the root (the smaller label stays root). */
-  union(a: number, b: number): number {
-    let ra = this.find(a);
-    let rb = this.find(b);
+  #union(a: number, b: number): number {
+    let ra = this.#find(a);
+    let rb = this.#find(b);
     if (ra === rb) return ra;
     if (rb < ra) [ra, rb] = [rb, ra];
     this.#parent[rb] = ra;
@@ -114,7 +190,7 @@ export class FootprintAccumulator {
    * detection-image value (moment weight), `rms` the background σ, `sat` whether the input
    * reached saturation.
    */
-  add(l: number, x: number, y: number, sub: number, det: number, rms: number, sat: boolean): void {
+  #add(l: number, x: number, y: number, sub: number, det: number, rms: number, sat: boolean): void {
     const r = this.#rec;
     const o = l * STRIDE;
     const px = x - r[REF_X + o]!;
@@ -135,18 +211,6 @@ export class FootprintAccumulator {
     if (x > r[X_MAX + o]!) r[X_MAX + o] = x;
     r[Y_MAX + o] = y;
     if (sat) r[SAT + o] = 1;
-    let n = this.#nPixels;
-    if (n === this.#pixels.length) {
-      const pixels = new Int32Array(2 * n);
-      pixels.set(this.#pixels);
-      this.#pixels = pixels;
-      const owner = new Int32Array(2 * n);
-      owner.set(this.#pixelLabel);
-      this.#pixelLabel = owner;
-    }
-    this.#pixels[n] = y * this.#width + x;
-    this.#pixelLabel[n++] = l;
-    this.#nPixels = n;
   }
 
   /**
@@ -214,11 +278,15 @@ export class FootprintAccumulator {
     for (let k = 0; k < count; k++) offsets[k + 1] = offsets[k]! + offsets[k + 1]!;
     const pixels = new Int32Array(offsets[count]!);
     const cursor = offsets.slice(0, count);
-    const owner = this.#pixelLabel;
-    const all = this.#pixels;
-    for (let p = 0; p < this.#nPixels; p++) {
-      const id = finalId[parent[owner[p]!]!]!;
-      if (id > 0) pixels[cursor[id - 1]!++] = all[p]!;
+    const runs = this.#runs;
+    for (let r = 0; r < 3 * this.#nRuns; r += 3) {
+      const id = finalId[parent[runs[r + 2]!]!]!;
+      if (id === 0) continue;
+      const start = runs[r]!;
+      const end = start + runs[r + 1]!;
+      let c = cursor[id - 1]!;
+      for (let i = start; i < end; i++) pixels[c++] = i;
+      cursor[id - 1] = c;
     }
     const { xMin, xMax, yMin, yMax } = out;
     return {
