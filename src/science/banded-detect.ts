@@ -15,6 +15,8 @@ import { gaussianKernel1d, SeparableRows, separableNoiseFactor } from './smooth.
 export interface MapRows {
   /** Writes image row `y` of the map (`width` values, image units) into `out[0 .. width)`. */
   row(y: number, out: Float32Array): void;
+  /** Columns `x0 .. x1−1` of row `y` into `out[x0 .. x1)`, as {@link MapRows.row} gives them. */
+  range(y: number, out: Float32Array, x0: number, x1: number): void;
 }
 
 /** Background level and RMS maps, row by row. */
@@ -42,7 +44,10 @@ export function imageMapRows(map: {
   readonly data: Float32Array;
 }): MapRows {
   const { width, data } = map;
-  return { row: (y, out) => out.set(data.subarray(y * width, (y + 1) * width)) };
+  return {
+    row: (y, out) => out.set(data.subarray(y * width, (y + 1) * width)),
+    range: (y, out, x0, x1) => out.set(data.subarray(y * width + x0, y * width + x1), x0),
+  };
 }
 
 /** Whole-image planes the core can fill as a side effect (each `width × height`). */

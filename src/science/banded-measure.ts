@@ -135,13 +135,17 @@ interface AperturePass {
  */
 function measureRow(p: AperturePass, y: number, raw: Float32Array, active: number[]): void {
   const { width, radius, cat, fp, sums, bg, rms, sub } = p;
-  p.bgRows.row(y, bg);
-  p.rmsRows.row(y, rms);
-  for (let x = 0; x < width; x++) sub[x] = raw[x]! - bg[x]!;
   for (const k of active) {
+    const cx = cat.x[k]!;
     const cy = cat.y[k]!;
+    // only the columns this source needs: its aperture and its box grown by one
+    const x0 = Math.max(0, Math.min(Math.floor(cx - radius + 0.5), fp.xMin[k]! - 1));
+    const x1 = Math.min(width - 1, Math.max(Math.ceil(cx + radius - 0.5), fp.xMax[k]! + 1));
+    p.bgRows.range(y, bg, x0, x1 + 1);
+    p.rmsRows.range(y, rms, x0, x1 + 1);
+    for (let x = x0; x <= x1; x++) sub[x] = raw[x]! - bg[x]!;
     if (y >= Math.floor(cy - radius + 0.5) && y <= Math.ceil(cy + radius - 0.5)) {
-      apertureRow(sub, rms, 0, width, y, cat.x[k]!, cy, radius, sums[k]!);
+      apertureRow(sub, rms, 0, width, y, cx, cy, radius, sums[k]!);
     }
     if (
       y >= fp.yMin[k]! - 1 &&

@@ -38,6 +38,8 @@ export class MeshRows {
   readonly #nodes: Float64Array;
   readonly #nodeD2: Float64Array;
   readonly #work: Float64Array;
+  /** Row whose nodes are in `#nodes`/`#nodeD2`, −1 for none. */
+  #preparedY = -1;
 
   constructor(
     mesh: Float32Array,
@@ -80,31 +82,13 @@ export class MeshRows {
 
   /** Writes image row `y` of the interpolated map into `out[offset .. offset + width)`. */
   row(y: number, out: Float32Array, offset = 0): void {
-    const nx = this.#nx;
-    const mesh = this.#mesh;
     const nodes = this.#nodes;
     const nodeD2 = this.#nodeD2;
     const width = this.#width;
-    if (this.#ny === 1) {
-      for (let i = 0; i < nx; i++) nodes[i] = mesh[i]!;
-    } else {
-      const yc = this.#yc;
-      const d2y = this.#d2y;
-      const lo = yc.seg[y]! * nx;
-      const hi = lo + nx;
-      const a = yc.a[y]!;
-      const b = yc.b[y]!;
-      const c = yc.c[y]!;
-      const e = yc.e[y]!;
-      for (let i = 0; i < nx; i++) {
-        nodes[i] = a * mesh[lo + i]! + b * mesh[hi + i]! + c * d2y[lo + i]! + e * d2y[hi + i]!;
-      }
-    }
-    if (nx === 1) {
+    if (!this.#prepare(y)) {
       out.fill(nodes[0]!, offset, offset + width);
       return;
     }
-    naturalSpline(nodes, nx, nodeD2, this.#work);
     const runs = this.#runs;
     const seg = this.#xc.seg;
     const xw = this.#xw;
@@ -121,6 +105,59 @@ export class MeshRows {
         out[offset + x] = xw[q]! * n0 + xw[q + 1]! * n1 + xw[q + 2]! * d0 + xw[q + 3]! * d1;
       }
     }
+  }
+
+  /**
+   * Columns `x0 .. x1−1` of row `y` into `out[x0 .. x1)`, the same values as {@link row}
+   * gives there: for a few pixels around each source without interpolating whole rows.
+   */
+  range(y: number, out: Float32Array, x0: number, x1: number): void {
+    const nodes = this.#nodes;
+    const nodeD2 = this.#nodeD2;
+    if (!this.#prepare(y)) {
+      out.fill(nodes[0]!, x0, x1);
+      return;
+    }
+    const seg = this.#xc.seg;
+    const xw = this.#xw;
+    for (let x = x0, q = 4 * x0; x < x1; x++, q += 4) {
+      const s = seg[x]!;
+      out[x] =
+        xw[q]! * nodes[s]! +
+        xw[q + 1]! * nodes[s + 1]! +
+        xw[q + 2]! * nodeD2[s]! +
+        xw[q + 3]! * nodeD2[s + 1]!;
+    }
+  }
+
+  /**
+   * Fills the row's node values and their spline second derivatives for row `y` (kept until
+   * another row is asked for); false when the mesh is one column wide (the row is constant).
+   */
+  #prepare(y: number): boolean {
+    const nx = this.#nx;
+    if (y === this.#preparedY) return nx > 1;
+    const mesh = this.#mesh;
+    const nodes = this.#nodes;
+    if (this.#ny === 1) {
+      for (let i = 0; i < nx; i++) nodes[i] = mesh[i]!;
+    } else {
+      const yc = this.#yc;
+      const d2y = this.#d2y;
+      const lo = yc.seg[y]! * nx;
+      const hi = lo + nx;
+      const a = yc.a[y]!;
+      const b = yc.b[y]!;
+      const c = yc.c[y]!;
+      const e = yc.e[y]!;
+      for (let i = 0; i < nx; i++) {
+        nodes[i] = a * mesh[lo + i]! + b * mesh[hi + i]! + c * d2y[lo + i]! + e * d2y[hi + i]!;
+      }
+    }
+    this.#preparedY = y;
+    if (nx === 1) return false;
+    naturalSpline(nodes, nx, this.#nodeD2, this.#work);
+    return true;
   }
 }
 
