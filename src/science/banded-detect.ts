@@ -22,7 +22,13 @@ export interface MapRows {
 /** Background level and RMS maps, row by row. */
 export interface BackgroundRows {
   readonly level: MapRows;
+  /** Per-pixel 1σ noise for the flux errors (and the threshold, without `threshold`). */
   readonly rms: MapRows;
+  /**
+   * Per-pixel σ the threshold is in units of, when it differs from `rms` (a difference
+   * image's correlated noise is thresholded in a scaled σ but measured with the plain one).
+   */
+  readonly threshold?: MapRows;
 }
 
 /** The background of a mesh, spline-interpolated one row at a time (never to full frame). */
@@ -111,6 +117,7 @@ export function detectRows(
   const saturation = options.saturation ?? Infinity;
   const bgRows = background.level;
   const rmsRows = background.rms;
+  const thresholdRows = background.threshold;
   let noiseFactor = 1;
   let conv: SeparableRows | undefined;
   let ringRows = 1;
@@ -125,6 +132,7 @@ export function detectRows(
   const rawRing = saturation < Infinity ? new Float32Array(ringRows * width) : undefined;
   const bg = new Float32Array(width);
   const rms = new Float32Array(width);
+  const sigma = thresholdRows ? new Float32Array(width) : rms;
   const filtered = conv ? new Float32Array(width) : undefined;
   const acc = new FootprintAccumulator(width, height);
   const scale = nSigma * noiseFactor;
@@ -150,7 +158,8 @@ export function detectRows(
       dOff = 0;
     }
     rmsRows.row(y, rms);
-    acc.scanRow(y, det, dOff, rms, scale, subRing, so, rawRing, saturation);
+    thresholdRows?.row(y, sigma);
+    acc.scanRow(y, det, dOff, sigma, rms, scale, subRing, so, rawRing, saturation);
   }
   return { ...acc.finish(minArea), noiseFactor, nSigma };
 }

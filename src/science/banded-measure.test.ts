@@ -107,3 +107,24 @@ describe('banded detection and measurement', () => {
     expect(seen).toEqual(Array.from({ length: image.height }, (_, y) => y));
   });
 });
+
+describe('a threshold noise map apart from the measurement noise', () => {
+  it('thresholds in the scaled σ but gives flux errors from the plain one', () => {
+    const image = field(200, 180, 9);
+    const bg = estimateBackground(image, { meshSize: 32 });
+    const plain = meshBackgroundRows(bg.mesh, image.width, image.height);
+    const doubled = meshBackgroundRows(
+      { ...bg.mesh, rms: bg.mesh.rms.map((v) => 2 * v) },
+      image.width,
+      image.height,
+    );
+    const options = { nSigma: 3, minArea: 3, psfFwhmPx: 3 };
+    // 3σ of a doubled σ is 6σ of the plain one
+    const scaled = detectRows(imageRows(image), { ...plain, threshold: doubled.rms }, options);
+    const six = detectRows(imageRows(image), plain, { ...options, nSigma: 6 });
+    expect(scaled.footprints).toEqual(six.footprints);
+    expect(scaled.variance).toEqual(six.variance);
+    const loose = detectRows(imageRows(image), plain, options);
+    expect(loose.footprints.pixels.length).toBeGreaterThan(scaled.footprints.pixels.length);
+  });
+});

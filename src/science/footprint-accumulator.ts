@@ -74,14 +74,15 @@ export class FootprintAccumulator {
 
   /**
    * Thresholds and labels row `y` (rows in ascending order, each once): pixel x is set when
-   * `det[dOff + x] > scale · rms[x]` (NaN never is) and joins its 8-connected neighbours in
-   * this row and the one before. `sub[so + x]` is its background-subtracted value and
+   * `det[dOff + x] > scale · sigma[x]` (NaN never is) and joins its 8-connected neighbours in
+   * this row and the one before; `rms[x]` is its noise for the flux error. `sub[so + x]` is its background-subtracted value and
    * `raw[so + x]` (when given) its input value, checked against `saturation`.
    */
   scanRow(
     y: number,
     det: Float32Array,
     dOff: number,
+    sigma: Float32Array,
     rms: Float32Array,
     scale: number,
     sub: Float32Array,
@@ -96,8 +97,7 @@ export class FootprintAccumulator {
     let runStart = -1;
     for (let x = 0; x < width; x++) {
       const d = det[dOff + x]!;
-      const s = rms[x]!;
-      if (!(d > scale * s)) {
+      if (!(d > scale * sigma[x]!)) {
         cur[x] = 0;
         if (runStart >= 0) this.#pushRun(row + runStart, x - runStart, cur[runStart]!);
         runStart = -1;
@@ -120,7 +120,7 @@ export class FootprintAccumulator {
       }
       cur[x] = l;
       const sat = raw !== undefined && raw[so + x]! >= saturation;
-      this.#add(l, x, y, sub[so + x]!, d, s, sat);
+      this.#add(l, x, y, sub[so + x]!, d, rms[x]!, sat);
     }
     if (runStart >= 0) this.#pushRun(row + runStart, width - runStart, cur[runStart]!);
     this.#prev = cur;
