@@ -11,6 +11,7 @@ import {
   imageMapRows,
   imageRows,
   measureRows,
+  selectInPlace,
   type BackgroundRows,
   type Image,
   type MapRows,
@@ -134,10 +135,10 @@ export function correlatedNoiseFactor(
     }
   }
   if (n < 100) return 1;
-  const sorted = sample.subarray(0, n).sort();
-  const median = sorted[n >> 1]!;
-  for (let k = 0; k < n; k++) sorted[k] = Math.abs(sorted[k]! - median);
-  const sigma = 1.4826 * sorted.sort()[n >> 1]!;
+  // selection, not sorting: the (n/2)-th smallest values are all that is needed
+  const median = selectInPlace(sample, n, n >> 1);
+  for (let k = 0; k < n; k++) sample[k] = Math.abs(sample[k]! - median);
+  const sigma = 1.4826 * selectInPlace(sample, n, n >> 1);
   return Math.max(1, sigma / separableNoiseFactor(kernel));
 }
 
