@@ -74,6 +74,13 @@ export interface BandedDetectOptions {
   readonly psfFwhmPx?: number;
   /** Input level (background included) flagged as saturated. Default: never. */
   readonly saturation?: number;
+  /**
+   * Also detect on the negated image in the same pass (difference imaging's negative
+   * sources): it reuses the filtered rows, which for the negated image are exactly the
+   * negated filtered rows (IEEE rounding is symmetric), so the result is that of a separate
+   * pass over −image against −background. Default false.
+   */
+  readonly negative?: boolean;
 }
 
 /** Result of {@link detectRows}: footprints with their pixel sums. */
@@ -81,6 +88,8 @@ export interface BandedDetections extends FootprintSums {
   /** σ(detection) / σ(subtracted) for white noise, 1 unsmoothed. */
   readonly noiseFactor: number;
   readonly nSigma: number;
+  /** Detections on the negated image, with `negative: true`. */
+  readonly negative?: Omit<BandedDetections, 'negative'>;
 }
 
 /** Checks the options shared by every detection entry point; returns them with defaults. */
@@ -135,6 +144,14 @@ export function detectRows(
   const sigma = thresholdRows ? new Float32Array(width) : rms;
   const filtered = conv ? new Float32Array(width) : undefined;
   const acc = new FootprintAccumulator(width, height);
+  const neg = options.negative
+    ? {
+        acc: new FootprintAccumulator(width, height),
+        det: new Float32Array(width),
+        sub: new Float32Array(width),
+        raw: rawRing ? new Float32Array(width) : undefined,
+      }
+    : undefined;
   const scale = nSigma * noiseFactor;
   let pushed = 0;
   for (let y = 0; y < height; y++) {
@@ -160,8 +177,15 @@ export function detectRows(
     rmsRows.row(y, rms);
     thresholdRows?.row(y, sigma);
     acc.scanRow(y, det, dOff, sigma, rms, scale, subRing, so, rawRing, saturation);
+    if (neg) {
+      negateRow(det, dOff, neg.det, width);
+      negateRow(subRing, so, neg.sub, width);
+      if (rawRing && neg.raw) negateRow(rawRing, so, neg.raw, width);
+      neg.acc.scanRow(y, neg.det, 0, sigma, rms, scale, neg.sub, 0, neg.raw, saturation);
+    }
   }
-  return { ...acc.finish(minArea), noiseFactor, nSigma };
+  const found = { ...acc.finish(minArea), noiseFactor, nSigma };
+  return neg ? { ...found, negative: { ...neg.acc.finish(minArea), noiseFactor, nSigma } } : found;
 }
 
 /**
@@ -177,4 +201,9 @@ function subtractRow(
   width: number,
 ): void {
   for (let x = 0; x < width; x++) out[o + x] = raw[x]! - bg[x]!;
+}
+
+/** `out[x] = −src[o + x]` for one row. */
+function negateRow(src: Float32Array, o: number, out: Float32Array, width: number): void {
+  for (let x = 0; x < width; x++) out[x] = -src[o + x]!;
 }

@@ -128,3 +128,31 @@ describe('a threshold noise map apart from the measurement noise', () => {
     expect(loose.footprints.pixels.length).toBeGreaterThan(scaled.footprints.pixels.length);
   });
 });
+
+describe('negative sources in the same pass', () => {
+  it('finds on −image exactly what a separate pass over the negated image finds', () => {
+    const image = field(220, 190, 13);
+    const bg = estimateBackground(image, { meshSize: 32 });
+    const rows = meshBackgroundRows(bg.mesh, image.width, image.height);
+    // a difference-like image: sources of both signs about a zero background (the stars of
+    // the lower half negated)
+    const flipped = Float32Array.from(image.data, (v, i) => (i < 95 * 220 ? v - 800 : 800 - v));
+    const zero = {
+      row: (_y: number, out: Float32Array) => out.fill(0),
+      range: (_y: number, out: Float32Array, a: number, b: number) => out.fill(0, a, b),
+    };
+    const noise = { level: zero, rms: rows.rms };
+    const options = { nSigma: 5, minArea: 5, psfFwhmPx: 3, saturation: 2000 };
+    const both = detectRows(imageRows({ width: 220, height: 190, data: flipped }), noise, {
+      ...options,
+      negative: true,
+    });
+    const negated = Float32Array.from(flipped, (v) => -v);
+    const alone = detectRows(imageRows({ width: 220, height: 190, data: negated }), noise, options);
+    expect(both.negative?.footprints.count).toBeGreaterThan(10);
+    expect(both.footprints.count).toBeGreaterThan(10);
+    const { negative, ...rest } = alone;
+    expect(negative).toBeUndefined();
+    expect(both.negative).toEqual(rest);
+  });
+});

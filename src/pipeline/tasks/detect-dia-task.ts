@@ -13,6 +13,7 @@ import {
   measureRows,
   selectInPlace,
   type BackgroundRows,
+  type BandedDetections,
   type Image,
   type MapRows,
   type SourceCatalog,
@@ -51,21 +52,25 @@ const configSchema = z.strictObject({
 
 export type DetectDiaTaskConfig = z.output<typeof configSchema>;
 
+/** Detection options of the DIA task for the banded core. */
+function diaDetectOptions(config: DetectDiaTaskConfig & { psfFwhmPx: number }): {
+  nSigma: number;
+  minArea: number;
+  psfFwhmPx: number;
+} {
+  return { nSigma: config.thresholdSigma, minArea: config.minArea, psfFwhmPx: config.psfFwhmPx };
+}
+
 /**
- * Detections on `image` against zero background: thresholded in units of `noise.threshold`
- * (the difference's noise scaled for its correlations), measured with errors from
- * `noise.rms`. Banded: no full-frame plane is made.
+ * Measures detections on `image` against zero background, with errors from `noise.rms`, and
+ * refines their centroids. Banded: no full-frame plane is made.
  */
-function detectOn(
+function measureOn(
   image: Image,
   noise: BackgroundRows,
+  found: Omit<BandedDetections, 'negative'>,
   config: DetectDiaTaskConfig & { psfFwhmPx: number },
 ): SourceCatalog {
-  const found = detectRows(imageRows(image), noise, {
-    nSigma: config.thresholdSigma,
-    minArea: config.minArea,
-    psfFwhmPx: config.psfFwhmPx,
-  });
   const measured = measureRows(imageRows(image), noise, found, {
     apertureRadiusPx: config.apertureRadiusPx,
   });
@@ -209,13 +214,24 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
     context.log(
       `detectDia: PSF FWHM ${psfFwhmPx.toFixed(2)} px, filtered difference noise ${factor.toFixed(2)}× white`,
     );
-    const positive = detectOn(diff.image, noise, withPsf);
+    // positive and negative sources in one pass: the negated image's filtered rows are
+    // the filtered rows negated, so the filter runs once
+    const found = detectRows(imageRows(diff.image), noise, {
+      ...diaDetectOptions(withPsf),
+      negative: true,
+    });
+    const positive = measureOn(diff.image, noise, found, withPsf);
     const negated = imageFrom(
       width,
       height,
       mapPixels(diff.image.data, (v) => -v),
     );
-    const negative = detectOn(negated, noise, withPsf);
+    const negative = measureOn(
+      negated,
+      noise,
+      found.negative ?? detectRows(imageRows(negated), noise, diaDetectOptions(withPsf)),
+      withPsf,
+    );
     const f64 = (n: number) => new Float64Array(n);
     const i32 = (n: number) => new Int32Array(n);
     const x = concat(positive.x, negative.x, f64);
