@@ -35,39 +35,64 @@ export function apertureSum(
   const y0 = Math.floor(cy - r + 0.5);
   const y1 = Math.ceil(cy + r - 0.5);
   const truncated = x0 < 0 || y0 < 0 || x1 > width - 1 || y1 > height - 1;
-  let sum = 0;
-  let variance = 0;
-  let area = 0;
-  let hasNonFinite = false;
-  const r2 = r * r;
+  const acc: ApertureAccumulator = { sum: 0, variance: 0, area: 0, hasNonFinite: false };
   for (let y = Math.max(0, y0); y <= Math.min(height - 1, y1); y++) {
-    const dy = y - cy;
-    const row = y * width;
-    for (let x = Math.max(0, x0); x <= Math.min(width - 1, x1); x++) {
-      const dx = x - cx;
-      // nearest and farthest points of the pixel square from the centre decide the easy cases
-      const nx = Math.max(Math.abs(dx) - 0.5, 0);
-      const ny = Math.max(Math.abs(dy) - 0.5, 0);
-      if (nx * nx + ny * ny >= r2) continue;
-      const fx = Math.abs(dx) + 0.5;
-      const fy = Math.abs(dy) + 0.5;
-      const w =
-        fx * fx + fy * fy <= r2 ? 1 : circleRectOverlap(dx - 0.5, dx + 0.5, dy - 0.5, dy + 0.5, r);
-      if (w <= 0) continue;
-      const v = data[row + x]!;
-      if (!Number.isFinite(v)) {
-        hasNonFinite = true;
-        continue;
-      }
-      sum += w * v;
-      area += w;
-      if (rms) {
-        const s = rms[row + x]!;
-        variance += w * s * s;
-      }
+    apertureRow(data, rms, y * width, width, y, cx, cy, r, acc);
+  }
+  return { ...acc, truncated };
+}
+
+/** Running sums of {@link apertureRow}; start from zeros and `hasNonFinite` false. */
+export interface ApertureAccumulator {
+  sum: number;
+  variance: number;
+  area: number;
+  hasNonFinite: boolean;
+}
+
+/**
+ * Adds image row `y` (its `width` values at `data[offset ..]`, `rms` likewise) to the
+ * aperture sums of {@link apertureSum}. Rows added in ascending `y` give exactly its result,
+ * so a banded pass that holds one row at a time measures the same fluxes.
+ */
+export function apertureRow(
+  data: Float32Array,
+  rms: Float32Array | undefined,
+  offset: number,
+  width: number,
+  y: number,
+  cx: number,
+  cy: number,
+  r: number,
+  acc: ApertureAccumulator,
+): void {
+  const x0 = Math.floor(cx - r + 0.5);
+  const x1 = Math.ceil(cx + r - 0.5);
+  const r2 = r * r;
+  const dy = y - cy;
+  for (let x = Math.max(0, x0); x <= Math.min(width - 1, x1); x++) {
+    const dx = x - cx;
+    // nearest and farthest points of the pixel square from the centre decide the easy cases
+    const nx = Math.max(Math.abs(dx) - 0.5, 0);
+    const ny = Math.max(Math.abs(dy) - 0.5, 0);
+    if (nx * nx + ny * ny >= r2) continue;
+    const fx = Math.abs(dx) + 0.5;
+    const fy = Math.abs(dy) + 0.5;
+    const w =
+      fx * fx + fy * fy <= r2 ? 1 : circleRectOverlap(dx - 0.5, dx + 0.5, dy - 0.5, dy + 0.5, r);
+    if (w <= 0) continue;
+    const v = data[offset + x]!;
+    if (!Number.isFinite(v)) {
+      acc.hasNonFinite = true;
+      continue;
+    }
+    acc.sum += w * v;
+    acc.area += w;
+    if (rms) {
+      const s = rms[offset + x]!;
+      acc.variance += w * s * s;
     }
   }
-  return { sum, variance, area, truncated, hasNonFinite };
 }
 
 /** Exact area of the circle of radius r at the origin inside [xa,xb]×[ya,yb]. */

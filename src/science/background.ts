@@ -3,6 +3,7 @@ import type { Image } from './image.js';
 import type { DetectionWorkspace } from './detection-workspace.js';
 import { interpolateMesh } from './mesh-spline.js';
 import { medianInPlace } from './robust-stats.js';
+import type { RowSource } from './row-source.js';
 
 /** Options for {@link estimateBackground}. */
 export interface BackgroundOptions {
@@ -85,6 +86,42 @@ export function estimateBackgroundMesh(
   image: Image,
   options: BackgroundOptions = {},
 ): Pick<BackgroundResult, 'mesh' | 'globalLevel' | 'globalRms'> {
+  // the image's own rows serve as bands: nothing is copied
+  return meshFromBands(image.width, image.height, options, (y0) => ({
+    data: image.data,
+    base: y0 * image.width,
+  }));
+}
+
+/**
+ * {@link estimateBackgroundMesh} over rows read in ascending order (e.g. streamed from a
+ * file): one band of `meshSize` rows is held at a time, so the image is never whole in
+ * memory. Same results.
+ */
+export function estimateBackgroundMeshRows(
+  source: RowSource,
+  options: BackgroundOptions = {},
+): Pick<BackgroundResult, 'mesh' | 'globalLevel' | 'globalRms'> {
+  const { width, height } = source;
+  // allocated at the first band, after the options are checked; no later band is taller
+  let band: Float32Array | undefined;
+  return meshFromBands(width, height, options, (y0, y1) => {
+    band ??= new Float32Array((y1 - y0) * width);
+    for (let y = y0; y < y1; y++) band.set(source.row(y).subarray(0, width), (y - y0) * width);
+    return { data: band, base: 0 };
+  });
+}
+
+/**
+ * The mesh estimate proper. `band(y0, y1)` gives rows y0..y1−1 (ascending calls): pixel
+ * (x, y) at `data[base + (y − y0)·width + x]`.
+ */
+function meshFromBands(
+  width: number,
+  height: number,
+  options: BackgroundOptions,
+  band: (y0: number, y1: number) => { data: Float32Array; base: number },
+): Pick<BackgroundResult, 'mesh' | 'globalLevel' | 'globalRms'> {
   const meshSize = options.meshSize ?? 64;
   const filterSize = options.filterSize ?? 3;
   if (!Number.isInteger(meshSize) || meshSize < 2) {
@@ -93,7 +130,6 @@ export function estimateBackgroundMesh(
   if (!Number.isInteger(filterSize) || filterSize < 1 || filterSize % 2 === 0) {
     throw new PromptlyError('PROMPTLY_E_SCIENCE_OPTION_INVALID', `filterSize must be odd and ≥ 1`);
   }
-  const { width, height, data } = image;
   const nx = Math.ceil(width / meshSize);
   const ny = Math.ceil(height / meshSize);
   const level = new Float32Array(nx * ny);
@@ -101,33 +137,17 @@ export function estimateBackgroundMesh(
   const good = new Uint8Array(nx * ny);
   const scratch = new Float32Array(meshSize * meshSize);
   const cellScratch = makeCellScratch();
+  const moments = new Float64Array(3);
   for (let j = 0; j < ny; j++) {
     const y0 = j * meshSize;
     const y1 = Math.min(height, y0 + meshSize);
+    const { data, base } = band(y0, y1);
     for (let i = 0; i < nx; i++) {
       const x0 = i * meshSize;
       const x1 = Math.min(width, x0 + meshSize);
-      // gather the finite values and their first moments in one pass (about the first value,
-      // which keeps the sums well conditioned)
-      let n = 0;
-      let ref = NaN;
-      let s = 0;
-      let ss = 0;
-      for (let y = y0; y < y1; y++) {
-        const row = y * width;
-        for (let x = x0; x < x1; x++) {
-          const v = data[row + x]!;
-          if (v === v && v !== Infinity && v !== -Infinity) {
-            if (n === 0) ref = v;
-            scratch[n++] = v;
-            const d = v - ref;
-            s += d;
-            ss += d * d;
-          }
-        }
-      }
+      const n = gatherCell(data, base, width, x0, x1, y1 - y0, scratch, moments);
       if (n < 0.5 * (x1 - x0) * (y1 - y0) || n < 3) continue;
-      const est = cellEstimate(scratch, n, ref, s, ss, cellScratch);
+      const est = cellEstimate(scratch, n, moments[0]!, moments[1]!, moments[2]!, cellScratch);
       level[j * nx + i] = est.level;
       rms[j * nx + i] = est.rms;
       good[j * nx + i] = 1;
@@ -139,6 +159,45 @@ export function estimateBackgroundMesh(
   const globalLevel = medianInPlace(Float64Array.from(fLevel), fLevel.length);
   const globalRms = medianInPlace(Float64Array.from(fRms), fRms.length);
   return { mesh: { nx, ny, meshSize, level: fLevel, rms: fRms }, globalLevel, globalRms };
+}
+
+/**
+ * Copies the finite values of columns x0..x1−1 of `rows` band rows (pixel (x, r) at
+ * `data[base + r·width + x]`) into `out` and returns their count; `moments` receives the
+ * first value (ref), Σ(v − ref) and Σ(v − ref)² (about the first value, which keeps the sums
+ * well conditioned). Its own function so it is optimised whole, not by on-stack replacement.
+ */
+function gatherCell(
+  data: Float32Array,
+  base: number,
+  width: number,
+  x0: number,
+  x1: number,
+  rows: number,
+  out: Float32Array,
+  moments: Float64Array,
+): number {
+  let n = 0;
+  let ref = NaN;
+  let s = 0;
+  let ss = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = base + r * width;
+    for (let x = x0; x < x1; x++) {
+      const v = data[row + x]!;
+      if (v === v && v !== Infinity && v !== -Infinity) {
+        if (n === 0) ref = v;
+        out[n++] = v;
+        const d = v - ref;
+        s += d;
+        ss += d * d;
+      }
+    }
+  }
+  moments[0] = ref;
+  moments[1] = s;
+  moments[2] = ss;
+  return n;
 }
 
 /** Histogram bins per cell at most (SExtractor's QUANTIF_NMAXLEVELS). */

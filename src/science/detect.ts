@@ -1,8 +1,9 @@
 import { PromptlyError } from '../core/errors.js';
 import type { Image } from './image.js';
 import type { DetectionWorkspace } from './detection-workspace.js';
-import { ComponentLabeler, type FootprintSet } from './label.js';
-import { gaussianKernel1d, SeparableRows, separableNoiseFactor } from './smooth.js';
+import { detectionOptions, detectRows, imageMapRows } from './banded-detect.js';
+import { imageRows } from './row-source.js';
+import type { FootprintSet } from './label.js';
 
 /** Options for {@link detectSources}. */
 export interface DetectOptions {
@@ -47,10 +48,11 @@ export interface Detections {
  * 8-connected groups of at least `minArea` such pixels; no deblending. NaN never exceeds the
  * threshold. Throws PROMPTLY_E_IMAGE_GEOMETRY / PROMPTLY_E_SCIENCE_OPTION_INVALID.
  *
+ * This is the banded core ({@link detectRows}) with the whole-image planes filled in for
+ * callers that want them; {@link detectRows} + {@link measureRows} need none of them.
  * With a `workspace`, `subtracted`, `detection` and the footprints' `labels` are views of its
  * buffers, valid until the next `detectSources` with it; no full-frame array is allocated.
- * Without one, the same three planes are allocated; the mask and the filter's intermediate
- * rows are never full-frame either way.
+ * Without one, the same three planes are allocated.
  */
 export function detectSources(
   image: Image,
@@ -58,14 +60,7 @@ export function detectSources(
   options: DetectOptions = {},
   workspace?: DetectionWorkspace,
 ): Detections {
-  const nSigma = options.nSigma ?? 5;
-  const minArea = options.minArea ?? 5;
-  if (!(nSigma > 0) || !Number.isInteger(minArea) || minArea < 1) {
-    throw new PromptlyError(
-      'PROMPTLY_E_SCIENCE_OPTION_INVALID',
-      'nSigma must be > 0 and minArea an integer ≥ 1',
-    );
-  }
+  detectionOptions(options);
   const { width, height } = image;
   for (const [what, img] of [
     ['background', model.background],
@@ -79,41 +74,28 @@ export function detectSources(
     }
   }
   const n = width * height;
-  const src = image.data;
-  const bg = model.background.data;
-  const rms = model.rms.data;
   const sub = workspace?.plane('subtracted', n) ?? new Float32Array(n);
   const subtracted: Image = { width, height, data: sub };
+  const smoothed = options.psfFwhmPx !== undefined;
+  const det = smoothed ? (workspace?.plane('detection', n) ?? new Float32Array(n)) : sub;
+  const found = detectRows(
+    imageRows(image),
+    { level: imageMapRows(model.background), rms: imageMapRows(model.rms) },
+    options,
+    smoothed ? { subtracted: sub, detection: det } : { subtracted: sub },
+  );
+  const list = found.footprints;
   const labels = workspace?.labels(n) ?? new Int32Array(n);
-  const labeler = new ComponentLabeler(width, height, labels, workspace);
-  const mask = workspace?.rowMask(width) ?? new Uint8Array(width);
-
-  let noiseFactor = 1;
-  let det = sub;
-  let conv: SeparableRows | undefined;
-  if (options.psfFwhmPx !== undefined) {
-    const kernel = gaussianKernel1d(options.psfFwhmPx);
-    noiseFactor = separableNoiseFactor(kernel);
-    det = workspace?.plane('detection', n) ?? new Float32Array(n);
-    conv = new SeparableRows(kernel, width, height, workspace?.rows(kernel.length * width));
+  labels.fill(0);
+  for (let k = 0; k < list.count; k++) {
+    for (let p = list.offsets[k]!; p < list.offsets[k + 1]!; p++) labels[list.pixels[p]!] = k + 1;
   }
-  const scale = nSigma * noiseFactor;
-  // one streaming pass: subtract a row, filter it, threshold the finished detection row and
-  // label it, so everything but the output planes stays in cache
-  let subtractedRows = 0;
-  for (let y = 0; y < height; y++) {
-    const need = conv ? conv.needs(y) : y + 1;
-    for (; subtractedRows < need; subtractedRows++) {
-      const o = subtractedRows * width;
-      for (let i = o; i < o + width; i++) sub[i] = src[i]! - bg[i]!;
-      conv?.push(sub, o);
-    }
-    const row = y * width;
-    conv?.emit(y, det, row);
-    for (let x = 0; x < width; x++) mask[x] = det[row + x]! > scale * rms[row + x]! ? 1 : 0;
-    labeler.scanRow(mask, 0);
-  }
-  const footprints = labeler.finish(minArea);
-  const detection: Image = det === sub ? subtracted : { width, height, data: det };
-  return { subtracted, detection, noiseFactor, nSigma, footprints };
+  const detection: Image = smoothed ? { width, height, data: det } : subtracted;
+  return {
+    subtracted,
+    detection,
+    noiseFactor: found.noiseFactor,
+    nSigma: found.nSigma,
+    footprints: { ...list, labels },
+  };
 }

@@ -81,6 +81,18 @@ export {
 } from './smooth.js';
 export { DetectionWorkspace, type WorkspacePlane } from './detection-workspace.js';
 export {
+  detectRows,
+  imageMapRows,
+  meshBackgroundRows,
+  type BackgroundRows,
+  type BandedDetections,
+  type BandedDetectOptions,
+  type MapRows,
+} from './banded-detect.js';
+export { measureRows } from './banded-measure.js';
+export { imageRows, type RowSource } from './row-source.js';
+export { SeparableRows } from './smooth.js';
+export {
   BUILTIN_PSF_READERS,
   checkMaskPlanes,
   countMasked,

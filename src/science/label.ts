@@ -6,13 +6,11 @@ import type { DetectionWorkspace } from './detection-workspace.js';
  */
 
 /** Footprints of detected sources, pixel lists in compressed-row form. */
-export interface FootprintSet {
+export interface FootprintList {
   readonly width: number;
   readonly height: number;
   /** Number of footprints; ids run 1..count in order of first pixel in raster order. */
   readonly count: number;
-  /** Per-pixel footprint id (0 = none), `width × height`: a segmentation map. */
-  readonly labels: Int32Array;
   /** Footprint k (0-based, id k+1) owns `pixels[offsets[k] .. offsets[k+1])`. */
   readonly offsets: Int32Array;
   /** Flat pixel indices `y * width + x`, raster order within a footprint. */
@@ -22,6 +20,12 @@ export interface FootprintSet {
   readonly xMax: Int32Array;
   readonly yMin: Int32Array;
   readonly yMax: Int32Array;
+}
+
+/** A {@link FootprintList} with its segmentation map. */
+export interface FootprintSet extends FootprintList {
+  /** Per-pixel footprint id (0 = none), `width × height`: a segmentation map. */
+  readonly labels: Int32Array;
 }
 
 /**

@@ -2,6 +2,7 @@ import { PromptlyError } from '../core/errors.js';
 import { apertureSum } from './aperture.js';
 import type { Detections } from './detect.js';
 import type { Image } from './image.js';
+import { sourceShape } from './source-shape.js';
 
 /** Bits of {@link SourceCatalog.flags}. */
 export const SOURCE_FLAGS = {
@@ -145,36 +146,13 @@ export function measureSources(
       uy += py;
     }
     const npix = end - start;
-    let mx: number;
-    let my: number;
-    let mxx: number;
-    let myy: number;
-    let mxy: number;
-    if (w0 > 0) {
-      mx = wx / w0;
-      my = wy / w0;
-      mxx = wxx / w0 - mx * mx;
-      myy = wyy / w0 - my * my;
-      mxy = wxy / w0 - mx * my;
-    } else {
-      mx = ux / npix;
-      my = uy / npix;
-      mxx = myy = 1 / 12;
-      mxy = 0;
-    }
-    if (mxx * myy - mxy * mxy < 1 / 144) {
-      mxx += 1 / 12;
-      myy += 1 / 12;
-    }
-    const half = 0.5 * (mxx - myy);
-    const root = Math.sqrt(half * half + mxy * mxy);
-    const mean2 = 0.5 * (mxx + myy);
-    cat.theta[k] = mxx === myy && mxy === 0 ? 0 : 0.5 * Math.atan2(2 * mxy, mxx - myy);
-    cat.a[k] = Math.sqrt(Math.max(0, mean2 + root));
-    cat.b[k] = Math.sqrt(Math.max(0, mean2 - root));
+    const shape = sourceShape({ n: npix, w0, wx, wy, wxx, wyy, wxy, ux, uy });
+    cat.theta[k] = shape.theta;
+    cat.a[k] = shape.a;
+    cat.b[k] = shape.b;
 
-    const cx = mx + bx;
-    const cy = my + by;
+    const cx = shape.mx + bx;
+    const cy = shape.my + by;
     cat.x[k] = cx;
     cat.y[k] = cy;
     cat.flux[k] = flux;

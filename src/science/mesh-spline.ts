@@ -14,33 +14,136 @@ export function interpolateMesh(
   height: number,
   out: Float32Array = new Float32Array(width * height),
 ): Float32Array {
-  const d2y = new Float64Array(nx * ny);
-  const column = new Float64Array(ny);
-  const colD2 = new Float64Array(ny);
-  const work = new Float64Array(Math.max(nx, ny));
-  for (let i = 0; i < nx; i++) {
-    for (let j = 0; j < ny; j++) column[j] = mesh[j * nx + i]!;
-    naturalSpline(column, ny, colD2, work);
-    for (let j = 0; j < ny; j++) d2y[j * nx + i] = colD2[j]!;
+  const rows = new MeshRows(mesh, nx, ny, cell, width, height);
+  for (let y = 0; y < height; y++) rows.row(y, out, y * width);
+  return out;
+}
+
+/**
+ * Row-at-a-time form of {@link interpolateMesh}: any image row on demand, in any order, with
+ * the same values, so banded detection never needs the full-resolution map. Holds O(nx·ny +
+ * width) numbers.
+ */
+export class MeshRows {
+  readonly #mesh: Float32Array;
+  readonly #nx: number;
+  readonly #ny: number;
+  readonly #width: number;
+  readonly #d2y: Float64Array;
+  readonly #xc: Coefficients;
+  readonly #yc: Coefficients;
+  readonly #runs: Int32Array;
+  /** The four x weights of a column side by side: one memory stream in the inner loop. */
+  readonly #xw: Float64Array;
+  readonly #nodes: Float64Array;
+  readonly #nodeD2: Float64Array;
+  readonly #work: Float64Array;
+  /** Row whose nodes are in `#nodes`/`#nodeD2`, −1 for none. */
+  #preparedY = -1;
+
+  constructor(
+    mesh: Float32Array,
+    nx: number,
+    ny: number,
+    cell: number,
+    width: number,
+    height: number,
+  ) {
+    this.#mesh = mesh;
+    this.#nx = nx;
+    this.#ny = ny;
+    this.#width = width;
+    const d2y = new Float64Array(nx * ny);
+    const column = new Float64Array(ny);
+    const colD2 = new Float64Array(ny);
+    const work = new Float64Array(Math.max(nx, ny));
+    for (let i = 0; i < nx; i++) {
+      for (let j = 0; j < ny; j++) column[j] = mesh[j * nx + i]!;
+      naturalSpline(column, ny, colD2, work);
+      for (let j = 0; j < ny; j++) d2y[j * nx + i] = colD2[j]!;
+    }
+    this.#d2y = d2y;
+    this.#work = work;
+    const xc = coefficients(width, nx, cell);
+    this.#xc = xc;
+    this.#yc = coefficients(height, ny, cell);
+    this.#runs = segmentRuns(xc.seg);
+    const xw = new Float64Array(4 * width);
+    for (let x = 0; x < width; x++) {
+      xw[4 * x] = xc.a[x]!;
+      xw[4 * x + 1] = xc.b[x]!;
+      xw[4 * x + 2] = xc.c[x]!;
+      xw[4 * x + 3] = xc.e[x]!;
+    }
+    this.#xw = xw;
+    this.#nodes = new Float64Array(nx);
+    this.#nodeD2 = new Float64Array(nx);
   }
-  const xc = coefficients(width, nx, cell);
-  const yc = coefficients(height, ny, cell);
-  const runs = segmentRuns(xc.seg);
-  // the four weights of a column side by side: one memory stream in the inner loop
-  const xw = new Float64Array(4 * width);
-  for (let x = 0; x < width; x++) {
-    xw[4 * x] = xc.a[x]!;
-    xw[4 * x + 1] = xc.b[x]!;
-    xw[4 * x + 2] = xc.c[x]!;
-    xw[4 * x + 3] = xc.e[x]!;
+
+  /** Writes image row `y` of the interpolated map into `out[offset .. offset + width)`. */
+  row(y: number, out: Float32Array, offset = 0): void {
+    const nodes = this.#nodes;
+    const nodeD2 = this.#nodeD2;
+    const width = this.#width;
+    if (!this.#prepare(y)) {
+      out.fill(nodes[0]!, offset, offset + width);
+      return;
+    }
+    const runs = this.#runs;
+    const seg = this.#xc.seg;
+    const xw = this.#xw;
+    // one run of pixels per spline segment: its four node values load once
+    for (let r = 0; r + 1 < runs.length; r++) {
+      const x0 = runs[r]!;
+      const x1 = runs[r + 1]!;
+      const s = seg[x0]!;
+      const n0 = nodes[s]!;
+      const n1 = nodes[s + 1]!;
+      const d0 = nodeD2[s]!;
+      const d1 = nodeD2[s + 1]!;
+      for (let x = x0, q = 4 * x0; x < x1; x++, q += 4) {
+        out[offset + x] = xw[q]! * n0 + xw[q + 1]! * n1 + xw[q + 2]! * d0 + xw[q + 3]! * d1;
+      }
+    }
   }
-  const nodes = new Float64Array(nx);
-  const nodeD2 = new Float64Array(nx);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    if (ny === 1) {
+
+  /**
+   * Columns `x0 .. x1−1` of row `y` into `out[x0 .. x1)`, the same values as {@link row}
+   * gives there: for a few pixels around each source without interpolating whole rows.
+   */
+  range(y: number, out: Float32Array, x0: number, x1: number): void {
+    const nodes = this.#nodes;
+    const nodeD2 = this.#nodeD2;
+    if (!this.#prepare(y)) {
+      out.fill(nodes[0]!, x0, x1);
+      return;
+    }
+    const seg = this.#xc.seg;
+    const xw = this.#xw;
+    for (let x = x0, q = 4 * x0; x < x1; x++, q += 4) {
+      const s = seg[x]!;
+      out[x] =
+        xw[q]! * nodes[s]! +
+        xw[q + 1]! * nodes[s + 1]! +
+        xw[q + 2]! * nodeD2[s]! +
+        xw[q + 3]! * nodeD2[s + 1]!;
+    }
+  }
+
+  /**
+   * Fills the row's node values and their spline second derivatives for row `y` (kept until
+   * another row is asked for); false when the mesh is one column wide (the row is constant).
+   */
+  #prepare(y: number): boolean {
+    const nx = this.#nx;
+    if (y === this.#preparedY) return nx > 1;
+    const mesh = this.#mesh;
+    const nodes = this.#nodes;
+    if (this.#ny === 1) {
       for (let i = 0; i < nx; i++) nodes[i] = mesh[i]!;
     } else {
+      const yc = this.#yc;
+      const d2y = this.#d2y;
       const lo = yc.seg[y]! * nx;
       const hi = lo + nx;
       const a = yc.a[y]!;
@@ -51,26 +154,11 @@ export function interpolateMesh(
         nodes[i] = a * mesh[lo + i]! + b * mesh[hi + i]! + c * d2y[lo + i]! + e * d2y[hi + i]!;
       }
     }
-    if (nx === 1) {
-      out.fill(nodes[0]!, row, row + width);
-      continue;
-    }
-    naturalSpline(nodes, nx, nodeD2, work);
-    // one run of pixels per spline segment: its four node values load once
-    for (let r = 0; r + 1 < runs.length; r++) {
-      const x0 = runs[r]!;
-      const x1 = runs[r + 1]!;
-      const s = xc.seg[x0]!;
-      const n0 = nodes[s]!;
-      const n1 = nodes[s + 1]!;
-      const d0 = nodeD2[s]!;
-      const d1 = nodeD2[s + 1]!;
-      for (let x = x0, q = 4 * x0; x < x1; x++, q += 4) {
-        out[row + x] = xw[q]! * n0 + xw[q + 1]! * n1 + xw[q + 2]! * d0 + xw[q + 3]! * d1;
-      }
-    }
+    this.#preparedY = y;
+    if (nx === 1) return false;
+    naturalSpline(nodes, nx, this.#nodeD2, this.#work);
+    return true;
   }
-  return out;
 }
 
 /** Start of each run of equal `seg` values, then `seg.length`. */

@@ -3,13 +3,19 @@ import { PromptlyError } from '../../core/errors.js';
 import { windowCentroids } from '../../science/window-centroid.js';
 import {
   FWHM_PER_SIGMA,
-  convolveSeparable,
-  detectSources,
+  SeparableRows,
+  detectRows,
   gaussianKernel1d,
   separableNoiseFactor,
   imageFrom,
-  measureSources,
+  imageMapRows,
+  imageRows,
+  measureRows,
+  selectInPlace,
+  type BackgroundRows,
+  type BandedDetections,
   type Image,
+  type MapRows,
   type SourceCatalog,
 } from '../../science/index.js';
 import { pixToSky } from '../../wcs/index.js';
@@ -46,27 +52,26 @@ const configSchema = z.strictObject({
 
 export type DetectDiaTaskConfig = z.output<typeof configSchema>;
 
+/** Detection options of the DIA task for the banded core. */
+function diaDetectOptions(config: DetectDiaTaskConfig & { psfFwhmPx: number }): {
+  nSigma: number;
+  minArea: number;
+  psfFwhmPx: number;
+} {
+  return { nSigma: config.thresholdSigma, minArea: config.minArea, psfFwhmPx: config.psfFwhmPx };
+}
+
 /**
- * Detections on `image` against zero background: thresholded in units of `detectRms` (the
- * difference's noise scaled for its correlations), measured with errors from `rms`.
+ * Measures detections on `image` against zero background, with errors from `noise.rms`, and
+ * refines their centroids. Banded: no full-frame plane is made.
  */
-function detectOn(
+function measureOn(
   image: Image,
-  detectRms: Image,
-  rms: Image,
+  noise: BackgroundRows,
+  found: Omit<BandedDetections, 'negative'>,
   config: DetectDiaTaskConfig & { psfFwhmPx: number },
 ): SourceCatalog {
-  const zero = imageFrom(image.width, image.height, new Float32Array(image.data.length));
-  const found = detectSources(
-    image,
-    { background: zero, rms: detectRms },
-    {
-      nSigma: config.thresholdSigma,
-      minArea: config.minArea,
-      psfFwhmPx: config.psfFwhmPx,
-    },
-  );
-  const measured = measureSources(image, found, rms, {
+  const measured = measureRows(imageRows(image), noise, found, {
     apertureRadiusPx: config.apertureRadiusPx,
   });
   // windowed centroids: far less noisy than isophotal ones for faint sources
@@ -74,35 +79,87 @@ function detectOn(
   return { ...measured, x: refined.x, y: refined.y };
 }
 
+/** A map that is 0 everywhere (the difference's background). */
+const ZERO_ROWS: MapRows = {
+  row: (_y, out) => out.fill(0),
+  range: (_y, out, x0, x1) => out.fill(0, x0, x1),
+};
+
+/**
+ * `factor · sqrt(variance)` row by row, rounded to float32 before scaling as a stored RMS
+ * plane would be: the noise maps without a full-frame plane each.
+ */
+function sigmaRows(variance: Image, factor: number): MapRows {
+  const { width, data } = variance;
+  const fill = (y: number, out: Float32Array, x0: number, x1: number): void => {
+    const o = y * width;
+    for (let x = x0; x < x1; x++) out[x] = Math.fround(Math.sqrt(data[o + x]!)) * factor;
+  };
+  return { row: (y, out) => fill(y, out, 0, width), range: fill };
+}
+
 /**
  * How much noisier the PSF-filtered difference is than white noise of its variance plane
  * predicts (≥ 1; 1 for white noise): the robust σ of the filtered normalised difference over
  * `sqrt(Σ w²)` of the filter. A warped, convolved template leaves correlated noise that a
  * matched filter averages less than white noise, so a threshold in white-noise σ would let
- * noise through as sources.
+ * noise through as sources. `rms` is the per-pixel σ (an image or its rows). The filter runs
+ * over a ring of rows and samples every third pixel of every third row, so no full-frame
+ * plane is made.
  */
-export function correlatedNoiseFactor(image: Image, rms: Image, psfFwhmPx: number): number {
+export function correlatedNoiseFactor(
+  image: Image,
+  rms: Image | MapRows,
+  psfFwhmPx: number,
+): number {
   const { width, height } = image;
-  const norm = new Float32Array(width * height);
-  for (let i = 0; i < norm.length; i++) {
-    const v = image.data[i]! / rms.data[i]!;
-    norm[i] = Number.isFinite(v) ? v : NaN;
-  }
+  const rmsRows = 'data' in rms ? imageMapRows(rms) : rms;
   const kernel = gaussianKernel1d(psfFwhmPx);
-  const filtered = convolveSeparable(norm, width, height, kernel);
+  const conv = new SeparableRows(kernel, width, height);
+  const ringRows = kernel.length;
+  const norm = new Float32Array(ringRows * width);
+  const rmsRow = new Float32Array(width);
+  const filtered = new Float32Array(width);
   const margin = kernel.length;
-  const sample: number[] = [];
-  for (let y = margin; y < height - margin; y += 3)
-    for (let x = margin; x < width - margin; x += 3) {
-      const i = y * width + x;
-      if (norm[i] === norm[i]) sample.push(filtered[i]!);
+  const sample = new Float64Array(
+    Math.ceil(Math.max(0, height - 2 * margin) / 3) *
+      Math.ceil(Math.max(0, width - 2 * margin) / 3),
+  );
+  let n = 0;
+  let pushed = 0;
+  for (let y = margin; y < height - margin; y += 3) {
+    for (const need = conv.needs(y); pushed < need; pushed++) {
+      rmsRows.row(pushed, rmsRow);
+      normaliseRow(image.data, pushed * width, rmsRow, norm, (pushed % ringRows) * width, width);
+      conv.push(norm, (pushed % ringRows) * width);
     }
-  if (sample.length < 100) return 1;
-  sample.sort((a, b) => a - b);
-  const median = sample[sample.length >> 1]!;
-  const dev = sample.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
-  const sigma = 1.4826 * dev[dev.length >> 1]!;
+    conv.emit(y, filtered, 0);
+    const o = (y % ringRows) * width;
+    for (let x = margin; x < width - margin; x += 3) {
+      if (norm[o + x] === norm[o + x]) sample[n++] = filtered[x]!;
+    }
+  }
+  if (n < 100) return 1;
+  // selection, not sorting: the (n/2)-th smallest values are all that is needed
+  const median = selectInPlace(sample, n, n >> 1);
+  for (let k = 0; k < n; k++) sample[k] = Math.abs(sample[k]! - median);
+  const sigma = 1.4826 * selectInPlace(sample, n, n >> 1);
   return Math.max(1, sigma / separableNoiseFactor(kernel));
+}
+
+/** `out[o + x] = image / rms`, NaN where that is not finite. */
+function normaliseRow(
+  data: Float32Array,
+  at: number,
+  rms: Float32Array,
+  out: Float32Array,
+  o: number,
+  width: number,
+): void {
+  for (let x = 0; x < width; x++) {
+    const v = data[at + x]! / rms[x]!;
+    out[o + x] = Number.isFinite(v) ? v : NaN;
+  }
 }
 
 /**
@@ -145,25 +202,36 @@ export const detectDiaTask: TaskDefinition<DetectDiaTaskConfig> = {
       );
     }
     const { width, height } = diff.image;
-    const rms = imageFrom(width, height, mapPixels(diff.variance.data, Math.sqrt));
     const psfFwhmPx = config.psfFwhmPx ?? diff.psfSigmaPx * FWHM_PER_SIGMA;
     const withPsf = { ...config, psfFwhmPx };
+    const rms = sigmaRows(diff.variance, 1);
     const factor = correlatedNoiseFactor(diff.image, rms, psfFwhmPx);
-    const detectRms = imageFrom(
-      width,
-      height,
-      mapPixels(rms.data, (v) => v * factor),
-    );
+    const noise: BackgroundRows = {
+      level: ZERO_ROWS,
+      rms,
+      threshold: sigmaRows(diff.variance, factor),
+    };
     context.log(
       `detectDia: PSF FWHM ${psfFwhmPx.toFixed(2)} px, filtered difference noise ${factor.toFixed(2)}× white`,
     );
-    const positive = detectOn(diff.image, detectRms, rms, withPsf);
+    // positive and negative sources in one pass: the negated image's filtered rows are
+    // the filtered rows negated, so the filter runs once
+    const found = detectRows(imageRows(diff.image), noise, {
+      ...diaDetectOptions(withPsf),
+      negative: true,
+    });
+    const positive = measureOn(diff.image, noise, found, withPsf);
     const negated = imageFrom(
       width,
       height,
       mapPixels(diff.image.data, (v) => -v),
     );
-    const negative = detectOn(negated, detectRms, rms, withPsf);
+    const negative = measureOn(
+      negated,
+      noise,
+      found.negative ?? detectRows(imageRows(negated), noise, diaDetectOptions(withPsf)),
+      withPsf,
+    );
     const f64 = (n: number) => new Float64Array(n);
     const i32 = (n: number) => new Int32Array(n);
     const x = concat(positive.x, negative.x, f64);

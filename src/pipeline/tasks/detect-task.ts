@@ -2,21 +2,16 @@ import { z } from 'zod';
 import { PromptlyError } from '../../core/errors.js';
 import { Header, makeBinaryTableHdu, rawHdu, writeFits } from '../../fits/index.js';
 import {
-  DetectionWorkspace,
-  detectSources,
-  estimateBackground,
-  measureSources,
+  detectRows,
+  estimateBackgroundMesh,
+  imageRows,
+  measureRows,
+  meshBackgroundRows,
   type SourceCatalog,
 } from '../../science/index.js';
 import type { TaskDefinition } from '../task.js';
 import { HandOffKey } from '../hand-off.js';
 import { EXPOSURE } from './isr-task.js';
-
-/**
- * Full-frame scratch of detection, kept from detector to detector: one per thread (each
- * pipeline thread loads this module once), so no run allocates and first-touches its own.
- */
-const workspace = new DetectionWorkspace();
 
 /** Where the detection task leaves its catalog for later steps. */
 export const SOURCES = new HandOffKey<SourceCatalog>('sources');
@@ -83,20 +78,16 @@ export const detectTask: TaskDefinition<DetectTaskConfig> = {
         'detect needs an exposure: put an isr step before it',
       );
     }
-    // Synchronous from here to the catalog: nothing else in this thread uses the workspace
-    // meanwhile, and the catalog's columns are fresh arrays (the planes are the workspace's).
-    const background = estimateBackground(image, { meshSize: config.meshSize }, workspace);
-    const detections = detectSources(
-      image,
-      background,
-      {
-        nSigma: config.thresholdSigma,
-        minArea: config.minArea,
-        ...(config.psfFwhmPx > 0 ? { psfFwhmPx: config.psfFwhmPx } : {}),
-      },
-      workspace,
-    );
-    const catalog = measureSources(image, detections, background.rms, {
+    // banded: the background is interpolated row by row from its mesh and nothing
+    // full-frame is allocated, so no scratch needs keeping between detectors
+    const background = estimateBackgroundMesh(image, { meshSize: config.meshSize });
+    const rows = meshBackgroundRows(background.mesh, image.width, image.height);
+    const detections = detectRows(imageRows(image), rows, {
+      nSigma: config.thresholdSigma,
+      minArea: config.minArea,
+      ...(config.psfFwhmPx > 0 ? { psfFwhmPx: config.psfFwhmPx } : {}),
+    });
+    const catalog = measureRows(imageRows(image), rows, detections, {
       apertureRadiusPx: config.apertureRadiusPx,
       gain: 1,
     });
