@@ -47,6 +47,21 @@ export class DitherCursor {
     this.next = Math.trunc((this.rand[this.iseed] as number) * 500);
   }
 
+  /** Pixels, at most `max`, from the current one before the sequence rolls to its next seed. */
+  run(max: number): number {
+    return Math.min(max, N_RANDOM - this.next);
+  }
+
+  /** Advances `count` pixels, at most {@link DitherCursor.run}'s answer. */
+  advance(count: number): void {
+    this.next += count;
+    if (this.next === N_RANDOM) {
+      this.iseed++;
+      if (this.iseed === N_RANDOM) this.iseed = 0;
+      this.next = Math.trunc((this.rand[this.iseed] as number) * 500);
+    }
+  }
+
   /** The random value for the current pixel, then advances one pixel. */
   take(): number {
     const r = this.rand[this.next] as number;

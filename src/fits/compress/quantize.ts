@@ -5,7 +5,7 @@
  * SUBTRACTIVE_DITHER_2 keeps exact zeros (q = ZERO_VALUE); null pixels (NaN) become
  * NULL_VALUE, announced by ZBLANK.
  */
-import { DitherCursor } from './dither.js';
+import { DitherCursor, ditherRandoms } from './dither.js';
 import { noiseEstimate } from './noise.js';
 
 /** ZQUANTIZ methods. */
@@ -55,12 +55,20 @@ export function unquantizeInto(
   }
   const cursor = new DitherCursor(p.tileIndex, p.ditherSeed);
   const keepZero = p.method === 'SUBTRACTIVE_DITHER_2';
-  for (let i = 0; i < n; i++) {
-    const v = q[i] as number;
-    const r = cursor.take();
-    if (hasBlank && v === blank) out[i] = NaN;
-    else if (keepZero && v === ZERO_VALUE) out[i] = 0;
-    else out[i] = (v - r + 0.5) * scale + zero;
+  const rand = ditherRandoms();
+  // the cursor's walk in runs up to its next roll-over: a tight loop indexing the table
+  for (let i = 0; i < n;) {
+    const len = cursor.run(n - i);
+    const base = cursor.next - i;
+    const end = i + len;
+    for (; i < end; i++) {
+      const v = q[i]!;
+      const r = rand[i + base]!;
+      if (hasBlank && v === blank) out[i] = NaN;
+      else if (keepZero && v === ZERO_VALUE) out[i] = 0;
+      else out[i] = (v - r + 0.5) * scale + zero;
+    }
+    cursor.advance(len);
   }
 }
 

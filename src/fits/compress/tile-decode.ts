@@ -134,14 +134,24 @@ function decodeStored(
 
 /**
  * Decodes tile `raw` into `out[0..raw.pixels)`, where `out` is typed for the image BITPIX
- * (ZBITPIX). Throws PROMPTLY_E_FITS_DATA for a corrupt or missing tile.
+ * (ZBITPIX). `quantized`, when at least `raw.pixels` long, holds a quantized float tile's
+ * integers instead of a new array: a caller decoding many tiles reuses one buffer rather than
+ * touching fresh memory per tile. Throws PROMPTLY_E_FITS_DATA for a corrupt or missing tile.
  */
-export function decodeTile(info: CompressedImageInfo, raw: RawTile, out: ImagePixels): void {
+export function decodeTile(
+  info: CompressedImageInfo,
+  raw: RawTile,
+  out: ImagePixels,
+  quantized?: Int32Array,
+): void {
   const n = raw.pixels;
   if (out.length < n) throw new PromptlyError('PROMPTLY_E_INTERNAL', 'tile output too small');
   if (raw.compressed.length > 0) {
     if (info.quantize !== undefined && info.bitpix < 0) {
-      const ints = new Int32Array(n);
+      const ints =
+        quantized !== undefined && quantized.length >= n
+          ? quantized.subarray(0, n)
+          : new Int32Array(n);
       decodeStored(info, raw, 32, ints);
       const scale = raw.scale ?? info.scaleKeyword;
       const zero = raw.zero ?? info.zeroKeyword;

@@ -319,6 +319,11 @@ export async function readCompressedRegion(
   const rows = await readRows(source, hdu, info, options.signal);
   const heapBase = hdu.dataOffset + info.table.heapOffset;
   const out = allocPixels(info.bitpix, total);
+  // one tile buffer (and one of quantized integers) for every tile: fresh memory per tile
+  // costs more than decoding it
+  const tilePixels = info.tile.reduce((a, b) => a * b, 1);
+  const tileBuffer = allocPixels(info.bitpix, tilePixels);
+  const quantized = info.quantize !== undefined ? new Int32Array(tilePixels) : undefined;
   const t = tLo.slice();
   for (;;) {
     throwIfAborted(options.signal);
@@ -328,8 +333,8 @@ export async function readCompressedRegion(
     );
     checkRawTile(info, raw);
     const box = tileBox(info, index);
-    const pixels = allocPixels(info.bitpix, box.pixels);
-    decodeTile(info, raw, pixels);
+    const pixels = tileBuffer.subarray(0, box.pixels);
+    decodeTile(info, raw, pixels, quantized);
     placeTile(pixels, box, out, start, shape);
     let d = 0;
     for (; d < nd; d++) {

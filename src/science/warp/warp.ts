@@ -131,7 +131,6 @@ function warpRow(
   const vdata = src.variance?.data;
   const vlevel = vdata === undefined ? (src.varianceLevel ?? NaN) : NaN;
   const smask = src.mask;
-  const fast = smask === undefined && vdata === undefined;
   let filled = 0;
   for (let k = 0; k < box.width; k++) {
     const di = y * destWidth + box.x0 + k;
@@ -146,32 +145,15 @@ function warpRow(
     const fy = yy - iy;
     lanczos3Weights(fx < SNAP_PX ? 0 : fx, wx);
     lanczos3Weights(fy < SNAP_PX ? 0 : fy, wy);
-    if (fast && ix >= 2 && ix + 3 < sw && iy >= 2 && iy + 3 < sh) {
-      // all 36 taps inside, no mask, no variance plane: the separable sums, without a branch
-      // per tap; a NaN tap makes the sum NaN and takes the careful path below
-      const wx0 = wx[0]!;
-      const wx1 = wx[1]!;
-      const wx2 = wx[2]!;
-      const wx3 = wx[3]!;
-      const wx4 = wx[4]!;
-      const wx5 = wx[5]!;
-      let sum = 0;
-      for (let b = 0; b < 6; b++) {
-        const o = (iy - 2 + b) * sw + ix - 2;
-        const r =
-          wx0 * data[o]! +
-          wx1 * data[o + 1]! +
-          wx2 * data[o + 2]! +
-          wx3 * data[o + 3]! +
-          wx4 * data[o + 4]! +
-          wx5 * data[o + 5]!;
-        sum += wy[b]! * r;
-      }
-      if (sum === sum) {
+    if (fx >= SNAP_PX && fy >= SNAP_PX && ix >= 2 && ix + 3 < sw && iy >= 2 && iy + 3 < sh) {
+      // all 36 taps inside with non-zero weights: the separable sums without a branch per tap;
+      // a NaN tap or a NO_DATA bit takes the careful path below, which drops such taps
+      const taps = fastTaps(data, vdata, smask, sw, ix, iy, wx, wy, fastOut);
+      if (taps) {
         // the weights are normalised to sum 1 per axis (lanczos3Weights)
-        outImage[di] = sum;
-        outVar[di] = vlevel * sumSquares(wx) * sumSquares(wy);
-        outMask[di] = 0;
+        outImage[di] = fastOut[0]!;
+        outVar[di] = vdata === undefined ? vlevel * sumSquares(wx) * sumSquares(wy) : fastOut[1]!;
+        outMask[di] = fastOut[2]!;
         filled++;
         continue;
       }
@@ -207,6 +189,68 @@ function warpRow(
     filled++;
   }
   return filled;
+}
+
+/** Image sum, variance sum and mask OR of one fully inside sample; scratch for `fastTaps`. */
+const fastOut = new Float64Array(3);
+
+/**
+ * The 6 × 6 Lanczos sums of one sample whose taps all lie inside the source: out = [Σ w·I,
+ * Σ w²·V (0 without a variance plane), OR of the mask bits]. False when a tap is NaN or
+ * NO_DATA, so the caller drops those taps and renormalises instead.
+ */
+function fastTaps(
+  data: Float32Array,
+  vdata: Float32Array | undefined,
+  smask: Uint32Array | undefined,
+  sw: number,
+  ix: number,
+  iy: number,
+  wx: Float64Array,
+  wy: Float64Array,
+  out: Float64Array,
+): boolean {
+  const wx0 = wx[0]!;
+  const wx1 = wx[1]!;
+  const wx2 = wx[2]!;
+  const wx3 = wx[3]!;
+  const wx4 = wx[4]!;
+  const wx5 = wx[5]!;
+  let sum = 0;
+  let vsum = 0;
+  let m = 0;
+  for (let b = 0; b < 6; b++) {
+    const o = (iy - 2 + b) * sw + ix - 2;
+    const wyb = wy[b]!;
+    sum +=
+      wyb *
+      (wx0 * data[o]! +
+        wx1 * data[o + 1]! +
+        wx2 * data[o + 2]! +
+        wx3 * data[o + 3]! +
+        wx4 * data[o + 4]! +
+        wx5 * data[o + 5]!);
+    if (vdata !== undefined) {
+      vsum +=
+        wyb *
+        wyb *
+        (wx0 * wx0 * vdata[o]! +
+          wx1 * wx1 * vdata[o + 1]! +
+          wx2 * wx2 * vdata[o + 2]! +
+          wx3 * wx3 * vdata[o + 3]! +
+          wx4 * wx4 * vdata[o + 4]! +
+          wx5 * wx5 * vdata[o + 5]!);
+    }
+    if (smask !== undefined) {
+      m |=
+        smask[o]! | smask[o + 1]! | smask[o + 2]! | smask[o + 3]! | smask[o + 4]! | smask[o + 5]!;
+    }
+  }
+  if (sum !== sum || (m & MASK_NO_DATA) !== 0) return false;
+  out[0] = sum;
+  out[1] = vsum;
+  out[2] = m;
+  return true;
 }
 
 function sumSquares(w: Float64Array): number {
