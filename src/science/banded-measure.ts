@@ -2,7 +2,12 @@ import { PromptlyError } from '../core/errors.js';
 import { apertureRow, type ApertureAccumulator } from './aperture.js';
 import type { BackgroundRows, BandedDetections } from './banded-detect.js';
 import type { RowSource } from './row-source.js';
-import { SOURCE_FLAGS, type MeasureOptions, type SourceCatalog } from './measure.js';
+import {
+  emptySourceCatalog,
+  SOURCE_FLAGS,
+  type MeasureOptions,
+  type SourceCatalog,
+} from './measure.js';
 import { sourceShape } from './source-shape.js';
 
 /**
@@ -36,21 +41,7 @@ export function measureRows(
     );
   }
   const n = fp.count;
-  const cat: SourceCatalog = {
-    length: n,
-    x: new Float64Array(n),
-    y: new Float64Array(n),
-    flux: new Float64Array(n),
-    fluxErr: new Float64Array(n),
-    apFlux: new Float64Array(n),
-    apFluxErr: new Float64Array(n),
-    peak: new Float64Array(n),
-    npix: new Int32Array(n),
-    a: new Float64Array(n),
-    b: new Float64Array(n),
-    theta: new Float64Array(n),
-    flags: new Int32Array(n),
-  };
+  const cat = emptySourceCatalog(n);
   const poisson = (f: number): number => (gain !== undefined && f > 0 ? f / gain : 0);
   // rows each source needs: its aperture and its bounding box grown by one
   const first = new Int32Array(n);

@@ -1,5 +1,6 @@
 import type { FootprintList } from './label.js';
 import type { MomentSums } from './source-shape.js';
+import { unionRoots } from './union-find.js';
 
 /**
  * Per-object pixel sums and pixel lists built while rows are thresholded, so detection never
@@ -165,24 +166,9 @@ export class FootprintAccumulator {
     return l;
   }
 
-  #find(l: number): number {
-    const parent = this.#parent;
-    while (parent[l]! !== l) {
-      const p = parent[parent[l]!]!;
-      parent[l] = p;
-      l = p;
-    }
-    return l;
-  }
-
   /** Joins two labels' components; returns the root (the smaller label stays root). */
   #union(a: number, b: number): number {
-    let ra = this.#find(a);
-    let rb = this.#find(b);
-    if (ra === rb) return ra;
-    if (rb < ra) [ra, rb] = [rb, ra];
-    this.#parent[rb] = ra;
-    return ra;
+    return unionRoots(this.#parent, a, b);
   }
 
   /**

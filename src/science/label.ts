@@ -1,4 +1,5 @@
 import type { DetectionWorkspace } from './detection-workspace.js';
+import { unionRoots } from './union-find.js';
 
 /**
  * 8-connected components of a binary mask: two-pass union-find with raster scan, no recursion,
@@ -74,24 +75,9 @@ export class ComponentLabeler {
     this.#rowSet = new Uint8Array(height);
   }
 
-  #find(l: number): number {
-    const parent = this.#parent;
-    while (parent[l]! !== l) {
-      const p = parent[parent[l]!]!;
-      parent[l] = p;
-      l = p;
-    }
-    return l;
-  }
-
+  /** Joins two labels' components; returns the root (the smaller label stays root). */
   #union(a: number, b: number): number {
-    let ra = this.#find(a);
-    let rb = this.#find(b);
-    if (ra === rb) return ra;
-    // the smaller label stays root: parent[l] ≤ l lets one ascending sweep flatten everything
-    if (rb < ra) [ra, rb] = [rb, ra];
-    this.#parent[rb] = ra;
-    return ra;
+    return unionRoots(this.#parent, a, b);
   }
 
   #newLabel(): number {

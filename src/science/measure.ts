@@ -58,6 +58,25 @@ export interface SourceCatalog {
   readonly flags: Int32Array;
 }
 
+/** A catalog of `n` sources with every column zero, for a measurement to fill. */
+export function emptySourceCatalog(n: number): SourceCatalog {
+  return {
+    length: n,
+    x: new Float64Array(n),
+    y: new Float64Array(n),
+    flux: new Float64Array(n),
+    fluxErr: new Float64Array(n),
+    apFlux: new Float64Array(n),
+    apFluxErr: new Float64Array(n),
+    peak: new Float64Array(n),
+    npix: new Int32Array(n),
+    a: new Float64Array(n),
+    b: new Float64Array(n),
+    theta: new Float64Array(n),
+    flags: new Int32Array(n),
+  };
+}
+
 /**
  * Measures every footprint. Centroid and second moments are isophotal first/second moments
  * weighted by the detection image (the PSF-smoothed image when detection smoothed, as
@@ -86,21 +105,7 @@ export function measureSources(
   }
   const fp = detections.footprints;
   const n = fp.count;
-  const cat: SourceCatalog = {
-    length: n,
-    x: new Float64Array(n),
-    y: new Float64Array(n),
-    flux: new Float64Array(n),
-    fluxErr: new Float64Array(n),
-    apFlux: new Float64Array(n),
-    apFluxErr: new Float64Array(n),
-    peak: new Float64Array(n),
-    npix: new Int32Array(n),
-    a: new Float64Array(n),
-    b: new Float64Array(n),
-    theta: new Float64Array(n),
-    flags: new Int32Array(n),
-  };
+  const cat = emptySourceCatalog(n);
   const raw = image.data;
   const sub = detections.subtracted.data;
   const det = detections.detection.data;
