@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { writeFits, primaryHdu, makeImageHdu, headerOf } from '../../fits/index.js';
-import { estimateBackground, imageFrom, type Image } from '../../science/index.js';
+import {
+  estimateBackgroundMesh,
+  imageFrom,
+  meshBackgroundRows,
+  type Image,
+} from '../../science/index.js';
 import { subtractImages, type KernelQuality } from '../../science/subtract/index.js';
 import { warpImages, type WarpSource } from '../../science/warp/index.js';
 import { missing, templateSource } from './template-source.js';
@@ -142,14 +147,22 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
     const { sources, patches } = await templates(context, wcs, width, height);
     const warped = warpImages(sources, { wcs, width, height });
     // science: background removed, variance from the sky-limited noise plus the sources' shot noise
-    const bg = estimateBackground(science, { meshSize: config.meshSize });
+    // the background's level and RMS interpolated one row at a time, never to full frame
+    const { mesh } = estimateBackgroundMesh(science, { meshSize: config.meshSize });
+    const bg = meshBackgroundRows(mesh, width, height);
+    const levelRow = new Float32Array(width);
+    const rmsRow = new Float32Array(width);
     const n = width * height;
     const image = new Float32Array(n);
     const variance = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = science.data[i]! - bg.background.data[i]!;
-      image[i] = v;
-      variance[i] = bg.rms.data[i]! ** 2 + Math.max(v, 0);
+    for (let y = 0; y < height; y++) {
+      bg.level.row(y, levelRow);
+      bg.rms.row(y, rmsRow);
+      for (let x = 0, i = y * width; x < width; x++, i++) {
+        const v = science.data[i]! - levelRow[x]!;
+        image[i] = v;
+        variance[i] = rmsRow[x]! ** 2 + Math.max(v, 0);
+      }
     }
     const scienceImage = imageFrom(width, height, image);
     const scienceVariance = imageFrom(width, height, variance);
