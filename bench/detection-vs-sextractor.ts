@@ -124,7 +124,7 @@ function writeSexConfig(dir: string): void {
 function childScript(fitsPath: string): string {
   const url = (p: string): string => new URL(p, import.meta.url).href;
   return `
-const { FitsRowFile } = await import(${JSON.stringify(url('../src/science/fits-row-source.js'))});
+const { FitsRowFile } = await import(${JSON.stringify(url('../src/fits/row-file.js'))});
 const { estimateBackgroundMeshRows } = await import(${JSON.stringify(url('../src/science/background.js'))});
 const { detectRows, meshBackgroundRows } = await import(${JSON.stringify(url('../src/science/banded-detect.js'))});
 const { measureRows } = await import(${JSON.stringify(url('../src/science/banded-measure.js'))});

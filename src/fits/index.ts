@@ -213,3 +213,4 @@ export {
 
 // Whole-file conveniences
 export { readFitsHeader, readFitsImage, writeFitsFile, type HduSelector } from './fits-io.js';
+export { FitsRowFile } from './row-file.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFitsWriter, fileSink, FitsFile, makeImageHdu, readImage } from '../fits/index.js';
 import { estimateBackgroundMesh, estimateBackgroundMeshRows } from './background.js';
-import { FitsRowFile } from './fits-row-source.js';
+import { FitsRowFile } from '../fits/row-file.js';
 import { makeStarField } from './testing/synth.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'promptly-fits-rows-'));

@@ -1,6 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { PromptlyError } from '../core/errors.js';
-import type { RowSource } from './row-source.js';
 
 /** FITS block, bytes. */
 const BLOCK = 2880;
@@ -8,12 +7,15 @@ const BLOCK = 2880;
 const BAND_ROWS = 64;
 
 /**
+ * A public entry of the FITS folder of its own, like `convert.ts`: a streamed reader for the
+ * detection bench's whole-process run, which must not load the rest of the FITS code.
+ *
  * Rows of a FITS file's primary float32 image (BITPIX −32, no scaling) read from disk a band
  * at a time, as source-extractor reads its input: the image is never whole in memory, so
  * detection of a file costs a few megabytes beyond the process itself. Reads are synchronous
  * (a detection pass is synchronous compute; one band is ~1 ms of I/O). {@link close} when done.
  */
-export class FitsRowFile implements RowSource {
+export class FitsRowFile {
   readonly width: number;
   readonly height: number;
   readonly #fd: number;
