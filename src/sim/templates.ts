@@ -83,6 +83,13 @@ function varianceStep(variance: Float32Array): number {
 }
 
 /**
+ * Tiles of the templates' compressed planes, pixels (fpack -t 256,256): a detector reads only
+ * the part of a patch under it, and square tiles let that read decode only the tiles it
+ * touches — with one-row tiles it decoded whole rows of the patch, about 4× the pixels it used.
+ */
+const TEMPLATE_TILE = [256, 256] as const;
+
+/**
  * A template as FITS, in the layout of an afw exposure: a data-less primary HDU (identity,
  * NSTACK, and the PSF as PSFMODEL = 'PIXEL', PSFFWHM in pixels, PSFHDU = 1), then IMAGE
  * (quantised, Rice-compressed float: fpack -q 4 with a fixed dither seed, so the bytes are
@@ -126,7 +133,7 @@ export async function templateFits(
       axes: [n, n],
       pixels: coadd.image,
     },
-    { compression: 'RICE_1', quantizeLevel: 4, ditherSeed: seed },
+    { compression: 'RICE_1', quantizeLevel: 4, ditherSeed: seed, tile: TEMPLATE_TILE },
   );
   const maskHeader = planeHeader(patch, 'MASK', 32, undefined);
   for (const [name, bit] of Object.entries(MASK_PLANES).sort((a, b) => a[1] - b[1])) {
@@ -140,7 +147,7 @@ export async function templateFits(
       axes: [n, n],
       pixels: new Int32Array(m.buffer, m.byteOffset, m.length),
     },
-    { compression: 'RICE_1' },
+    { compression: 'RICE_1', tile: TEMPLATE_TILE },
   );
   const variance = compressImage(
     {
@@ -149,7 +156,12 @@ export async function templateFits(
       axes: [n, n],
       pixels: coadd.variance,
     },
-    { compression: 'RICE_1', quantizeLevel: -varianceStep(coadd.variance), ditherSeed: seed },
+    {
+      compression: 'RICE_1',
+      quantizeLevel: -varianceStep(coadd.variance),
+      ditherSeed: seed,
+      tile: TEMPLATE_TILE,
+    },
   );
   const psfHeader = new Header();
   psfHeader.set('EXTVER', 1, 'PSF image number');
