@@ -16,12 +16,7 @@ export function correctCrosstalk(
   coefficients: ArrayLike<number>,
 ): number {
   const n = amps.length;
-  if (coefficients.length !== n * n) {
-    throw new PromptlyError(
-      'PROMPTLY_E_IMAGE_GEOMETRY',
-      `crosstalk matrix has ${coefficients.length} coefficients, expected ${n}×${n}`,
-    );
-  }
+  checkMatrix(coefficients, n);
   const size = amps[0]?.length ?? 0;
   if (amps.some((a) => a.length !== size)) {
     throw new PromptlyError(
@@ -68,12 +63,7 @@ export function correctCrosstalkInFrame(
   coefficients: ArrayLike<number>,
 ): number {
   const n = amps.length;
-  if (coefficients.length !== n * n) {
-    throw new PromptlyError(
-      'PROMPTLY_E_IMAGE_GEOMETRY',
-      `crosstalk matrix has ${coefficients.length} coefficients, expected ${n}×${n}`,
-    );
-  }
+  checkMatrix(coefficients, n);
   const w = amps[0]?.box.width ?? 0;
   const h = amps[0]?.box.height ?? 0;
   if (amps.some((a) => a.box.width !== w || a.box.height !== h)) {
@@ -123,4 +113,14 @@ export function correctCrosstalkInFrame(
     }
   }
   return np;
+}
+
+/** Refuses (PROMPTLY_E_IMAGE_GEOMETRY) a crosstalk matrix that is not `n × n`. */
+function checkMatrix(coefficients: ArrayLike<number>, n: number): void {
+  if (coefficients.length !== n * n) {
+    throw new PromptlyError(
+      'PROMPTLY_E_IMAGE_GEOMETRY',
+      `crosstalk matrix has ${coefficients.length} coefficients, expected ${n}×${n}`,
+    );
+  }
 }
