@@ -8,7 +8,7 @@ import {
 } from '../../science/dia/index.js';
 import type { Psf } from '../../science/exposure/psf.js';
 import { PSF_MODEL_RADIUS_PX } from './calibrate-task.js';
-import { apertureSum, FWHM_PER_SIGMA, type Image } from '../../science/index.js';
+import { apertureSum, FWHM_PER_SIGMA, medianInPlace, type Image } from '../../science/index.js';
 
 /**
  * Model fits of DIA sources on the difference image, beyond detection's moments and aperture:
@@ -80,8 +80,8 @@ const APCORR_MIN_SNR = 20;
 
 /**
  * Aperture correction of the PSF fluxes: the difference's PSF is not quite the Gaussian they
- * were fitted with — decorrelation sharpens it — so PSF fluxes of point sources are
- * off by a common factor. It is the median, over the bright sources that are neither trailed
+ * were fitted with (its width is fitted, see {@link differencePsfWidth}, its shape is not), so
+ * PSF fluxes of point sources are off by a common factor. It is the median, over the bright sources that are neither trailed
  * nor half of a dipole, of the flux in a 3-FWHM circle over the PSF flux (ratios outside
  * [0.5, 2] are blends or star residuals and do not vote), as Rubin corrects PSF fluxes to a
  * large aperture. Applied to every PSF flux and its error; returned, or undefined when fewer
@@ -156,10 +156,7 @@ function differencePsfWidth(
     // at the bracket's edge it is a blend, a trail or a star residual, not a point source
     if (s !== undefined && s > bracket.lo * 1.01 && s < bracket.hi * 0.99) widths.push(s);
   }
-  if (widths.length === 0) return assumed;
-  widths.sort((u, v) => u - v);
-  const mid = widths.length >> 1;
-  return widths.length % 2 ? widths[mid]! : (widths[mid - 1]! + widths[mid]!) / 2;
+  return widths.length > 0 ? medianInPlace(Float64Array.from(widths), widths.length) : assumed;
 }
 
 /** Sources whose shape is this elongated (a/b) and this long (a in PSF σ) get a trail fit. */
