@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,9 +12,11 @@ import { TEST_POSTGRES_URL, postgresSkipReason } from '../testing/servers.js';
 import { frameworkEnv } from '../testing/framework-night.js';
 
 /**
- * Runs a command to its end; when the test ends first (a timeout), interrupts it twice as a
- * person would with Ctrl-C, so `up --distributed` stops every role it started and none
- * outlives the test.
+ * Runs a command to its end, keeping the tail of what it prints (stdout and stderr, no size
+ * limit: `execFile`'s 1 MiB buffer would kill a chatty night); when the test ends first (a
+ * timeout), prints that tail and interrupts the command twice as a person would with Ctrl-C,
+ * so `up --distributed` stops every role it started and none outlives the test. stdin stays a
+ * pipe, as a terminal's would be.
  */
 function run(
   file: string,
@@ -22,13 +24,39 @@ function run(
   options: { cwd: string; env: NodeJS.ProcessEnv },
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = execFile(file, args, options, (err: Error | null) =>
-      err ? reject(err) : resolve(),
-    );
-    onTestFinished(() => {
+    const child = spawn(file, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    let bytes = 0;
+    const keep = (chunk: Buffer): void => {
+      bytes += chunk.length;
+      tail.push(chunk.toString('utf8'));
+      if (tail.length > 400) tail.shift();
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new Error(
+            `${path.basename(file)} ${args.slice(0, 3).join(' ')} ended with ${code ?? signal} after printing ${bytes} bytes; its last lines:\n${tail.join('').slice(-20_000)}`,
+          ),
+        );
+    });
+    onTestFinished(async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      console.log(
+        `still running when the test ended, after printing ${bytes} bytes; its last lines:\n${tail.join('').slice(-20_000)}`,
+      );
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
-      setTimeout(() => child.kill('SIGINT'), 1000).unref();
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      child.kill('SIGINT');
+      // its roles exit by themselves once it is gone (their stdin closes)
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(killer);
     });
   });
 }

@@ -1,3 +1,4 @@
+import type { JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
@@ -22,11 +23,14 @@ export interface RegisteredConsumer {
  * Bus contract counts it as waiting, so `queueInfo` takes in-flight numbers from here.
  */
 export class ConsumerRegistry {
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
+  ) {}
 
-  static async open(nc: NatsConnection): Promise<ConsumerRegistry> {
+  static async open(nc: NatsConnection, jsm: JetStreamManager): Promise<ConsumerRegistry> {
     const kv = await new Kvm(nc).create(CONSUMERS_BUCKET, { history: 1, ttl: TTL_MS });
-    return new ConsumerRegistry(kv);
+    return new ConsumerRegistry(kv, jsm);
   }
 
   /** Registers one consumer of `queue`, holding `inFlight` unsettled deliveries. */
@@ -69,12 +73,23 @@ export class ConsumerRegistry {
     };
   }
 
-  /** Live consumers of `queue` and the unsettled deliveries they hold. */
+  /**
+   * Live consumers of `queue` and the unsettled deliveries they hold. The keys come from one
+   * stream-info request filtered to the queue's subjects (paged by the client), not from
+   * `kv.keys()`: that listing runs an ordered push consumer which, with entries being
+   * refreshed and expiring while it runs, could wait forever for a message that was gone (seen
+   * as an archive drain that never ended). Every call here is a request with a timeout.
+   */
   async census(queue: string): Promise<{ consumers: number; inFlight: number }> {
+    const si = await this.jsm.streams.info(`KV_${CONSUMERS_BUCKET}`, {
+      subjects_filter: `$KV.${CONSUMERS_BUCKET}.${queue}.*`,
+    });
     let consumers = 0;
     let inFlight = 0;
-    for await (const key of await this.kv.keys(`${queue}.*`)) {
-      const entry = await this.kv.get(key);
+    const prefix = `$KV.${CONSUMERS_BUCKET}.`;
+    for (const subject of Object.keys(si.state.subjects ?? {})) {
+      // a key deleted or expired since the listing reads as absent or as a DEL marker
+      const entry = await this.kv.get(subject.slice(prefix.length));
       if (!entry || entry.operation !== 'PUT') continue;
       consumers++;
       inFlight += Number(entry.string()) || 0;

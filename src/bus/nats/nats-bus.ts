@@ -88,7 +88,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   }
   try {
     const jsm = await jetstreamManager(nc);
-    const registry = await ConsumerRegistry.open(nc);
+    const registry = await ConsumerRegistry.open(nc, jsm);
     const bus = new NatsBus(nc, jetstream(nc), jsm, registry, options.streamReplicas ?? 1);
     await bus.loadCaptures();
     await bus.followStreamChanges();
