@@ -12,17 +12,11 @@
  * come), whether every visit-detector ended in exactly one outcome, and alerts per visit. Slow (setup plus N cadences): opt-in,
  * `node dist/bench/main.js --only latiss-night`.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { percentile, type NightSummary, type VisitSummary } from '../src/observe/night-summary.js';
 import type { BenchRow } from './bench-row.js';
-import { builtMainScript } from './prompt-latency-distributed.js';
+import { runUpNight } from './up-night.js';
 
-const run = promisify(execFile);
 const GROUP = 'latiss-night';
 
 /**
@@ -77,50 +71,21 @@ interface MeasuredNight {
 
 /** Runs `promptly up` (built) for a full-scale LATISS night of `visits` at speed 1. */
 async function upNight(visits: number): Promise<MeasuredNight> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'promptly-bench-latiss-night-'));
-  try {
-    const summaryFile = path.join(dir, 'summary.json');
-    const cpu0 = childrenCpuS();
-    const t0 = performance.now();
-    await run(
-      process.execPath,
-      [
-        builtMainScript(),
-        'up',
-        '--instrument',
-        'LATISS',
-        '--speed',
-        '1',
-        '--visits',
-        String(visits),
-        '--work-dir',
-        path.join(dir, 'work'),
-        '--no-display',
-        '--summary',
-        summaryFile,
-      ],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          PROMPTLY_SIM__SCALE: '1',
-          PROMPTLY_SIM__CADENCE_S: String(CADENCE_S),
-        },
-        timeout: UP_TIMEOUT_MS,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    const wallS = (performance.now() - t0) / 1000;
-    const cpu1 = childrenCpuS();
-    const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as NightSummary;
-    return {
-      summary,
-      wallS,
-      cpuS: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0,
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const cpu0 = childrenCpuS();
+  const t0 = performance.now();
+  const summary = await runUpNight({
+    instrument: 'LATISS',
+    visits,
+    env: { PROMPTLY_SIM__SCALE: '1', PROMPTLY_SIM__CADENCE_S: String(CADENCE_S) },
+    timeoutMs: UP_TIMEOUT_MS,
+  });
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu1 = childrenCpuS();
+  return {
+    summary,
+    wallS,
+    cpuS: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0,
+  };
 }
 
 /** Visit-detectors of a visit that ended in an outcome. */

@@ -1,21 +1,14 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { dropPromptlySchema } from '../src/db/postgres/reset-schema.js';
 import type { NightSummary, VisitSummary } from '../src/observe/night-summary.js';
 import type { BenchRow } from './bench-row.js';
+import { runUpNight } from './up-night.js';
 import { startPrivateNatsServer } from '../src/testing/nats-server.js';
 import {
   BENCH_POSTGRES_URL,
   benchSchemaName,
-  builtMainScript,
   distributedSkipReason,
 } from './prompt-latency-distributed.js';
 import { frameworkEnv } from '../src/testing/framework-night.js';
-
-const run = promisify(execFile);
 
 /** LSSTComCam's visit cadence, s: the anchor of the lag (a visit must be done before the next). */
 export const UP_LAG_CADENCE_ANCHOR_S = 35;
@@ -54,43 +47,18 @@ function visitLag(v: VisitSummary): VisitLag {
 }
 
 /** Runs `promptly up` (built) for `visits` LSSTCam visits at speed 1; returns its summary. */
-async function upNight(
+function upNight(
   visits: number,
   extraArgs: readonly string[],
   env: Readonly<Record<string, string>>,
 ): Promise<NightSummary> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'promptly-bench-up-'));
-  try {
-    const summaryFile = path.join(dir, 'summary.json');
-    await run(
-      process.execPath,
-      [
-        builtMainScript(),
-        'up',
-        '--instrument',
-        'LSSTCam',
-        '--speed',
-        '1',
-        '--visits',
-        String(visits),
-        '--work-dir',
-        path.join(dir, 'work'),
-        '--no-display',
-        '--summary',
-        summaryFile,
-        ...extraArgs,
-      ],
-      {
-        cwd: dir,
-        env: { ...process.env, ...frameworkEnv(), ...env },
-        timeout: UP_TIMEOUT_MS,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    return JSON.parse(await readFile(summaryFile, 'utf8')) as NightSummary;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return runUpNight({
+    instrument: 'LSSTCam',
+    visits,
+    extraArgs,
+    env: { ...frameworkEnv(), ...env },
+    timeoutMs: UP_TIMEOUT_MS,
+  });
 }
 
 function rowsOf(mode: string, summary: NightSummary): BenchRow[] {
