@@ -9,7 +9,6 @@ import { PromptlyError, throwIfAborted } from '../../core/errors.js';
 import { FitsFile } from '../hdu/fits-file.js';
 import type { HduInfo } from '../hdu/hdu-info.js';
 import { Header } from '../header/header.js';
-import { readImage } from '../image/read-image.js';
 import { fileSink, type ByteSink } from '../write/byte-sink.js';
 import { createFitsWriter } from '../write/fits-writer.js';
 import type { WritableHdu } from '../write/writable-hdu.js';
@@ -17,13 +16,15 @@ import { imageHeaderFromCompressed } from './image-header.js';
 import { pixelsFromBigEndian, type ImagePixels } from './pixels.js';
 import type { QuantizeMethod } from './quantize.js';
 import type { WriteCompression } from './tile-encode.js';
-import {
-  compressImage,
-  compressImageRuns,
-  type CompressImageOptions,
-  type CompressedHdu,
-} from './tiled-image-write.js';
-import { readCompressedImage, streamCompressedImage, type DecodedImage } from './tiled-image.js';
+import type { CompressImageOptions, CompressedHdu } from './tiled-image-write.js';
+import type { DecodedImage } from './tiled-image.js';
+
+// The codecs are loaded for the direction at hand only: module loading is a measured part
+// of a short `promptly fits convert` process, and decompressing needs none of the encoder
+// (nor compressing a plain image any of the decoders).
+const encoder = (): Promise<typeof import('./tiled-image-write.js')> =>
+  import('./tiled-image-write.js');
+const decoder = (): Promise<typeof import('./tiled-image.js')> => import('./tiled-image.js');
 
 /** Options of convertFitsFile. */
 export interface ConvertOptions {
@@ -79,6 +80,7 @@ function decompressedHdu(
       // do, a third is margin; 256 KiB runs keep the three in the CPU cache (4 MB runs
       // cost 15 ms more system time on a 4k×4k image, faulting fresh pages in and out)
       const options = { runBuffers: 3, runPixels: 1 << 16, ...(signal ? { signal } : {}) };
+      const { streamCompressedImage } = await decoder();
       for await (const run of streamCompressedImage(file.source, hdu, options)) {
         yield runToBigEndian(run.pixels);
       }
@@ -240,8 +242,10 @@ export async function convertFitsFile(
           fromPrimary: hdu.index === 0 || hdu.header.has('ZSIMPLE'),
           ...(signal ? { signal } : {}),
         };
+        const { compressImage, compressImageRuns } = await encoder();
         let compressed: CompressedHdu;
         if (hdu.kind === 'compressed-image') {
+          const { readCompressedImage } = await decoder();
           const image = await readCompressedImage(file.source, hdu, { signal });
           compressed = compressImage(image, compressOptions);
         } else if (rowTiles(hdu.axes, options.tile)) {
@@ -255,6 +259,7 @@ export async function convertFitsFile(
             compressOptions,
           );
         } else {
+          const { readImage } = await import('../image/read-image.js');
           const plain = await readImage(file.source, hdu, { raw: true, signal });
           const image: DecodedImage = {
             header: hdu.header,
