@@ -12,8 +12,10 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * length; the position modulo 4 is tracked across chunks.
  */
 export class ChecksumAccumulator {
-  // Sums of the bytes at big-endian word positions 0..3; plain numbers stay exact to 2^53.
-  #lanes = [0, 0, 0, 0];
+  // Sums of the bytes at big-endian word positions 0..3, exact to 2^53. Float64 from the
+  // start: small integers that later outgrow the small-integer range would change the
+  // array's element kind mid-stream and throw away update's optimized code.
+  readonly #lanes = new Float64Array(4);
   #pos = 0;
 
   /** Adds bytes at the current position. */
@@ -29,13 +31,11 @@ export class ChecksumAccumulator {
     const words = Math.floor((n - i) / 4);
     if (words > 0 && start % 4 === 0 && LITTLE_ENDIAN_HOST) {
       const w = new Uint32Array(bytes.buffer, start, words);
-      let l0 = 0;
-      let l1 = 0;
-      let l2 = 0;
-      let l3 = 0;
       for (let k = 0; k < words;) {
-        // 256 words at most per round keeps each 16-bit lane field from overflowing.
-        const end = Math.min(words, k + 256);
+        // 128 words at most per round: each 16-bit lane field stays below 2^16 (no carry
+        // into the next) and each sum below 2^31, so the loop stays in 32-bit integers (at
+        // 256 words the sums overflowed them and V8 recompiled it for doubles)
+        const end = Math.min(words, k + 128);
         let a = 0;
         let b = 0;
         for (; k < end; k++) {
@@ -43,15 +43,11 @@ export class ChecksumAccumulator {
           a += v & 0x00ff00ff;
           b += (v >>> 8) & 0x00ff00ff;
         }
-        l0 += a & 0xffff;
-        l2 += a >>> 16;
-        l1 += b & 0xffff;
-        l3 += b >>> 16;
+        lanes[0]! += a & 0xffff;
+        lanes[2]! += a >>> 16;
+        lanes[1]! += b & 0xffff;
+        lanes[3]! += b >>> 16;
       }
-      lanes[0]! += l0;
-      lanes[1]! += l1;
-      lanes[2]! += l2;
-      lanes[3]! += l3;
       i += words * 4;
       this.#pos += words * 4;
     }
@@ -69,8 +65,8 @@ export class ChecksumAccumulator {
 
   /** The 32-bit ones'-complement sum so far (an unsigned integer). */
   get sum(): number {
-    const [l0, l1, l2, l3] = this.#lanes as [number, number, number, number];
-    return foldSum(l0 * 256 + l1, l2 * 256 + l3);
+    const l = this.#lanes;
+    return foldSum(l[0]! * 256 + l[1]!, l[2]! * 256 + l[3]!);
   }
 }
 

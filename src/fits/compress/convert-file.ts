@@ -9,7 +9,6 @@ import { PromptlyError, throwIfAborted } from '../../core/errors.js';
 import { FitsFile } from '../hdu/fits-file.js';
 import type { HduInfo } from '../hdu/hdu-info.js';
 import { Header } from '../header/header.js';
-import { readImage } from '../image/read-image.js';
 import { fileSink, type ByteSink } from '../write/byte-sink.js';
 import { createFitsWriter } from '../write/fits-writer.js';
 import type { WritableHdu } from '../write/writable-hdu.js';
@@ -17,13 +16,15 @@ import { imageHeaderFromCompressed } from './image-header.js';
 import { pixelsFromBigEndian, type ImagePixels } from './pixels.js';
 import type { QuantizeMethod } from './quantize.js';
 import type { WriteCompression } from './tile-encode.js';
-import {
-  compressImage,
-  compressImageRuns,
-  type CompressImageOptions,
-  type CompressedHdu,
-} from './tiled-image-write.js';
-import { readCompressedImage, streamCompressedImage, type DecodedImage } from './tiled-image.js';
+import type { CompressImageOptions, CompressedHdu } from './tiled-image-write.js';
+import type { DecodedImage } from './tiled-image.js';
+
+// The codecs are loaded for the direction at hand only: module loading is a measured part
+// of a short `promptly fits convert` process, and decompressing needs none of the encoder
+// (nor compressing a plain image any of the decoders).
+const encoder = (): Promise<typeof import('./tiled-image-write.js')> =>
+  import('./tiled-image-write.js');
+const decoder = (): Promise<typeof import('./tiled-image.js')> => import('./tiled-image.js');
 
 /** Options of convertFitsFile. */
 export interface ConvertOptions {
@@ -79,6 +80,7 @@ function decompressedHdu(
       // do, a third is margin; 256 KiB runs keep the three in the CPU cache (4 MB runs
       // cost 15 ms more system time on a 4k×4k image, faulting fresh pages in and out)
       const options = { runBuffers: 3, runPixels: 1 << 16, ...(signal ? { signal } : {}) };
+      const { streamCompressedImage } = await decoder();
       for await (const run of streamCompressedImage(file.source, hdu, options)) {
         yield runToBigEndian(run.pixels);
       }
@@ -125,10 +127,11 @@ function rowTiles(axes: readonly number[], tile: readonly number[] | undefined):
 }
 
 /**
- * Stored pixels of a plain image, about a million at a time, the next read in flight. Two
- * buffers take turns: a run is overwritten only after the consumer asked for the run after
- * it (by then the encoder is done with it), so a large image costs 8 MB, not a fresh
- * buffer per run.
+ * Stored pixels of a plain image, about 64 Ki at a time (256 KiB of int32), the next read in
+ * flight. Two buffers take turns: a run is overwritten only after the consumer asked for
+ * the run after it (by then the encoder is done with it). Small runs keep both buffers in
+ * the CPU cache and cost few page faults: 4 MB runs (a million pixels) cost a 4k×4k int32
+ * convert ~40 ms more CPU time, mostly in faulting their pages in.
  */
 async function* plainRuns(
   file: FitsFile,
@@ -138,7 +141,7 @@ async function* plainRuns(
   const width = hdu.axes[0] ?? 0;
   if (width === 0) return;
   const rows = hdu.axes.slice(1).reduce((a, b) => a * b, 1);
-  const step = Math.max(1, Math.floor((1 << 20) / width));
+  const step = Math.max(1, Math.floor((1 << 16) / width));
   const rowBytes = width * (Math.abs(hdu.bitpix) / 8);
   const buffers: Uint8Array[] = [];
   const read = async (first: number, turn: number): Promise<ImagePixels> => {
@@ -239,8 +242,10 @@ export async function convertFitsFile(
           fromPrimary: hdu.index === 0 || hdu.header.has('ZSIMPLE'),
           ...(signal ? { signal } : {}),
         };
+        const { compressImage, compressImageRuns } = await encoder();
         let compressed: CompressedHdu;
         if (hdu.kind === 'compressed-image') {
+          const { readCompressedImage } = await decoder();
           const image = await readCompressedImage(file.source, hdu, { signal });
           compressed = compressImage(image, compressOptions);
         } else if (rowTiles(hdu.axes, options.tile)) {
@@ -254,6 +259,7 @@ export async function convertFitsFile(
             compressOptions,
           );
         } else {
+          const { readImage } = await import('../image/read-image.js');
           const plain = await readImage(file.source, hdu, { raw: true, signal });
           const image: DecodedImage = {
             header: hdu.header,

@@ -7,7 +7,7 @@ import { PromptlyError } from '../../core/errors.js';
 import { gzipTile, shuffleBytes } from './gzip.js';
 import { pixelsToBigEndian, type ImagePixels } from './pixels.js';
 import { quantizeTile, type QuantizeMethod } from './quantize.js';
-import { riceEncode, type RiceBytePix } from './rice.js';
+import { riceEncode, riceMaxEncodedBytes, type RiceBytePix } from './rice.js';
 
 /** Algorithms the writer supports. */
 export type WriteCompression = 'RICE_1' | 'GZIP_1' | 'GZIP_2' | 'NOCOMPRESS';
@@ -53,7 +53,17 @@ export class TileEncoder {
     return pixelsToBigEndian(values, this.#bytes);
   }
 
-  #encodeInts(values: ImagePixels, n: number): Uint8Array {
+  /**
+   * Bytes that `encode` may write straight into the `target` it is given (the most that
+   * RICE_1 takes for `n` integer pixels of `bytesPerPixel` bytes); 0 when this encoding
+   * always returns bytes of its own (gzip, NOCOMPRESS, quantized floats).
+   */
+  directBytes(n: number, bytesPerPixel: number, isFloat: boolean): number {
+    if (this.enc.compression !== 'RICE_1' || isFloat || bytesPerPixel > 4) return 0;
+    return riceMaxEncodedBytes(n, bytesPerPixel as RiceBytePix, this.enc.riceBlockSize);
+  }
+
+  #encodeInts(values: ImagePixels, n: number, target?: Uint8Array): Uint8Array {
     const { compression } = this.enc;
     if (compression === 'RICE_1') {
       if (
@@ -67,7 +77,9 @@ export class TileEncoder {
         );
       }
       const bytePix = values.BYTES_PER_ELEMENT as RiceBytePix;
-      const cap = n * (bytePix + 1) + 64;
+      const cap = riceMaxEncodedBytes(n, bytePix, this.enc.riceBlockSize);
+      if (target !== undefined && target.length >= cap)
+        return riceEncode(values, n, bytePix, this.enc.riceBlockSize, target);
       if (this.#rice.length < cap) this.#rice = new Uint8Array(cap * 2);
       return riceEncode(values, n, bytePix, this.enc.riceBlockSize, this.#rice);
     }
@@ -87,9 +99,17 @@ export class TileEncoder {
    * Encodes one tile. The returned bytes may be a view of the encoder's scratch: copy them
    * before the next call. `pixels` holds exactly the tile's values (first axis fastest);
    * `width`×`height` is its 2-D shape for the noise estimate (height = product of the other
-   * axes); `index` is the 0-based tile number (dither sequence position).
+   * axes); `index` is the 0-based tile number (dither sequence position). With a `target`
+   * of at least {@link directBytes}, integer Rice tiles are coded into it (the bytes are
+   * then a view of `target` from its start), saving a copy per tile.
    */
-  encode(pixels: ImagePixels, width: number, height: number, index: number): EncodedTile {
+  encode(
+    pixels: ImagePixels,
+    width: number,
+    height: number,
+    index: number,
+    target?: Uint8Array,
+  ): EncodedTile {
     const n = pixels.length;
     const isFloat = pixels instanceof Float32Array || pixels instanceof Float64Array;
     if (isFloat && this.enc.quantize !== undefined) {
@@ -129,7 +149,7 @@ export class TileEncoder {
         hasNull: false,
       };
     }
-    const bytes = this.#encodeInts(pixels, n);
+    const bytes = this.#encodeInts(pixels, n, target);
     return {
       column: 'COMPRESSED_DATA',
       bytes,

@@ -174,7 +174,10 @@ class TableBuilder {
   /** Encodes tile `index` from exactly its pixels (first axis fastest). */
   add(index: number, values: ImagePixels, width: number): void {
     const { rowBytes, withScale } = this.#plan;
-    const enc = this.#encoder.encode(values, width, values.length / width, index);
+    const isFloat = values instanceof Float32Array || values instanceof Float64Array;
+    const direct = this.#encoder.directBytes(values.length, values.BYTES_PER_ELEMENT, isFloat);
+    const target = direct > 0 ? this.#heap.room(direct) : undefined;
+    const enc = this.#encoder.encode(values, width, values.length / width, index, target);
     const row = index * rowBytes;
     const colAt = enc.column === 'COMPRESSED_DATA' ? row : row + 8;
     this.#dv.setInt32(colAt, enc.count);
@@ -344,7 +347,8 @@ const FIRST_HEAP_BLOCK_BYTES = 1 << 16;
 /**
  * Packs tile bytes into a few large blocks (one disk write each, not one per tile). Blocks
  * grow with the heap (each as large as the heap so far, 64 KiB to 1 MiB), so a small HDU
- * allocates little and a large one is written in 1 MiB pieces.
+ * allocates little and a large one is written in 1 MiB pieces. A tile may be coded straight
+ * into the block ({@link room}), which append then keeps without copying.
  */
 class HeapBuilder {
   #done: Uint8Array[] = [];
@@ -352,16 +356,31 @@ class HeapBuilder {
   #used = 0;
   size = 0;
 
+  /** The free end of the current block, starting a new block unless it has `bytes` free. */
+  room(bytes: number): Uint8Array {
+    this.#reserve(bytes);
+    return this.#cur.subarray(this.#used);
+  }
+
   append(bytes: Uint8Array): void {
-    if (this.#used + bytes.length > this.#cur.length) {
-      if (this.#used > 0) this.#done.push(this.#cur.subarray(0, this.#used));
-      const grown = Math.min(HEAP_BLOCK_BYTES, Math.max(FIRST_HEAP_BLOCK_BYTES, this.size));
-      this.#cur = new Uint8Array(Math.max(grown, bytes.length));
-      this.#used = 0;
+    const inPlace =
+      bytes.buffer === this.#cur.buffer &&
+      bytes.byteOffset === this.#cur.byteOffset + this.#used &&
+      this.#used + bytes.length <= this.#cur.length;
+    if (!inPlace) {
+      this.#reserve(bytes.length);
+      this.#cur.set(bytes, this.#used);
     }
-    this.#cur.set(bytes, this.#used);
     this.#used += bytes.length;
     this.size += bytes.length;
+  }
+
+  #reserve(bytes: number): void {
+    if (this.#used + bytes <= this.#cur.length) return;
+    if (this.#used > 0) this.#done.push(this.#cur.subarray(0, this.#used));
+    const grown = Math.min(HEAP_BLOCK_BYTES, Math.max(FIRST_HEAP_BLOCK_BYTES, this.size));
+    this.#cur = new Uint8Array(Math.max(grown, bytes));
+    this.#used = 0;
   }
 
   blocks(): Uint8Array[] {

@@ -13,6 +13,7 @@ import {
   tileBox,
   type CompressedImageInfo,
 } from './compressed-image-info.js';
+import { HeapWindow, heapSpan } from './heap-window.js';
 import { imageHeaderFromCompressed } from './image-header.js';
 import { allocPixels, type ImageBitpix, type ImagePixels } from './pixels.js';
 import {
@@ -186,12 +187,18 @@ export async function* streamCompressedImage(
     return;
   }
   checkImageSize(info, total, options.maxImageBytes);
-  const data = await source.read(hdu.dataOffset, info.table.dataBytes, options.signal);
-  const rows = data.subarray(0, info.table.rowBytes * info.table.rows);
+  const { dataBytes, heapOffset } = info.table;
+  if (hdu.dataOffset + dataBytes > source.size) {
+    throw new PromptlyError(
+      'PROMPTLY_E_FITS_TRUNCATED',
+      `compressed data of ${dataBytes} bytes at ${hdu.dataOffset} runs past the end (${source.size} bytes)`,
+    );
+  }
+  const rows = await readRows(source, hdu, info, options.signal);
   checkTileSizes(info, rows);
-  const heapStart = info.table.heapOffset;
-  const fetch = (offset: number, length: number): Uint8Array =>
-    data.subarray(heapStart + offset, heapStart + offset + length);
+  // the heap is read in windows as the runs go (see heap-window.ts), not whole
+  const heap = new HeapWindow(source, hdu.dataOffset + heapOffset, dataBytes - heapOffset);
+  const fetch = (offset: number, length: number): Uint8Array => heap.fetch(offset, length);
   const turns = Math.max(0, Math.floor(options.runBuffers ?? 0));
   const runPixels = Math.max(1, Math.floor(options.runPixels ?? RUN_PIXELS));
   const buffers: ImagePixels[] = [];
@@ -221,6 +228,8 @@ export async function* streamCompressedImage(
       run = buffer.subarray(0, n);
       turn = (turn + 1) % turns;
     }
+    const span = heapSpan(info, rows, tile, end);
+    await heap.cover(span.lo, span.hi, options.signal);
     let k = 0;
     for (; tile < end; tile++) {
       const raw = rawTileSync(info, rows, tile, fetch);
