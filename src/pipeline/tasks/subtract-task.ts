@@ -7,7 +7,7 @@ import {
   type Image,
 } from '../../science/index.js';
 import { subtractImages, type KernelQuality } from '../../science/subtract/index.js';
-import { warpImages, type WarpSource } from '../../science/warp/index.js';
+import { warpImages, type WarpResult, type WarpSource } from '../../science/warp/index.js';
 import { missing, templateSource } from './template-source.js';
 import { checkSkyMapSpec, SkyMap, toKeywords, type CelestialWcs } from '../../wcs/index.js';
 import { HandOffKey } from '../hand-off.js';
@@ -64,6 +64,21 @@ const configSchema = z.strictObject({
 });
 
 export type SubtractTaskConfig = z.output<typeof configSchema>;
+
+/**
+ * The templates overlapping the detector, in patch order, warped to the science grid and
+ * stitched. The patches' crops (image, variance and mask: about three planes of the detector's
+ * size) are dropped when this returns, before the science planes and the difference are made.
+ */
+async function warpedTemplates(
+  context: TaskContext,
+  wcs: CelestialWcs,
+  width: number,
+  height: number,
+): Promise<{ warped: WarpResult; patches: number[] }> {
+  const { sources, patches } = await templates(context, wcs, width, height);
+  return { warped: warpImages(sources, { wcs, width, height }), patches };
+}
 
 /** The templates overlapping the detector, in patch order (each exists in the repo). */
 async function templates(
@@ -128,6 +143,77 @@ async function differenceFits(context: TaskContext, d: Difference): Promise<Uint
 }
 
 /**
+ * The difference of `science` and the warped templates. Only what the difference keeps
+ * outlives this call: the warped template's variance and mask (two planes of the detector's
+ * size) are dropped before the difference is encoded as FITS, the step's peak of memory.
+ */
+async function differenceOf(
+  context: TaskContext,
+  config: SubtractTaskConfig,
+  science: Image,
+): Promise<Difference> {
+  const wcs = await scienceWcs(context);
+  const { width, height } = science;
+  const { warped, patches } = await warpedTemplates(context, wcs, width, height);
+  const { image, variance } = backgroundSubtracted(science, config.meshSize);
+  const result = subtractImages(
+    {
+      image,
+      variance,
+      // ISR's mask (BAD, SAT, CR, INTRP) keeps such pixels out of the kernel's star stamps
+      mask: context.handOffs.get(ISR_EXPOSURE)?.mask,
+    },
+    { image: warped.image, variance: warped.variance, mask: warped.mask },
+    {
+      method: config.method,
+      decorrelate: config.decorrelate,
+      spatialKernelOrder: config.spatialKernelOrder,
+      backgroundOrder: config.backgroundOrder,
+    },
+  );
+  return {
+    image: result.difference,
+    variance: result.variance,
+    mask: result.mask,
+    template: warped.image,
+    psfSigmaPx: Math.max(result.psfSigmaPx.science, result.psfSigmaPx.template),
+    science: image,
+    scienceVariance: variance,
+    sciencePsfSigmaPx: result.psfSigmaPx.science,
+    convolved: result.convolved,
+    wcs,
+    quality: result.quality,
+    patches,
+  };
+}
+
+/**
+ * The science image with its background removed, and its variance: the sky-limited noise plus
+ * the sources' shot noise. The background's level and RMS are interpolated one row at a time,
+ * never to full frame.
+ */
+function backgroundSubtracted(science: Image, meshSize: number): { image: Image; variance: Image } {
+  const { width, height } = science;
+  const { mesh } = estimateBackgroundMesh(science, { meshSize });
+  const bg = meshBackgroundRows(mesh, width, height);
+  const levelRow = new Float32Array(width);
+  const rmsRow = new Float32Array(width);
+  const n = width * height;
+  const image = new Float32Array(n);
+  const variance = new Float32Array(n);
+  for (let y = 0; y < height; y++) {
+    bg.level.row(y, levelRow);
+    bg.rms.row(y, rmsRow);
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const v = science.data[i]! - levelRow[x]!;
+      image[i] = v;
+      variance[i] = rmsRow[x]! ** 2 + Math.max(v, 0);
+    }
+  }
+  return { image: imageFrom(width, height, image), variance: imageFrom(width, height, variance) };
+}
+
+/**
  * Template subtraction: the templates overlapping the detector (by sky-map patch, the visit's
  * band) warped to the science WCS with Lanczos-3 and stitched, then PSF-matched differencing
  * (Alard–Lupton, decorrelated) against the background-subtracted science exposure. Hands the
@@ -142,63 +228,11 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
   async run(context, config) {
     const science = context.handOffs.get(EXPOSURE);
     if (!science) throw missing('subtract needs an exposure: put an isr step before it');
-    const wcs = await scienceWcs(context);
-    const { width, height } = science;
-    const { sources, patches } = await templates(context, wcs, width, height);
-    const warped = warpImages(sources, { wcs, width, height });
-    // science: background removed, variance from the sky-limited noise plus the sources' shot noise
-    // the background's level and RMS interpolated one row at a time, never to full frame
-    const { mesh } = estimateBackgroundMesh(science, { meshSize: config.meshSize });
-    const bg = meshBackgroundRows(mesh, width, height);
-    const levelRow = new Float32Array(width);
-    const rmsRow = new Float32Array(width);
-    const n = width * height;
-    const image = new Float32Array(n);
-    const variance = new Float32Array(n);
-    for (let y = 0; y < height; y++) {
-      bg.level.row(y, levelRow);
-      bg.rms.row(y, rmsRow);
-      for (let x = 0, i = y * width; x < width; x++, i++) {
-        const v = science.data[i]! - levelRow[x]!;
-        image[i] = v;
-        variance[i] = rmsRow[x]! ** 2 + Math.max(v, 0);
-      }
-    }
-    const scienceImage = imageFrom(width, height, image);
-    const scienceVariance = imageFrom(width, height, variance);
-    const result = subtractImages(
-      {
-        image: scienceImage,
-        variance: scienceVariance,
-        // ISR's mask (BAD, SAT, CR, INTRP) keeps such pixels out of the kernel's star stamps
-        mask: context.handOffs.get(ISR_EXPOSURE)?.mask,
-      },
-      { image: warped.image, variance: warped.variance, mask: warped.mask },
-      {
-        method: config.method,
-        decorrelate: config.decorrelate,
-        spatialKernelOrder: config.spatialKernelOrder,
-        backgroundOrder: config.backgroundOrder,
-      },
-    );
-    const difference: Difference = {
-      image: result.difference,
-      variance: result.variance,
-      mask: result.mask,
-      template: warped.image,
-      psfSigmaPx: Math.max(result.psfSigmaPx.science, result.psfSigmaPx.template),
-      science: scienceImage,
-      scienceVariance,
-      sciencePsfSigmaPx: result.psfSigmaPx.science,
-      convolved: result.convolved,
-      wcs,
-      quality: result.quality,
-      patches,
-    };
+    const difference = await differenceOf(context, config, science);
     context.handOffs.set(DIFFERENCE, difference);
-    const q = result.quality;
+    const q = difference.quality;
     context.log(
-      `subtract: ${patches.length} template patch(es), convolved ${result.convolved}, ${q.stampsUsed} stamps (${q.stampsRejected} rejected), kernel order ${q.spatialOrder}, residual rms ${q.residualRmsMedian.toFixed(2)}σ, kernel sum ${q.kernelSum.toFixed(3)}`,
+      `subtract: ${difference.patches.length} template patch(es), convolved ${difference.convolved}, ${q.stampsUsed} stamps (${q.stampsRejected} rejected), kernel order ${q.spatialOrder}, residual rms ${q.residualRmsMedian.toFixed(2)}σ, kernel sum ${q.kernelSum.toFixed(3)}`,
     );
     if (config.writeDifference) {
       await context.writeOutput('differenceExp', await differenceFits(context, difference));

@@ -102,20 +102,45 @@ async function readCrop(
     return toFloat32((await readImageRect(file.source, hdu, crop, { signal })).pixels);
   }
   const zbitpix = hdu.header.get('ZBITPIX');
-  const scaled = hdu.header.has('BSCALE') || hdu.header.has('BZERO');
-  if (typeof zbitpix === 'number' && zbitpix < 0 && !scaled) {
+  if (typeof zbitpix === 'number' && zbitpix < 0 && !isScaled(hdu)) {
     // float tiles (quantised or not) decode to physical values: only the tiles the crop touches
-    const pixels = await readCompressedRegion(
-      file.source,
-      hdu,
-      [crop.x, crop.y],
-      [crop.width, crop.height],
-      { signal },
-    );
-    return toFloat32(pixels);
+    return toFloat32(await compressedCrop(file, hdu, crop, signal));
   }
   // integer tiles with scaling: the whole image through the general reader, then the crop
   return wholeThenCrop(file, hdu, crop, signal, new Float32Array(crop.width * crop.height));
+}
+
+/**
+ * `crop` of a MASK HDU's bits. Unscaled integer tiles hold the bits themselves, so only the
+ * tiles the crop touches are decoded: a patch's whole mask (5090² int32, 104 MB) for a
+ * detector's quarter of it cost more time and memory than the rest of the template read.
+ */
+async function readMaskCrop(
+  file: FitsFile,
+  hdu: HduInfo,
+  crop: Crop,
+  signal: AbortSignal,
+): Promise<PixelArray> {
+  if (hdu.kind === 'compressed-image' && !isScaled(hdu)) {
+    return compressedCrop(file, hdu, crop, signal);
+  }
+  return wholeThenCrop(file, hdu, crop, signal, new Int32Array(crop.width * crop.height));
+}
+
+function isScaled(hdu: HduInfo): boolean {
+  return hdu.header.has('BSCALE') || hdu.header.has('BZERO');
+}
+
+/** The tiles of a compressed HDU that `crop` touches, decoded to its pixels. */
+function compressedCrop(
+  file: FitsFile,
+  hdu: HduInfo,
+  crop: Crop,
+  signal: AbortSignal,
+): Promise<PixelArray> {
+  return readCompressedRegion(file.source, hdu, [crop.x, crop.y], [crop.width, crop.height], {
+    signal,
+  });
 }
 
 /** The whole image of `hdu` through the general reader, its `crop` copied into `out`. */
@@ -207,17 +232,7 @@ export async function templateSource(
     const image = imageFrom(crop.width, crop.height, await readCrop(file, imageHdu, crop, signal));
     const wcs = { ...full, crpix: [full.crpix[0] - crop.x, full.crpix[1] - crop.y] as const };
     const mask = maskHdu
-      ? templateMask(
-          maskHdu.header,
-          await wholeThenCrop(
-            file,
-            maskHdu,
-            crop,
-            signal,
-            new Int32Array(crop.width * crop.height),
-          ),
-          patch,
-        )
+      ? templateMask(maskHdu.header, await readMaskCrop(file, maskHdu, crop, signal), patch)
       : undefined;
     if (varHdu) {
       const variance = imageFrom(
