@@ -7,7 +7,8 @@ import {
   type Image,
 } from '../../science/index.js';
 import { subtractImages, type KernelQuality } from '../../science/subtract/index.js';
-import { warpImages, type WarpResult, type WarpSource } from '../../science/warp/index.js';
+import { emptyWarpPlanes, warpInto, type WarpPlanes } from '../../science/warp/index.js';
+import { CropBuffers } from './crop-buffers.js';
 import { missing, templateSource } from './template-source.js';
 import { checkSkyMapSpec, SkyMap, toKeywords, type CelestialWcs } from '../../wcs/index.js';
 import { HandOffKey } from '../hand-off.js';
@@ -66,27 +67,17 @@ const configSchema = z.strictObject({
 export type SubtractTaskConfig = z.output<typeof configSchema>;
 
 /**
- * The templates overlapping the detector, in patch order, warped to the science grid and
- * stitched. The patches' crops (image, variance and mask: about three planes of the detector's
- * size) are dropped when this returns, before the science planes and the difference are made.
+ * The templates overlapping the detector, in patch order (each exists in the repo), warped to
+ * the science grid and stitched. One patch at a time: its crop (image, variance, mask) is read
+ * into buffers shared by all patches, warped, and overwritten by the next, so the crops never
+ * take more than the largest one's memory, nor fresh memory for every patch.
  */
 async function warpedTemplates(
   context: TaskContext,
   wcs: CelestialWcs,
   width: number,
   height: number,
-): Promise<{ warped: WarpResult; patches: number[] }> {
-  const { sources, patches } = await templates(context, wcs, width, height);
-  return { warped: warpImages(sources, { wcs, width, height }), patches };
-}
-
-/** The templates overlapping the detector, in patch order (each exists in the repo). */
-async function templates(
-  context: TaskContext,
-  wcs: CelestialWcs,
-  width: number,
-  height: number,
-): Promise<{ sources: WarpSource[]; patches: number[] }> {
+): Promise<{ warped: WarpPlanes; patches: number[] }> {
   const specBytes = await context.readInput('skyMap');
   if (!specBytes) throw missing('no skyMap: the templates cannot be found');
   let skyMap: SkyMap;
@@ -95,23 +86,25 @@ async function templates(
   } catch (err) {
     throw missing('the skyMap dataset is not a sky-map spec', err);
   }
-  const sources: WarpSource[] = [];
-  const patches: number[] = [];
+  const dest = { wcs, width, height };
   const touched = skyMap.patchesForImage(wcs, width, height);
+  const warped = emptyWarpPlanes(dest);
+  const buffers = new CropBuffers();
+  const patches: number[] = [];
   for (const patch of touched) {
     const bytes = await context.readInput('template', { patch: patch.id });
     if (!bytes) continue;
-    const source = await templateSource(bytes, patch.id, { wcs, width, height }, context.signal);
+    const source = await templateSource(bytes, patch.id, dest, context.signal, buffers);
     if (!source) continue;
-    sources.push(source);
+    warpInto(source, dest, warped);
     patches.push(patch.id);
   }
-  if (sources.length === 0) {
+  if (patches.length === 0) {
     throw missing(
       `no template of band ${context.dataId.band ?? '?'} covers this detector (patches ${touched.map((p) => p.id).join(', ')})`,
     );
   }
-  return { sources, patches };
+  return { warped, patches };
 }
 
 /** The difference as a FITS file: IMAGE, VARIANCE and MASK extensions with the WCS. */
