@@ -188,6 +188,7 @@ export {
   type DecodedTile,
   type PixelRun,
   type ReadCompressedOptions,
+  type ReadRegionOptions,
 } from './compress/tiled-image.js';
 export {
   compressImage,

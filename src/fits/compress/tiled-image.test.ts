@@ -172,3 +172,49 @@ describe('streaming a compressed image', () => {
     }
   });
 });
+
+describe('reading a region into a given array', () => {
+  it('decodes regions into the front of one reused array as into fresh ones, and refuses an array of another type', async () => {
+    const axes = [300, 260];
+    const px = new Int32Array(axes[0]! * axes[1]!);
+    for (let i = 0; i < px.length; i++) px[i] = ((i * 2654435761) >>> 12) - 400000;
+    const fz = compressImage(
+      {
+        header: makeImageHdu(px, axes).header,
+        bitpix: 32,
+        axes,
+        pixels: px,
+      },
+      { tile: [64, 64] },
+    );
+    const f = FitsFile.fromBytes(await writeFits([fz]));
+    try {
+      const hdu = await f.hdu(1);
+      const out = new Int32Array(200 * 200);
+      for (const [start, shape] of [
+        [
+          [10, 20],
+          [150, 130],
+        ],
+        [
+          [100, 5],
+          [70, 200],
+        ],
+      ] as const) {
+        const fresh = await readCompressedRegion(f.source, hdu, start, shape);
+        const into = await readCompressedRegion(f.source, hdu, start, shape, { out });
+        expect(into.buffer).toBe(out.buffer);
+        expect(Array.from(into, Number)).toEqual(Array.from(fresh, Number));
+        expect(into[0]).toBe(px[start[1] * axes[0]! + start[0]]);
+      }
+      await expect(
+        readCompressedRegion(f.source, hdu, [0, 0], [10, 10], { out: new Float32Array(100) }),
+      ).rejects.toThrow(/does not fit/);
+      await expect(
+        readCompressedRegion(f.source, hdu, [0, 0], [10, 10], { out: new Int32Array(99) }),
+      ).rejects.toThrow(/does not fit/);
+    } finally {
+      await f.close();
+    }
+  });
+});

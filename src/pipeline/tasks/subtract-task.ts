@@ -7,7 +7,8 @@ import {
   type Image,
 } from '../../science/index.js';
 import { subtractImages, type KernelQuality } from '../../science/subtract/index.js';
-import { warpImages, type WarpSource } from '../../science/warp/index.js';
+import { emptyWarpPlanes, warpInto, type WarpPlanes } from '../../science/warp/index.js';
+import { CropBuffers } from './crop-buffers.js';
 import { missing, templateSource } from './template-source.js';
 import { checkSkyMapSpec, SkyMap, toKeywords, type CelestialWcs } from '../../wcs/index.js';
 import { HandOffKey } from '../hand-off.js';
@@ -65,13 +66,18 @@ const configSchema = z.strictObject({
 
 export type SubtractTaskConfig = z.output<typeof configSchema>;
 
-/** The templates overlapping the detector, in patch order (each exists in the repo). */
-async function templates(
+/**
+ * The templates overlapping the detector, in patch order (each exists in the repo), warped to
+ * the science grid and stitched. One patch at a time: its crop (image, variance, mask) is read
+ * into buffers shared by all patches, warped, and overwritten by the next, so the crops never
+ * take more than the largest one's memory, nor fresh memory for every patch.
+ */
+async function warpedTemplates(
   context: TaskContext,
   wcs: CelestialWcs,
   width: number,
   height: number,
-): Promise<{ sources: WarpSource[]; patches: number[] }> {
+): Promise<{ warped: WarpPlanes; patches: number[] }> {
   const specBytes = await context.readInput('skyMap');
   if (!specBytes) throw missing('no skyMap: the templates cannot be found');
   let skyMap: SkyMap;
@@ -80,23 +86,25 @@ async function templates(
   } catch (err) {
     throw missing('the skyMap dataset is not a sky-map spec', err);
   }
-  const sources: WarpSource[] = [];
-  const patches: number[] = [];
+  const dest = { wcs, width, height };
   const touched = skyMap.patchesForImage(wcs, width, height);
+  const warped = emptyWarpPlanes(dest);
+  const buffers = new CropBuffers();
+  const patches: number[] = [];
   for (const patch of touched) {
     const bytes = await context.readInput('template', { patch: patch.id });
     if (!bytes) continue;
-    const source = await templateSource(bytes, patch.id, { wcs, width, height }, context.signal);
+    const source = await templateSource(bytes, patch.id, dest, context.signal, buffers);
     if (!source) continue;
-    sources.push(source);
+    warpInto(source, dest, warped);
     patches.push(patch.id);
   }
-  if (sources.length === 0) {
+  if (patches.length === 0) {
     throw missing(
       `no template of band ${context.dataId.band ?? '?'} covers this detector (patches ${touched.map((p) => p.id).join(', ')})`,
     );
   }
-  return { sources, patches };
+  return { warped, patches };
 }
 
 /** The difference as a FITS file: IMAGE, VARIANCE and MASK extensions with the WCS. */
@@ -128,6 +136,77 @@ async function differenceFits(context: TaskContext, d: Difference): Promise<Uint
 }
 
 /**
+ * The difference of `science` and the warped templates. Only what the difference keeps
+ * outlives this call: the warped template's variance and mask (two planes of the detector's
+ * size) are dropped before the difference is encoded as FITS, the step's peak of memory.
+ */
+async function differenceOf(
+  context: TaskContext,
+  config: SubtractTaskConfig,
+  science: Image,
+): Promise<Difference> {
+  const wcs = await scienceWcs(context);
+  const { width, height } = science;
+  const { warped, patches } = await warpedTemplates(context, wcs, width, height);
+  const { image, variance } = backgroundSubtracted(science, config.meshSize);
+  const result = subtractImages(
+    {
+      image,
+      variance,
+      // ISR's mask (BAD, SAT, CR, INTRP) keeps such pixels out of the kernel's star stamps
+      mask: context.handOffs.get(ISR_EXPOSURE)?.mask,
+    },
+    { image: warped.image, variance: warped.variance, mask: warped.mask },
+    {
+      method: config.method,
+      decorrelate: config.decorrelate,
+      spatialKernelOrder: config.spatialKernelOrder,
+      backgroundOrder: config.backgroundOrder,
+    },
+  );
+  return {
+    image: result.difference,
+    variance: result.variance,
+    mask: result.mask,
+    template: warped.image,
+    psfSigmaPx: Math.max(result.psfSigmaPx.science, result.psfSigmaPx.template),
+    science: image,
+    scienceVariance: variance,
+    sciencePsfSigmaPx: result.psfSigmaPx.science,
+    convolved: result.convolved,
+    wcs,
+    quality: result.quality,
+    patches,
+  };
+}
+
+/**
+ * The science image with its background removed, and its variance: the sky-limited noise plus
+ * the sources' shot noise. The background's level and RMS are interpolated one row at a time,
+ * never to full frame.
+ */
+function backgroundSubtracted(science: Image, meshSize: number): { image: Image; variance: Image } {
+  const { width, height } = science;
+  const { mesh } = estimateBackgroundMesh(science, { meshSize });
+  const bg = meshBackgroundRows(mesh, width, height);
+  const levelRow = new Float32Array(width);
+  const rmsRow = new Float32Array(width);
+  const n = width * height;
+  const image = new Float32Array(n);
+  const variance = new Float32Array(n);
+  for (let y = 0; y < height; y++) {
+    bg.level.row(y, levelRow);
+    bg.rms.row(y, rmsRow);
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const v = science.data[i]! - levelRow[x]!;
+      image[i] = v;
+      variance[i] = rmsRow[x]! ** 2 + Math.max(v, 0);
+    }
+  }
+  return { image: imageFrom(width, height, image), variance: imageFrom(width, height, variance) };
+}
+
+/**
  * Template subtraction: the templates overlapping the detector (by sky-map patch, the visit's
  * band) warped to the science WCS with Lanczos-3 and stitched, then PSF-matched differencing
  * (Alard–Lupton, decorrelated) against the background-subtracted science exposure. Hands the
@@ -142,63 +221,11 @@ export const subtractTask: TaskDefinition<SubtractTaskConfig> = {
   async run(context, config) {
     const science = context.handOffs.get(EXPOSURE);
     if (!science) throw missing('subtract needs an exposure: put an isr step before it');
-    const wcs = await scienceWcs(context);
-    const { width, height } = science;
-    const { sources, patches } = await templates(context, wcs, width, height);
-    const warped = warpImages(sources, { wcs, width, height });
-    // science: background removed, variance from the sky-limited noise plus the sources' shot noise
-    // the background's level and RMS interpolated one row at a time, never to full frame
-    const { mesh } = estimateBackgroundMesh(science, { meshSize: config.meshSize });
-    const bg = meshBackgroundRows(mesh, width, height);
-    const levelRow = new Float32Array(width);
-    const rmsRow = new Float32Array(width);
-    const n = width * height;
-    const image = new Float32Array(n);
-    const variance = new Float32Array(n);
-    for (let y = 0; y < height; y++) {
-      bg.level.row(y, levelRow);
-      bg.rms.row(y, rmsRow);
-      for (let x = 0, i = y * width; x < width; x++, i++) {
-        const v = science.data[i]! - levelRow[x]!;
-        image[i] = v;
-        variance[i] = rmsRow[x]! ** 2 + Math.max(v, 0);
-      }
-    }
-    const scienceImage = imageFrom(width, height, image);
-    const scienceVariance = imageFrom(width, height, variance);
-    const result = subtractImages(
-      {
-        image: scienceImage,
-        variance: scienceVariance,
-        // ISR's mask (BAD, SAT, CR, INTRP) keeps such pixels out of the kernel's star stamps
-        mask: context.handOffs.get(ISR_EXPOSURE)?.mask,
-      },
-      { image: warped.image, variance: warped.variance, mask: warped.mask },
-      {
-        method: config.method,
-        decorrelate: config.decorrelate,
-        spatialKernelOrder: config.spatialKernelOrder,
-        backgroundOrder: config.backgroundOrder,
-      },
-    );
-    const difference: Difference = {
-      image: result.difference,
-      variance: result.variance,
-      mask: result.mask,
-      template: warped.image,
-      psfSigmaPx: Math.max(result.psfSigmaPx.science, result.psfSigmaPx.template),
-      science: scienceImage,
-      scienceVariance,
-      sciencePsfSigmaPx: result.psfSigmaPx.science,
-      convolved: result.convolved,
-      wcs,
-      quality: result.quality,
-      patches,
-    };
+    const difference = await differenceOf(context, config, science);
     context.handOffs.set(DIFFERENCE, difference);
-    const q = result.quality;
+    const q = difference.quality;
     context.log(
-      `subtract: ${patches.length} template patch(es), convolved ${result.convolved}, ${q.stampsUsed} stamps (${q.stampsRejected} rejected), kernel order ${q.spatialOrder}, residual rms ${q.residualRmsMedian.toFixed(2)}σ, kernel sum ${q.kernelSum.toFixed(3)}`,
+      `subtract: ${difference.patches.length} template patch(es), convolved ${difference.convolved}, ${q.stampsUsed} stamps (${q.stampsRejected} rejected), kernel order ${q.spatialOrder}, residual rms ${q.residualRmsMedian.toFixed(2)}σ, kernel sum ${q.kernelSum.toFixed(3)}`,
     );
     if (config.writeDifference) {
       await context.writeOutput('differenceExp', await differenceFits(context, difference));

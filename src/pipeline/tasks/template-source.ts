@@ -6,11 +6,13 @@ import {
   readImageRect,
   type Header,
   type HduInfo,
+  type ImagePixels,
   type PixelArray,
 } from '../../fits/index.js';
 import { estimateBackgroundMesh, imageFrom, MASK_PLANES } from '../../science/index.js';
 import type { WarpSource } from '../../science/warp/index.js';
 import { pixToSky, readWcs, skyToPix, type CelestialWcs } from '../../wcs/index.js';
+import { CropBuffers } from './crop-buffers.js';
 
 /**
  * Template pixels kept beyond the footprint of the science image: the Lanczos-3 taps reach
@@ -97,25 +99,60 @@ async function readCrop(
   hdu: HduInfo,
   crop: Crop,
   signal: AbortSignal,
+  out: Float32Array,
 ): Promise<Float32Array> {
   if (hdu.kind === 'image') {
     return toFloat32((await readImageRect(file.source, hdu, crop, { signal })).pixels);
   }
   const zbitpix = hdu.header.get('ZBITPIX');
-  const scaled = hdu.header.has('BSCALE') || hdu.header.has('BZERO');
-  if (typeof zbitpix === 'number' && zbitpix < 0 && !scaled) {
+  if (typeof zbitpix === 'number' && zbitpix < 0 && !isScaled(hdu)) {
     // float tiles (quantised or not) decode to physical values: only the tiles the crop touches
-    const pixels = await readCompressedRegion(
-      file.source,
-      hdu,
-      [crop.x, crop.y],
-      [crop.width, crop.height],
-      { signal },
+    return toFloat32(
+      await compressedCrop(file, hdu, crop, signal, zbitpix === -32 ? out : undefined),
     );
-    return toFloat32(pixels);
   }
   // integer tiles with scaling: the whole image through the general reader, then the crop
-  return wholeThenCrop(file, hdu, crop, signal, new Float32Array(crop.width * crop.height));
+  return wholeThenCrop(file, hdu, crop, signal, out);
+}
+
+/**
+ * `crop` of a MASK HDU's bits. Unscaled integer tiles hold the bits themselves, so only the
+ * tiles the crop touches are decoded: a patch's whole mask (5090² int32, 104 MB) for a
+ * detector's quarter of it cost more time and memory than the rest of the template read.
+ */
+async function readMaskCrop(
+  file: FitsFile,
+  hdu: HduInfo,
+  crop: Crop,
+  signal: AbortSignal,
+  out: Int32Array,
+): Promise<PixelArray> {
+  if (hdu.kind === 'compressed-image' && !isScaled(hdu)) {
+    const int32 = hdu.header.get('ZBITPIX') === 32;
+    return compressedCrop(file, hdu, crop, signal, int32 ? out : undefined);
+  }
+  return wholeThenCrop(file, hdu, crop, signal, out);
+}
+
+function isScaled(hdu: HduInfo): boolean {
+  return hdu.header.has('BSCALE') || hdu.header.has('BZERO');
+}
+
+/**
+ * The tiles of a compressed HDU that `crop` touches, decoded to its pixels: into `out` when
+ * given (of the type the HDU decodes to), else a fresh array.
+ */
+function compressedCrop(
+  file: FitsFile,
+  hdu: HduInfo,
+  crop: Crop,
+  signal: AbortSignal,
+  out: ImagePixels | undefined,
+): Promise<PixelArray> {
+  return readCompressedRegion(file.source, hdu, [crop.x, crop.y], [crop.width, crop.height], {
+    signal,
+    ...(out ? { out } : {}),
+  });
 }
 
 /** The whole image of `hdu` through the general reader, its `crop` copied into `out`. */
@@ -178,12 +215,15 @@ function templateMask(header: Header, pixels: PixelArray, patch: number): Uint32
  * (the one-HDU files of earlier versions) gets a uniform variance, its background noise from
  * the MAD, and no mask. Undefined when the patch does not overlap the science image. Throws
  * PROMPTLY_E_PIPELINE_INPUT_MISSING for an unreadable file or planes of different sizes.
+ * With `buffers` the planes are decoded into them, so the source is valid only until the next
+ * read into the same buffers; without, into fresh arrays.
  */
 export async function templateSource(
   bytes: Uint8Array,
   patch: number,
   science: { readonly wcs: CelestialWcs; readonly width: number; readonly height: number },
   signal: AbortSignal,
+  buffers: CropBuffers = new CropBuffers(),
 ): Promise<WarpSource | undefined> {
   try {
     const file = FitsFile.fromBytes(bytes);
@@ -204,18 +244,17 @@ export async function templateSource(
     }
     const crop = templateCrop(science, full, width, height);
     if (crop === undefined) return undefined;
-    const image = imageFrom(crop.width, crop.height, await readCrop(file, imageHdu, crop, signal));
+    const n = crop.width * crop.height;
+    const image = imageFrom(
+      crop.width,
+      crop.height,
+      await readCrop(file, imageHdu, crop, signal, buffers.float32('IMAGE', n)),
+    );
     const wcs = { ...full, crpix: [full.crpix[0] - crop.x, full.crpix[1] - crop.y] as const };
     const mask = maskHdu
       ? templateMask(
           maskHdu.header,
-          await wholeThenCrop(
-            file,
-            maskHdu,
-            crop,
-            signal,
-            new Int32Array(crop.width * crop.height),
-          ),
+          await readMaskCrop(file, maskHdu, crop, signal, buffers.int32('MASK', n)),
           patch,
         )
       : undefined;
@@ -223,7 +262,7 @@ export async function templateSource(
       const variance = imageFrom(
         crop.width,
         crop.height,
-        await readCrop(file, varHdu, crop, signal),
+        await readCrop(file, varHdu, crop, signal, buffers.float32('VARIANCE', n)),
       );
       return { image, variance, ...(mask ? { mask } : {}), wcs };
     }

@@ -9,7 +9,7 @@ import { makeSipPolynomial, makeTanWcs, toKeywords, type CelestialWcs } from '..
 import { CoordinateGrid, mapPixelsExact } from './coordinate-map.js';
 import { lanczos3, lanczos3Weights } from './lanczos.js';
 import { MASK_NO_DATA } from './mask-bits.js';
-import { warpImages } from './warp.js';
+import { emptyWarpPlanes, warpImages, warpInto } from './warp.js';
 
 const SCRIPT = fileURLToPath(new URL('./testing/lanczos-reference.py', import.meta.url));
 const haveAstropy = pythonHas('numpy', 'astropy.wcs');
@@ -212,6 +212,39 @@ describe('warpImages', () => {
     expect(() => warpImages([{ image, varianceLevel: -1, wcs: src }], dst)).toThrow(
       /varianceLevel/,
     );
+  });
+
+  it('warps sources one at a time into shared planes, each read into the same buffer, as in one call', () => {
+    const size = 160;
+    const { dest, src } = wcsPair(size);
+    const stars: Array<[number, number, number]> = [];
+    for (let i = 0; i < 20; i++)
+      stars.push([10 + ((i * 53) % 140), 10 + ((i * 97) % 140), 4e3 + 100 * i]);
+    const full = gaussianBlob(size, size, stars, 2);
+    const shared = new Float32Array(100 * size);
+    const patch = (x0: number, w: number, into: Float32Array) => {
+      const data = into.subarray(0, w * size);
+      for (let y = 0; y < size; y++)
+        data.set(full.subarray(y * size + x0, y * size + x0 + w), y * w);
+      const p = src.crpix;
+      const wcs = { ...src, crpix: [p[0] - x0, p[1]] as const } as CelestialWcs;
+      return { image: { width: w, height: size, data }, varianceLevel: 4, wcs };
+    };
+    const grid = { wcs: dest, width: size, height: size };
+    const once = warpImages(
+      [patch(0, 90, new Float32Array(90 * size)), patch(70, 90, new Float32Array(90 * size))],
+      grid,
+    );
+    const planes = emptyWarpPlanes(grid);
+    const filled = [
+      warpInto(patch(0, 90, shared), grid, planes),
+      warpInto(patch(70, 90, shared), grid, planes),
+    ];
+    expect(filled).toEqual(once.pixelsFromSource);
+    expect(filled[1]).toBeGreaterThan(0);
+    expect(Array.from(planes.image.data)).toEqual(Array.from(once.image.data));
+    expect(Array.from(planes.variance.data)).toEqual(Array.from(once.variance.data));
+    expect(Array.from(planes.mask)).toEqual(Array.from(once.mask));
   });
 
   it('stitches two overlapping patches into the same pixels as one whole source', () => {

@@ -80,35 +80,62 @@ export function warpImages(
   dest: WarpDestination,
   options: WarpOptions = {},
 ): WarpResult {
+  const planes = emptyWarpPlanes(dest, options.out);
+  const pixelsFromSource = sources.map((src) => warpInto(src, dest, planes, options.gridSpacingPx));
+  return { ...planes, pixelsFromSource };
+}
+
+/** The destination planes a warp fills, each `width × height`. */
+export interface WarpPlanes {
+  readonly image: Image;
+  readonly variance: Image;
+  readonly mask: Uint32Array;
+}
+
+/**
+ * Destination planes with no data yet: image and variance NaN, mask {@link MASK_NO_DATA};
+ * `out`'s arrays when given (each `width × height`), fresh ones otherwise.
+ */
+export function emptyWarpPlanes(dest: WarpDestination, out: WarpOptions['out'] = {}): WarpPlanes {
   const { width, height } = dest;
   const n = width * height;
-  const spacing = options.gridSpacingPx ?? 32;
-  const image = plane(options.out?.image, width, height, 'image');
-  const variance = plane(options.out?.variance, width, height, 'variance');
-  const mask = options.out?.mask ?? new Uint32Array(n);
+  const image = plane(out.image, width, height, 'image');
+  const variance = plane(out.variance, width, height, 'variance');
+  const mask = out.mask ?? new Uint32Array(n);
   if (mask.length !== n) throw geometry(`mask output has ${mask.length} values, expected ${n}`);
   image.data.fill(NaN);
   variance.data.fill(NaN);
   mask.fill(MASK_NO_DATA);
+  return { image, variance, mask };
+}
+
+/**
+ * Warps one source into `planes` as {@link warpImages} does: only pixels still NO_DATA are
+ * filled, so sources warped one after another stitch as in one call, and a caller can read
+ * each source, warp it and drop it before reading the next. Returns the pixels filled.
+ */
+export function warpInto(
+  src: WarpSource,
+  dest: WarpDestination,
+  planes: WarpPlanes,
+  gridSpacingPx = 32,
+): number {
+  checkSource(src);
+  const box = destinationBox(src, dest);
+  if (box === undefined) return 0;
+  const { width } = dest;
   const sx = new Float64Array(width);
   const sy = new Float64Array(width);
   const wx = new Float64Array(6);
   const wy = new Float64Array(6);
-  const pixelsFromSource: number[] = [];
-  for (const src of sources) {
-    checkSource(src);
-    const box = destinationBox(src, dest);
-    let filled = 0;
-    if (box !== undefined) {
-      const grid = new CoordinateGrid(dest.wcs, src.wcs, box, spacing);
-      for (let y = box.y0; y < box.y0 + box.height; y++) {
-        grid.mapRow(y, sx, sy);
-        filled += warpRow(src, y, box, sx, sy, wx, wy, image.data, variance.data, mask, width);
-      }
-    }
-    pixelsFromSource.push(filled);
+  const { image, variance, mask } = planes;
+  let filled = 0;
+  const grid = new CoordinateGrid(dest.wcs, src.wcs, box, gridSpacingPx);
+  for (let y = box.y0; y < box.y0 + box.height; y++) {
+    grid.mapRow(y, sx, sy);
+    filled += warpRow(src, y, box, sx, sy, wx, wy, image.data, variance.data, mask, width);
   }
-  return { image, variance, mask, pixelsFromSource };
+  return filled;
 }
 
 /** Resamples one destination row segment; returns the number of pixels filled. */
