@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { packageRoot } from '../core/package-root.js';
 import type { NightSummary } from '../observe/night-summary.js';
 import { frameworkEnv } from '../testing/framework-night.js';
@@ -36,7 +36,21 @@ function up(dir: string, args: string[]): Running {
       for (const w of [...waiters]) w(l);
     }
   });
-  child.stderr.resume();
+  // what it printed last, shown when the test ends with it still running (a timeout)
+  const tail: string[] = [];
+  const keep = (chunk: string): void => {
+    tail.push(chunk);
+    if (tail.length > 200) tail.shift();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.setEncoding('utf8').on('data', keep);
+  onTestFinished(() => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    console.log(
+      `promptly up still running at the end of the test; its last output:\n${tail.join('').slice(-20_000)}`,
+    );
+    child.kill('SIGKILL');
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -100,7 +114,7 @@ describe.skipIf(!built)('promptly up after a crash or an abort', () => {
     // The visit announced in the second run, plus at least the one the kill interrupted.
     expect(summary.visits.length).toBeGreaterThanOrEqual(2);
     expectEveryOutcome(summary);
-  }, 180_000);
+  }, 600_000);
 
   it('exits on a second Ctrl-C, and a restart finishes what the abort left', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'promptly-abort-'));
@@ -126,5 +140,5 @@ describe.skipIf(!built)('promptly up after a crash or an abort', () => {
     ]);
     expect((await second.exited).code).toBe(0);
     expectEveryOutcome(JSON.parse(readFileSync(summaryFile, 'utf8')) as NightSummary);
-  }, 180_000);
+  }, 600_000);
 });
