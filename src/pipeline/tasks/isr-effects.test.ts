@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CoordSys, Dome, RotSys } from '../../core/next-visit.js';
 import { getInstrument } from '../../core/instruments.js';
-import { detectSources, estimateBackground, maskBit, type Exposure } from '../../science/index.js';
+import { detectSources, estimateBackground, maskBit } from '../../science/index.js';
 import { calibrationProducts, calibrationValidity } from '../../sim/calibrations.js';
 import { ALL_EFFECTS } from '../../sim/instrument-effects.js';
 import { plannedVisit } from '../../sim/night-plan.js';
@@ -12,7 +12,7 @@ import { SimCamera } from '../../sim/sim-camera.js';
 import { HandOffs } from '../hand-off.js';
 import type { TaskContext } from '../task.js';
 import { readRawAmps } from './exposure-io.js';
-import { EXPOSURE, ISR_EXPOSURE, isrTask } from './isr-task.js';
+import { EXPOSURE, ISR_EXPOSURE, isrTask, type IsrExposure } from './isr-task.js';
 
 const INSTRUMENT = 'LSSTComCam';
 const DETECTOR = 4;
@@ -67,7 +67,7 @@ describe('the isr task on a raw with every instrument effect', () => {
   const run = async (
     config: Record<string, unknown>,
     omit: readonly string[] = [],
-  ): Promise<{ exposure: Exposure; log: string[] }> => {
+  ): Promise<{ exposure: IsrExposure; log: string[] }> => {
     const { raws, calibs } = await setup;
     const handOffs = new HandOffs();
     const log: string[] = [];
@@ -109,7 +109,7 @@ describe('the isr task on a raw with every instrument effect', () => {
   };
 
   /** Footprint pixels (of detections at 5σ, ≥ 3 px) that fall on a defect. */
-  const detectedOnDefects = (exposure: Exposure): number => {
+  const detectedOnDefects = (exposure: IsrExposure): number => {
     const bg = estimateBackground(exposure.image);
     const found = detectSources(exposure.image, bg, { nSigma: 5, minArea: 3 });
     const defect = new Uint8Array(g.width * g.height);

@@ -21,10 +21,15 @@ import { openRawAmps, readImageFile, type RawAmpLayout } from './exposure-io.js'
 export const EXPOSURE = new HandOffKey<Image>('exposure');
 
 /**
- * The same exposure with its mask (BAD, SAT, INTRP, CR planes, `MASK_PLANES`) and variance
- * (e⁻²); its `image` is the {@link EXPOSURE} image.
+ * The same exposure with its mask (BAD, SAT, INTRP, CR planes, `MASK_PLANES`); its `image` is
+ * the {@link EXPOSURE} image. Not its variance: no later step reads it (subtraction models the
+ * science variance from its background), and handing it on kept a full-frame plane (62 MB on
+ * a LATISS detector) alive through subtraction's peak of memory.
  */
-export const ISR_EXPOSURE = new HandOffKey<Exposure>('isrExposure');
+export type IsrExposure = Omit<Exposure, 'variance'>;
+
+/** Where the ISR task leaves {@link IsrExposure}. */
+export const ISR_EXPOSURE = new HandOffKey<IsrExposure>('isrExposure');
 
 const configSchema = z.strictObject({
   /** Overscan model per amplifier. */
@@ -117,7 +122,7 @@ function withLinearity(
  * amp's SATURATE with bleed trails; bias, dark × DARKTIME and flat; cosmic rays found by
  * comparing the snaps and repaired; the snaps summed; defects (from `defects`) masked BAD and,
  * with pixels a flat cannot correct, interpolated. Hands on the image (e⁻, sky kept) as
- * {@link EXPOSURE} and the whole exposure (mask, variance) as {@link ISR_EXPOSURE}. A missing
+ * {@link EXPOSURE} and its mask as {@link ISR_EXPOSURE}. A missing
  * crosstalk, linearizer or defects calibration skips its step with a log line.
  */
 export const isrTask: TaskDefinition<IsrTaskConfig> = {
@@ -208,7 +213,8 @@ export const isrTask: TaskDefinition<IsrTaskConfig> = {
       `isr: ${exposure.width}x${exposure.height}, ${nSnaps} snap(s); corrected ${applied.join(', ') || 'no crosstalk, linearity or defects'}; BAD ${stats.badPixels}, SAT ${stats.saturatedPixels}, CR ${stats.crPixels} (${stats.crMethod}), interpolated ${stats.interpolatedPixels} px`,
     );
     context.handOffs.set(EXPOSURE, exposure.image);
-    context.handOffs.set(ISR_EXPOSURE, exposure);
+    const { variance: _variance, ...withoutVariance } = exposure;
+    context.handOffs.set(ISR_EXPOSURE, withoutVariance);
     if (config.writeExposure) {
       await context.writeOutput('postISRCCD', await writeExposureFits(exposure, context.signal));
     }
