@@ -54,13 +54,14 @@ export class TileEncoder {
   }
 
   /**
-   * Bytes that `encode` may write straight into the `target` it is given (the most that
-   * RICE_1 takes for `n` integer pixels of `bytesPerPixel` bytes); 0 when this encoding
-   * always returns bytes of its own (gzip, NOCOMPRESS, quantized floats).
+   * Bytes that `encode` may write straight into the `target` it is given for a tile of
+   * `pixels` (the most that RICE_1 takes for them); 0 when this encoding always returns bytes
+   * of its own (gzip, NOCOMPRESS, floats, 8-byte integers).
    */
-  directBytes(n: number, bytesPerPixel: number, isFloat: boolean): number {
-    if (this.enc.compression !== 'RICE_1' || isFloat || bytesPerPixel > 4) return 0;
-    return riceMaxEncodedBytes(n, bytesPerPixel as RiceBytePix, this.enc.riceBlockSize);
+  directBytes(pixels: ImagePixels): number {
+    const bytePix = pixels.BYTES_PER_ELEMENT;
+    if (this.enc.compression !== 'RICE_1' || isFloatPixels(pixels) || bytePix > 4) return 0;
+    return riceMaxEncodedBytes(pixels.length, bytePix as RiceBytePix, this.enc.riceBlockSize);
   }
 
   #encodeInts(values: ImagePixels, n: number, target?: Uint8Array): Uint8Array {
@@ -111,7 +112,7 @@ export class TileEncoder {
     target?: Uint8Array,
   ): EncodedTile {
     const n = pixels.length;
-    const isFloat = pixels instanceof Float32Array || pixels instanceof Float64Array;
+    const isFloat = isFloatPixels(pixels);
     if (isFloat && this.enc.quantize !== undefined) {
       const q = this.enc.quantize;
       const ints = this.#intScratch(n);
@@ -159,4 +160,8 @@ export class TileEncoder {
       hasNull: false,
     };
   }
+}
+
+function isFloatPixels(pixels: ImagePixels): pixels is Float32Array | Float64Array {
+  return pixels instanceof Float32Array || pixels instanceof Float64Array;
 }

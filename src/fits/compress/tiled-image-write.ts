@@ -174,8 +174,7 @@ class TableBuilder {
   /** Encodes tile `index` from exactly its pixels (first axis fastest). */
   add(index: number, values: ImagePixels, width: number): void {
     const { rowBytes, withScale } = this.#plan;
-    const isFloat = values instanceof Float32Array || values instanceof Float64Array;
-    const direct = this.#encoder.directBytes(values.length, values.BYTES_PER_ELEMENT, isFloat);
+    const direct = this.#encoder.directBytes(values);
     const target = direct > 0 ? this.#heap.room(direct) : undefined;
     const enc = this.#encoder.encode(values, width, values.length / width, index, target);
     const row = index * rowBytes;

@@ -81,11 +81,11 @@ const APCORR_MIN_SNR = 20;
 /**
  * Aperture correction of the PSF fluxes: the difference's PSF is not quite the Gaussian they
  * were fitted with (its width is fitted, see {@link differencePsfWidth}, its shape is not), so
- * PSF fluxes of point sources are off by a common factor. It is the median, over the bright sources that are neither trailed
- * nor half of a dipole, of the flux in a 3-FWHM circle over the PSF flux (ratios outside
- * [0.5, 2] are blends or star residuals and do not vote), as Rubin corrects PSF fluxes to a
- * large aperture. Applied to every PSF flux and its error; returned, or undefined when fewer
- * than 3 sources could measure it.
+ * PSF fluxes of point sources are off by a common factor. It is the median, over the bright
+ * sources that are neither trailed nor half of a dipole, of the flux in a 3-FWHM circle over
+ * the PSF flux (ratios outside [0.5, 2] are blends or star residuals and do not vote), as
+ * Rubin corrects PSF fluxes to a large aperture. Applied to every PSF flux and its error;
+ * returned, or undefined when fewer than 3 sources could measure it.
  */
 function correctToAperture(
   m: DiaMeasurements,
